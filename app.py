@@ -1,0 +1,45 @@
+"""Linli 邻里 — entry point: page config, language, login, and the navigation for the role."""
+
+import streamlit as st
+
+from components.auth import authenticator, current_actor, logout_button
+from components.data import demo_mode, get_db
+from components.feedback import show_flash
+from components.i18n import DEFAULT_LANG, LANGS, t
+from components.navigation import navigation
+
+st.set_page_config(page_title="Linli 邻里", page_icon="🏘️", layout="wide")
+
+
+def choose_language() -> None:
+    """Chinese by default; ?lang=en in the URL or the sidebar switch; kept for the session."""
+    if "lang" not in st.session_state:
+        wanted = st.query_params.get("lang", DEFAULT_LANG)
+        st.session_state["lang"] = wanted if wanted in LANGS else DEFAULT_LANG
+    choice = st.sidebar.radio(t("app.language"), list(LANGS), format_func=LANGS.get, horizontal=True,
+                              index=list(LANGS).index(st.session_state["lang"]), key="_lang_choice")
+    if choice != st.session_state["lang"]:
+        st.session_state["lang"] = choice
+        st.query_params["lang"] = choice
+        st.rerun()
+
+
+choose_language()
+db = get_db()
+auth = authenticator(db)
+actor = current_actor(db, auth)
+st.session_state["actor"] = actor
+
+with st.sidebar:
+    if actor.role != "public":
+        st.caption(t("app.signed_in_as", name=st.session_state.get("name") or actor.username,
+                     role=t("role." + actor.role)))
+        logout_button(auth)
+        if not st.session_state.get("authentication_status"):
+            st.rerun()  # just logged out: rebuild the navigation for the public
+    if demo_mode():
+        st.caption(t("app.demo_mode"))
+
+page = navigation(actor.role)
+show_flash()
+page.run()

@@ -1,0 +1,108 @@
+"""Login with streamlit-authenticator against the users table, lockout, and the current Actor."""
+
+import os
+import secrets
+from pathlib import Path
+
+import streamlit as st
+import streamlit_authenticator as stauth
+from streamlit_authenticator.utilities import LoginError
+
+from components.i18n import t
+from db.connection import db_path
+from db.models import PUBLIC, Actor
+from db.users import MAX_FAILED_LOGINS, actor_for, is_locked, login_credentials, record_login
+
+COOKIE_NAME = "linli_auth"
+COOKIE_DAYS = 7
+
+
+def cookie_key() -> str:
+    """secrets.toml, then LINLI_COOKIE_KEY, then a random key generated once into a local,
+    git-ignored file beside the database."""
+    try:
+        if "cookie_key" in st.secrets:
+            return st.secrets["cookie_key"]
+    except (FileNotFoundError, st.errors.StreamlitSecretNotFoundError):
+        pass
+    if os.environ.get("LINLI_COOKIE_KEY"):
+        return os.environ["LINLI_COOKIE_KEY"]
+    return local_secret("cookie.key")
+
+
+def local_secret(name: str) -> str:
+    """A 48-byte random secret kept in a file next to the database, created on first use."""
+    path = Path(db_path()).parent / name
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
+def authenticator(db) -> stauth.Authenticate:
+    """Built on every run from the users table, so a role change or lock applies at once."""
+    auth = stauth.Authenticate(login_credentials(db), COOKIE_NAME, cookie_key(), COOKIE_DAYS,
+                               auto_hash=False, login_sleep_time=0)
+    st.session_state["_authenticator"] = auth
+    return auth
+
+
+def current_actor(db, auth: stauth.Authenticate) -> Actor:
+    """Who is using this session: the signed-in account (by form or cookie), else the public.
+    An account deactivated or locked since it signed in is signed out here."""
+    try:
+        auth.login(location="unrendered")
+    except LoginError:
+        pass
+    username = st.session_state.get("username")
+    if not st.session_state.get("authentication_status") or not username:
+        return PUBLIC
+    actor = actor_for(db, username)
+    if actor is None:
+        auth.logout(location="unrendered")
+        st.session_state["_login_refusal"] = "login.locked" if is_locked(db, username) else "login.inactive"
+        return PUBLIC
+    return actor
+
+
+def login_form(db) -> None:
+    """The login form. Wrong passwords are counted in the database; the fifth locks the account."""
+    auth: stauth.Authenticate = st.session_state["_authenticator"]
+    users = auth.authentication_controller.authentication_model.credentials["usernames"]
+    failed_before = {u: d.get("failed_login_attempts", 0) for u, d in users.items()}
+    refusal = st.session_state.pop("_login_refusal", None)
+    try:
+        auth.login(location="main", max_login_attempts=MAX_FAILED_LOGINS, key="login",
+                   fields={"Form name": t("login.form"), "Username": t("login.username"),
+                           "Password": t("login.password"), "Login": t("login.submit")})
+    except LoginError:
+        refusal = "login.locked"
+    status = st.session_state.get("authentication_status")
+    if status:
+        record_login(db, st.session_state["username"], success=True)
+        st.rerun()
+    elif status is False:
+        counted = [u for u, d in users.items() if d.get("failed_login_attempts", 0) > failed_before.get(u, 0)]
+        if counted:
+            left = MAX_FAILED_LOGINS - record_login(db, counted[0], success=False)
+            if left > 0:
+                st.error(t("login.failed", left=left))
+            else:
+                refusal = "login.locked"
+        elif refusal is None:
+            st.error(t("login.failed_plain"))  # unknown username: say no more than that
+        # Shown once: the next run starts from a clean form.
+        st.session_state["authentication_status"] = None
+    if refusal:
+        st.error(t(refusal))
+
+
+def logout_button(auth: stauth.Authenticate) -> None:
+    auth.logout(button_name=t("app.logout"), location="sidebar", key="logout")
+
+
+def session_actor() -> Actor:
+    """The Actor app.py resolved for this run."""
+    return st.session_state.get("actor", PUBLIC)

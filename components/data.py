@@ -1,0 +1,41 @@
+"""The page's way to the database: one connection per browser session, the schema migrated and
+the demo city seeded once per process, read caches cleared after every write."""
+
+import os
+
+import streamlit as st
+
+from db.connection import connect, db_path
+
+
+@st.cache_resource(show_spinner=False)
+def _prepare(path: str) -> None:
+    """Migrate, and seed an empty database unless LINLI_DEMO=0 (once per process and path)."""
+    db = connect(path)
+    if demo_mode():
+        from seed.demo import is_empty, seed_demo
+
+        if is_empty(db):
+            seed_demo(db)
+    db.close()
+
+
+def demo_mode() -> bool:
+    return os.environ.get("LINLI_DEMO", "1") != "0"
+
+
+def get_db():
+    """This session's connection. Sessions run on different threads and may write at once,
+    so each has its own connection; SQLite's WAL and busy timeout arbitrate."""
+    path = str(db_path())
+    held = st.session_state.get("_db")
+    if held is None or held[0] != path:
+        _prepare(path)
+        held = (path, connect(path, migrate=False))
+        st.session_state["_db"] = held
+    return held[1]
+
+
+def after_write() -> None:
+    """Call after any successful write so cached reads show it."""
+    st.cache_data.clear()

@@ -1,0 +1,41 @@
+"""Telling the user why something was refused, in their language."""
+
+import streamlit as st
+
+from components.i18n import t
+from db.errors import InputError, LinliError
+
+
+def show_error(exc: LinliError) -> None:
+    if isinstance(exc, InputError):
+        lines = [t("err.input", count=len(exc.problems))]
+        for field, key, params in exc.problems:
+            lines.append(f"- **{t('field.' + field.split('.')[0])}**: {t(key, **params)}")
+        st.error("\n".join(lines))
+    else:
+        st.error(t(exc.key, **exc.params))
+
+
+def attempt(action, success_key: str | None = None, rerun: bool = True, **success_params):
+    """Run a db write. Refused: show why (nothing was written) and return None. Done: clear the
+    read caches, keep the success message for the next run, and rerun so every view shows it."""
+    from components.data import after_write
+
+    try:
+        result = action()
+    except LinliError as exc:
+        show_error(exc)
+        return None
+    after_write()
+    if success_key:
+        st.session_state["_flash"] = t(success_key, **success_params)
+    if rerun:
+        st.rerun()
+    return True if result is None else result
+
+
+def show_flash() -> None:
+    """The success message of the write that triggered this run, shown once."""
+    message = st.session_state.pop("_flash", None)
+    if message:
+        st.success(message)

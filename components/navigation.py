@@ -1,0 +1,47 @@
+"""Which pages each role sees. The navigation is rebuilt from this table on every run, so a page
+a role may not open is simply not there (db/ refuses the data as well)."""
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from components.i18n import t
+
+EVERYONE = ("public", "volunteer", "coordinator", "leader", "admin")
+SIGNED_IN = ("volunteer", "coordinator", "leader", "admin")
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    path: str
+    title_key: str
+    icon: str
+    roles: tuple[str, ...]
+    section: str  # catalogue key of the navigation section
+    home_key: str | None = None  # one line on the home page saying what the page is for
+
+
+PAGES: list[PageSpec] = [
+    PageSpec("app_pages/home.py", "page.home", ":material/home:", EVERYONE, "nav.public"),
+    PageSpec("app_pages/communities.py", "page.communities", ":material/location_city:", EVERYONE,
+             "nav.public", "home.link.communities"),
+    PageSpec("app_pages/login.py", "page.login", ":material/login:", ("public",), "nav.account"),
+    PageSpec("app_pages/users.py", "page.users", ":material/manage_accounts:", ("admin",), "nav.admin",
+             "home.link.users"),
+    PageSpec("app_pages/audit_log.py", "page.audit", ":material/history:", ("admin",), "nav.admin",
+             "home.link.audit"),
+]
+
+
+def pages_for(role: str) -> list[PageSpec]:
+    return [p for p in PAGES if role in p.roles]
+
+
+def navigation(role: str):
+    """st.navigation for this role, grouped into sections in the current language."""
+    sections: dict[str, list] = {}
+    for spec in pages_for(role):
+        page = st.Page(spec.path, title=t(spec.title_key), icon=spec.icon,
+                       default=spec.path == "app_pages/home.py")
+        sections.setdefault(t(spec.section), []).append(page)
+    return st.navigation(sections)

@@ -1,0 +1,110 @@
+"""python -m db — init, create-user, backup, check. Exit code 0 on success, 2 on bad arguments,
+1 when the operation itself fails; messages go to stderr."""
+
+import argparse
+import getpass
+import os
+import sqlite3
+import sys
+from pathlib import Path
+
+from db.connection import connect, db_path
+from db.errors import InputError, LinliError
+from db.migrations import status
+from db.models import ROLES, SYSTEM
+from db.users import create_user
+
+
+def cmd_init(args) -> int:
+    connect(args.db)
+    print(f"Database ready at {args.db}")
+    return 0
+
+
+def cmd_create_user(args) -> int:
+    password = os.environ.get("LINLI_PASSWORD")
+    if password is None:
+        if not sys.stdin.isatty():
+            print("No password: set LINLI_PASSWORD or run in a terminal to be prompted.", file=sys.stderr)
+            return 2
+        password = getpass.getpass("Password: ")
+        if password != getpass.getpass("Repeat password: "):
+            print("The passwords do not match.", file=sys.stderr)
+            return 2
+    db = connect(args.db)
+    try:
+        user_id = create_user(db, SYSTEM, {"username": args.username, "display_name": args.name or args.username,
+                                            "role": args.role, "community": args.community,
+                                            "password": password})
+    except InputError as exc:
+        for field, key, params in exc.problems:
+            print(f"{field}: {_english(key, params)}", file=sys.stderr)
+        return 2
+    except LinliError as exc:
+        print(_english(exc.key, exc.params), file=sys.stderr)
+        return 1
+    print(f"Created user {args.username} (id {user_id}, role {args.role}).")
+    return 0
+
+
+def _english(key: str, params: dict) -> str:
+    from components.i18n import translate  # the same catalogue the UI uses, English side
+
+    return translate(key, "en", **params)
+
+
+def cmd_backup(args) -> int:
+    target = Path(args.path)
+    if target.exists():
+        print(f"{target} already exists; choose a new path.", file=sys.stderr)
+        return 2
+    target.parent.mkdir(parents=True, exist_ok=True)
+    source = connect(args.db, migrate=False)
+    dest = sqlite3.connect(str(target))
+    # The online backup API copies a consistent snapshot while others keep writing.
+    with dest:
+        source.conn.backup(dest, pages=1024)
+    dest.close()
+    print(f"Backed up {args.db} to {target}")
+    return 0
+
+
+def cmd_check(args) -> int:
+    if not Path(args.db).exists():
+        print(f"No database at {args.db}", file=sys.stderr)
+        return 1
+    db = connect(args.db, migrate=False)
+    integrity = [r[0] for r in db.execute("PRAGMA integrity_check").fetchall()]
+    fk = db.execute("PRAGMA foreign_key_check").fetchall()
+    applied, pending = status(db)
+    print(f"integrity: {', '.join(integrity)}")
+    print(f"foreign keys: {'ok' if not fk else f'{len(fk)} violations'}")
+    print(f"migrations: {len(applied)} applied, {len(pending)} pending")
+    for name in pending:
+        print(f"  pending: {name}")
+    ok = integrity == ["ok"] and not fk and not pending
+    print("check: ok" if ok else "check: FAILED")
+    return 0 if ok else 1
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m db", description="Linli database tools")
+    parser.add_argument("--db", default=str(db_path()), help="database path (default: LINLI_DB_PATH or data/linli.db)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("init", help="create the database and apply migrations").set_defaults(fn=cmd_init)
+    p = sub.add_parser("create-user", help="create an account (password from LINLI_PASSWORD or a prompt)")
+    p.add_argument("username")
+    p.add_argument("--role", required=True, choices=ROLES)
+    p.add_argument("--community", help="community name (required for coordinators and volunteers)")
+    p.add_argument("--name", help="display name (default: the username)")
+    p.set_defaults(fn=cmd_create_user)
+    p = sub.add_parser("backup", help="online backup to a new file")
+    p.add_argument("path")
+    p.set_defaults(fn=cmd_backup)
+    sub.add_parser("check", help="integrity check and migration status").set_defaults(fn=cmd_check)
+    args = parser.parse_args(argv)
+    return args.fn(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,143 @@
+"""Pydantic models for every input that reaches db/. `parse` turns pydantic's errors into an
+InputError whose problems are catalogue keys, so a page can say what is wrong in the user's language."""
+
+import re
+from dataclasses import dataclass
+from typing import Annotated, Literal, TypeVar
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic_core import PydanticCustomError
+
+from db.errors import InputError
+
+ROLES = ("volunteer", "coordinator", "leader", "admin")
+DISTRICTS = ("贵池区", "东至县", "石台县", "青阳县", "九华山风景区")
+# Chizhou's bounding box with a small margin (WGS84); points outside are typing mistakes.
+CITY_BBOX = {"lat_min": 29.3, "lat_max": 31.1, "lon_min": 116.3, "lon_max": 118.3}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: every db write takes one and checks it."""
+
+    username: str
+    role: str  # public | volunteer | coordinator | leader | admin
+    community_id: int | None = None
+    user_id: int | None = None
+
+
+PUBLIC = Actor(username="public", role="public")
+SYSTEM = Actor(username="system", role="admin")  # the command line and the seeder
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise PydanticCustomError("err.required", "err.required")
+    return value.strip()
+
+
+Name = Annotated[str, Field(max_length=40), AfterValidator(_not_blank)]
+
+# pydantic's own error types, mapped to catalogue keys.
+_PYDANTIC_KEYS = {
+    "missing": "err.required",
+    "string_too_short": "err.required",
+    "string_too_long": "err.too_long",
+    "int_parsing": "err.not_a_number",
+    "int_type": "err.not_a_number",
+    "float_parsing": "err.not_a_number",
+    "float_type": "err.not_a_number",
+    "greater_than_equal": "err.too_small",
+    "greater_than": "err.too_small",
+    "less_than_equal": "err.too_large",
+    "less_than": "err.too_large",
+    "literal_error": "err.invalid_choice",
+    "string_pattern_mismatch": "err.bad_format",
+    "date_parsing": "err.bad_date",
+    "date_from_datetime_parsing": "err.bad_date",
+    "time_parsing": "err.bad_time",
+    "bool_parsing": "err.invalid_choice",
+}
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def parse(model: type[M], data: dict) -> M:
+    """Validate `data` against `model`, raising InputError with every problem at once."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            field = ".".join(str(p) for p in err["loc"]) or "_"
+            kind = err["type"]
+            key = kind if kind.startswith("err.") else _PYDANTIC_KEYS.get(kind, "err.invalid")
+            ctx = {k: v for k, v in (err.get("ctx") or {}).items() if isinstance(v, (int, float, str))}
+            problems.append((field, key, ctx))
+        raise InputError(problems) from None
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class CommunityIn(Strict):
+    name: Name
+    district: Literal[DISTRICTS]
+    kind: Literal["urban", "rural"]
+    households: int = Field(ge=0, le=200_000)
+    population: int = Field(ge=0, le=1_000_000)
+    lat: float = Field(ge=CITY_BBOX["lat_min"], le=CITY_BBOX["lat_max"])
+    lon: float = Field(ge=CITY_BBOX["lon_min"], le=CITY_BBOX["lon_max"])
+
+
+USERNAME = re.compile(r"^[a-z0-9_.-]{3,32}$")
+
+
+def _username(value: str) -> str:
+    value = value.strip().lower()  # streamlit-authenticator lower-cases what is typed
+    if not value:
+        raise PydanticCustomError("err.required", "err.required")
+    if not USERNAME.match(value):
+        raise PydanticCustomError("err.username_format", "err.username_format")
+    return value
+
+
+def _password(value: str) -> str:
+    # bcrypt reads at most 72 bytes; a longer password would be silently cut.
+    if len(value) < 8 or len(value.encode()) > 72:
+        raise PydanticCustomError("err.password_length", "err.password_length")
+    return value
+
+
+Username = Annotated[str, AfterValidator(_username)]
+Password = Annotated[str, AfterValidator(_password)]
+
+
+class UserIn(Strict):
+    username: Username
+    display_name: Name
+    role: Literal[ROLES]
+    community: str | None = None  # a community name; required for coordinators
+    password: Password
+
+    @model_validator(mode="after")
+    def _scope(self):
+        if self.role in ("coordinator", "volunteer") and not self.community:
+            raise PydanticCustomError("err.scope_required", "err.scope_required")
+        return self
+
+
+class RoleChange(Strict):
+    role: Literal[ROLES]
+    community: str | None = None
+
+    @model_validator(mode="after")
+    def _scope(self):
+        if self.role in ("coordinator", "volunteer") and not self.community:
+            raise PydanticCustomError("err.scope_required", "err.scope_required")
+        return self
+
+
+class PasswordIn(Strict):
+    password: Password
