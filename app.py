@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from components.auth import authenticator, current_actor, logout_button
+from components.auth import authenticator, current_actor, logout_button, remember_login
 from components.data import demo_mode, get_db
 from components.feedback import show_flash
 from components.i18n import DEFAULT_LANG, LANGS, t
@@ -28,6 +28,7 @@ choose_language()
 db = get_db()
 auth = authenticator(db)
 actor = current_actor(db, auth)
+remember_login(auth)
 st.session_state["actor"] = actor
 
 with st.sidebar:

@@ -82,6 +82,9 @@ def login_form(db) -> None:
     status = st.session_state.get("authentication_status")
     if status:
         record_login(db, st.session_state["username"], success=True)
+        # The rerun rebuilds the navigation for the new role; it would also discard the cookie
+        # the library just set, so the next run sets it again (see remember_login).
+        st.session_state["_remember_login"] = True
         st.rerun()
     elif status is False:
         counted = [u for u, d in users.items() if d.get("failed_login_attempts", 0) > failed_before.get(u, 0)]
@@ -99,8 +102,14 @@ def login_form(db) -> None:
         st.error(t(refusal))
 
 
+def remember_login(auth: stauth.Authenticate) -> None:
+    """Set the re-authentication cookie on the first full run after a form login."""
+    if st.session_state.pop("_remember_login", False) and st.session_state.get("authentication_status"):
+        auth.cookie_controller.set_cookie()
+
+
 def logout_button(auth: stauth.Authenticate) -> None:
-    auth.logout(button_name=t("app.logout"), location="sidebar", key="logout")
+    auth.logout(button_name=t("app.logout"), location="sidebar", key="logout_button")
 
 
 def session_actor() -> Actor:

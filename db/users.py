@@ -1,6 +1,7 @@
 """Accounts: bcrypt hashes in the users table, roles and community scope, lockout after
 MAX_FAILED_LOGINS wrong passwords until an admin unlocks."""
 
+import os
 import secrets
 
 import bcrypt
@@ -19,7 +20,9 @@ PUBLIC_COLUMNS = "u.id, u.username, u.display_name, u.role, u.community_id, c.na
 
 
 def hash_password(password: str) -> str:
-    return bcrypt.hashpw(password.encode(), bcrypt.gensalt()).decode()
+    # Cost 12 in production; tests lower it through LINLI_BCRYPT_ROUNDS to stay quick.
+    rounds = int(os.environ.get("LINLI_BCRYPT_ROUNDS", "12"))
+    return bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds)).decode()
 
 
 def one_time_password() -> str:

@@ -1,0 +1,78 @@
+"""Fixtures: a fresh database file per test, seeded or empty, and AppTest helpers."""
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("LINLI_BCRYPT_ROUNDS", "4")  # cheap hashes: the tests seed many databases
+
+from db.connection import connect  # noqa: E402
+from seed.demo import DEMO_PASSWORD, seed_demo  # noqa: E402
+
+
+@pytest.fixture
+def empty_db(tmp_path):
+    db = connect(tmp_path / "linli.db")
+    yield db
+    db.close()
+
+
+@pytest.fixture
+def db(tmp_path):
+    """A freshly migrated and demo-seeded database file (the demo city is small and quick)."""
+    db = connect(tmp_path / "linli.db")
+    seed_demo(db)
+    yield db
+    db.close()
+
+
+@pytest.fixture
+def app_env(tmp_path, monkeypatch):
+    """Point the app at a temporary database (seeded on first run) and return its path."""
+    path = tmp_path / "app.db"
+    monkeypatch.setenv("LINLI_DB_PATH", str(path))
+    monkeypatch.setenv("LINLI_DEMO", "1")
+    monkeypatch.setenv("LINLI_COOKIE_KEY", "test-cookie-key-" + "x" * 32)
+    return path
+
+
+def new_app():
+    from streamlit.testing.v1 import AppTest
+
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+
+
+def login(at, username: str, password: str = DEMO_PASSWORD):
+    """Log in through the real login page and form."""
+    at.switch_page("app_pages/login.py").run()
+    inputs = at.text_input
+    inputs[0].input(username)
+    inputs[1].input(password)
+    at.button[0].click().run()
+    return at
+
+
+@pytest.fixture
+def app(app_env):
+    """A fresh AppTest of app.py on its own database, already run once as the public."""
+    at = new_app()
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def texts(at) -> str:
+    """All visible text of a run, for loose assertions about what a user reads."""
+    parts = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "error", "warning", "info",
+                 "success"):
+        parts += [str(e.value) for e in getattr(at, kind)]
+    return "\n".join(parts)
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI") == "true"

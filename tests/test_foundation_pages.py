@@ -1,0 +1,136 @@
+"""AppTest: every page for every role allowed to see it; forbidden pages unreachable; login."""
+
+import pytest
+
+from components.navigation import PAGES, pages_for
+from tests.conftest import ROOT, login, new_app, texts
+
+ROLE_ACCOUNTS = {"volunteer": "volunteer", "coordinator": "coordinator", "leader": "leader", "admin": "admin"}
+FOUNDATION_PAGES = ["app_pages/home.py", "app_pages/communities.py", "app_pages/login.py",
+                    "app_pages/users.py", "app_pages/audit_log.py"]
+
+
+def as_role(role):
+    at = new_app().run()
+    if role != "public":
+        login(at, ROLE_ACCOUNTS[role])
+        assert at.session_state["actor"].role == role, texts(at)
+    return at
+
+
+def page_title(path):
+    spec = next(p for p in PAGES if p.path == path)
+    return spec.title_key
+
+
+@pytest.mark.parametrize("role", ["public", "volunteer", "coordinator", "leader", "admin"])
+def test_every_allowed_page_renders(app_env, role):
+    at = as_role(role)
+    for spec in pages_for(role):
+        if spec.path not in FOUNDATION_PAGES:
+            continue
+        at.switch_page(spec.path).run()
+        assert not at.exception, (spec.path, at.exception)
+        assert at.title, spec.path
+
+
+@pytest.mark.parametrize("role", ["public", "volunteer", "coordinator", "leader"])
+def test_forbidden_pages_cannot_be_opened(app_env, role):
+    at = as_role(role)
+    allowed = {p.path for p in pages_for(role)}
+    for path in FOUNDATION_PAGES:
+        if path in allowed:
+            continue
+        # The page is not in this role's navigation, so it cannot be switched to.
+        with pytest.raises(ValueError, match="Could not find a navigation page") as exc:
+            at.switch_page(path)
+        known = sorted(str(ROOT / p) for p in allowed)
+        assert all(k in str(exc.value) for k in known)
+
+
+def test_public_sees_home_in_chinese_and_english(app_env):
+    at = new_app().run()
+    assert at.title[0].value == "邻里 · 社区服务"
+    at.sidebar.radio[0].set_value("en").run()
+    assert at.title[0].value == "Linli · Community services"
+    assert at.session_state["lang"] == "en"
+    assert at.query_params["lang"] == "en"
+
+
+def test_lang_query_parameter(app_env):
+    at = new_app()
+    at.query_params["lang"] = "en"
+    at.run()
+    assert at.title[0].value == "Linli · Community services"
+
+
+def test_login_wrong_password_says_so(app_env):
+    at = new_app().run()
+    login(at, "coordinator", "wrong-password")
+    assert at.session_state["actor"].role == "public"
+    assert "用户名或密码错误（还可尝试 4 次）。" in [e.value for e in at.error]
+
+
+def test_unknown_user_gets_plain_message(app_env):
+    at = new_app().run()
+    login(at, "nobody", "whatever1")
+    assert [e.value for e in at.error] == ["用户名或密码错误。"]
+
+
+def test_sixth_attempt_refused_even_with_right_password(app_env):
+    at = new_app().run()
+    for _ in range(5):
+        login(at, "coordinator", "wrong-password")
+    assert "该账户因连续 5 次密码错误已被锁定，请联系管理员解锁。" in [e.value for e in at.error]
+    login(at, "coordinator")  # the right password
+    assert at.session_state["actor"].role == "public"
+    assert "该账户因连续 5 次密码错误已被锁定，请联系管理员解锁。" in [e.value for e in at.error]
+
+
+def test_logout_returns_to_public(app_env):
+    at = as_role("admin")
+    at.sidebar.button[0].click().run()
+    assert at.session_state["actor"].role == "public"
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("app_pages/users.py")
+
+
+def test_admin_adds_community_and_bad_input_is_explained(app_env):
+    at = as_role("admin")
+    at.switch_page("app_pages/communities.py").run()
+    form_inputs = [ti for ti in at.text_input if ti.label == "名称"]
+    form_inputs[0].input("")
+    submit = [b for b in at.button if b.label == "创建"][0]
+    submit.click().run()
+    assert any("未保存任何内容" in e.value and "必填" in e.value for e in at.error)
+    [ti for ti in at.text_input if ti.label == "名称"][0].input("新城社区")
+    [b for b in at.button if b.label == "创建"][0].click().run()
+    assert not at.exception
+    assert "已保存。" in [s.value for s in at.success]
+    assert "新城社区" in at.dataframe[0].value["名称"].tolist()
+
+
+def test_admin_creates_user_and_duplicate_is_refused(app_env):
+    at = as_role("admin")
+    at.switch_page("app_pages/users.py").run()
+    inputs = at.text_input
+    inputs[0].input("coordinator")
+    inputs[1].input("重复的人")
+    inputs[2].input("long-enough")
+    at.selectbox[0].set_value("leader")
+    [b for b in at.button if b.label == "创建"][0].click().run()
+    assert "用户名 coordinator 已被使用。" in [e.value for e in at.error]
+    inputs = at.text_input
+    inputs[0].input("leader2")
+    inputs[1].input("副局长")
+    inputs[2].input("long-enough")
+    at.selectbox[0].set_value("leader")
+    [b for b in at.button if b.label == "创建"][0].click().run()
+    assert "已创建用户 leader2。" in [s.value for s in at.success]
+
+
+def test_audit_log_lists_logins(app_env):
+    at = as_role("admin")
+    at.switch_page("app_pages/audit_log.py").run()
+    assert not at.exception
+    assert "login" in at.dataframe[0].value["操作"].tolist()

@@ -1,0 +1,44 @@
+"""The catalogue: every key has Chinese and English, every key the code uses exists."""
+
+import re
+
+from components.i18n import CATALOGUE, translate
+from seed import chizhou
+from tests.conftest import ROOT
+
+KEY_USE = re.compile(r"""\bt\(\s*["']([a-z_]+\.[a-z0-9_.]*[a-z0-9_])["']""")
+
+
+def test_every_key_has_chinese_and_english():
+    for key, (zh, en) in CATALOGUE.items():
+        assert zh.strip() and en.strip(), key
+        assert re.search(r"[\u4e00-\u9fff]", zh) or key == "app.language", f"{key} has no Chinese"
+        # Placeholders agree, so neither language drops a number.
+        assert set(re.findall(r"{(\w+)}", zh)) == set(re.findall(r"{(\w+)}", en)), key
+
+
+def test_every_literal_key_in_the_code_exists():
+    used = set()
+    for folder in ("app.py", "app_pages", "components"):
+        for path in (ROOT / folder).rglob("*.py") if (ROOT / folder).is_dir() else [ROOT / folder]:
+            used |= set(KEY_USE.findall(path.read_text()))
+    missing = sorted(k for k in used if k not in CATALOGUE)
+    assert not missing
+
+
+def test_translate_fills_and_tolerates_missing_parameters():
+    assert translate("login.failed", "en", left=2) == "Wrong username or password (2 attempts left)."
+    assert translate("err.too_small", "zh", ge=0) == "不能小于 0。"
+
+
+def test_demo_city_is_deterministic_and_inside_districts():
+    first, second = chizhou.communities(7), chizhou.communities(7)
+    assert first == second
+    assert sum(c["kind"] == "urban" for c in first) == 60 and sum(c["kind"] == "rural" for c in first) == 32
+    assert {c["district"] for c in first} == set(chizhou.DISTRICTS)
+    for c in first:
+        seat = chizhou.DISTRICTS[c["district"]]
+        assert abs(c["lat"] - seat["lat"]) <= seat["spread"] * 3 and abs(c["lon"] - seat["lon"]) <= seat["spread"] * 3
+        assert c["population"] > c["households"] > 0
+    codes = [c["code"] for c in chizhou.categories()]
+    assert {"elderly", "medicine", "repair", "errands", "legal"} <= set(codes)
