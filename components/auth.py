@@ -1,15 +1,11 @@
 """Login with streamlit-authenticator against the users table, lockout, and the current Actor."""
 
-import os
-import secrets
-from pathlib import Path
-
 import streamlit as st
 import streamlit_authenticator as stauth
 from streamlit_authenticator.utilities import LoginError
 
 from components.i18n import t
-from db.connection import db_path
+from db.keys import secret
 from db.models import PUBLIC, Actor
 from db.users import MAX_FAILED_LOGINS, actor_for, is_locked, login_credentials, record_login
 
@@ -18,27 +14,8 @@ COOKIE_DAYS = 7
 
 
 def cookie_key() -> str:
-    """secrets.toml, then LINLI_COOKIE_KEY, then a random key generated once into a local,
-    git-ignored file beside the database."""
-    try:
-        if "cookie_key" in st.secrets:
-            return st.secrets["cookie_key"]
-    except (FileNotFoundError, st.errors.StreamlitSecretNotFoundError):
-        pass
-    if os.environ.get("LINLI_COOKIE_KEY"):
-        return os.environ["LINLI_COOKIE_KEY"]
-    return local_secret("cookie.key")
-
-
-def local_secret(name: str) -> str:
-    """A 48-byte random secret kept in a file next to the database, created on first use."""
-    path = Path(db_path()).parent / name
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as f:
-            f.write(secrets.token_urlsafe(48))
-    return path.read_text().strip()
+    """secrets.toml, then LINLI_COOKIE_KEY, then a random key generated on first start."""
+    return secret("cookie_key")
 
 
 def authenticator(db) -> stauth.Authenticate:

@@ -62,6 +62,110 @@ def m0001_foundation(db: Database):
     )
 
 
+@migrations(name="0002_volunteers_and_ledger")
+def m0002_volunteers_and_ledger(db: Database):
+    db.executescript(
+        """
+        CREATE TABLE settings (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+
+        -- Fields follow 《志愿服务记录办法》. The ID number is stored encrypted (id_cipher) with a
+        -- keyed hash for duplicate checks (id_hash) and its masked form for lists.
+        CREATE TABLE volunteers (
+            id INTEGER PRIMARY KEY,
+            number TEXT UNIQUE,
+            real_name TEXT NOT NULL,
+            gender TEXT NOT NULL CHECK (gender IN ('M', 'F')),
+            birth_date TEXT NOT NULL,
+            id_cipher TEXT NOT NULL,
+            id_hash TEXT NOT NULL UNIQUE,
+            id_masked TEXT NOT NULL,
+            phone TEXT NOT NULL UNIQUE,
+            community_id INTEGER NOT NULL REFERENCES communities(id),
+            availability TEXT NOT NULL DEFAULT '{}',
+            party_member INTEGER NOT NULL DEFAULT 0,
+            notes TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL CHECK (status IN ('pending', 'active', 'inactive', 'rejected')),
+            reject_reason TEXT,
+            source TEXT NOT NULL DEFAULT 'signup',
+            consent_at TEXT,
+            created_at TEXT NOT NULL,
+            approved_at TEXT,
+            approved_by TEXT,
+            user_id INTEGER REFERENCES users(id),
+            -- Kept equal to SUM(minutes) of approved records by db/ledger.py, in the same
+            -- transaction, so rosters filter and sort by star level without scanning the ledger.
+            approved_minutes INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX idx_volunteers_community ON volunteers(community_id, status);
+        CREATE INDEX idx_volunteers_name ON volunteers(real_name);
+        CREATE INDEX idx_volunteers_minutes ON volunteers(approved_minutes);
+        CREATE INDEX idx_volunteers_user ON volunteers(user_id);
+
+        CREATE TABLE volunteer_skills (
+            volunteer_id INTEGER NOT NULL REFERENCES volunteers(id),
+            category TEXT NOT NULL REFERENCES service_categories(code),
+            PRIMARY KEY (volunteer_id, category)
+        );
+        CREATE INDEX idx_skills_category ON volunteer_skills(category, volunteer_id);
+
+        -- The hours ledger. Approved rows are never updated or deleted: a correction is a
+        -- reversing row (negative minutes) whose reverses_id points to the original.
+        CREATE TABLE service_records (
+            id INTEGER PRIMARY KEY,
+            volunteer_id INTEGER NOT NULL REFERENCES volunteers(id),
+            community_id INTEGER NOT NULL REFERENCES communities(id),
+            activity TEXT NOT NULL,
+            service_date TEXT NOT NULL,
+            start_time TEXT,
+            end_time TEXT,
+            minutes INTEGER NOT NULL,
+            place TEXT NOT NULL DEFAULT '',
+            beneficiary TEXT NOT NULL DEFAULT '',
+            content TEXT NOT NULL DEFAULT '',
+            category TEXT NOT NULL REFERENCES service_categories(code),
+            status TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'rejected')),
+            reject_reason TEXT,
+            source TEXT NOT NULL CHECK (source IN ('manual', 'self', 'request', 'daycare', 'import', 'correction')),
+            recorded_by TEXT NOT NULL,
+            recorded_at TEXT NOT NULL,
+            approved_by TEXT,
+            approved_at TEXT,
+            reverses_id INTEGER UNIQUE REFERENCES service_records(id)
+        );
+        CREATE INDEX idx_records_volunteer ON service_records(volunteer_id, service_date);
+        CREATE INDEX idx_records_community ON service_records(community_id, status, service_date);
+        CREATE INDEX idx_records_status_date ON service_records(status, service_date, category);
+
+        CREATE TRIGGER approved_records_are_final BEFORE UPDATE ON service_records
+        WHEN OLD.status = 'approved'
+        BEGIN
+            SELECT RAISE(ABORT, 'approved service records are never edited');
+        END;
+        CREATE TRIGGER records_are_never_deleted BEFORE DELETE ON service_records
+        WHEN OLD.status = 'approved'
+        BEGIN
+            SELECT RAISE(ABORT, 'approved service records are never deleted');
+        END;
+
+        CREATE TABLE certificates (
+            id INTEGER PRIMARY KEY,
+            number TEXT NOT NULL UNIQUE,
+            volunteer_id INTEGER NOT NULL REFERENCES volunteers(id),
+            community_id INTEGER NOT NULL REFERENCES communities(id),
+            period_from TEXT NOT NULL,
+            period_to TEXT NOT NULL,
+            total_minutes INTEGER NOT NULL,
+            issued_by TEXT NOT NULL,
+            issued_at TEXT NOT NULL
+        );
+        CREATE INDEX idx_certificates_volunteer ON certificates(volunteer_id);
+        """
+    )
+
+
 def migrate(db: Database) -> list[str]:
     """Apply pending migrations; returns the names applied."""
     # Importing the feature modules registers their migrations on `migrations`.

@@ -141,3 +141,97 @@ class RoleChange(Strict):
 
 class PasswordIn(Strict):
     password: Password
+
+
+# --- volunteers and the ledger ----------------------------------------------------------------
+
+from datetime import date as _date, datetime as _datetime, time as _time  # noqa: E402
+
+from db.identity import MOBILE, id_problem  # noqa: E402
+
+DAY_PARTS = ("morning", "afternoon", "evening")
+
+
+class Availability(Strict):
+    days: list[Annotated[int, Field(ge=1, le=7)]] = []  # ISO weekdays, 1 = Monday
+    parts: list[Literal[DAY_PARTS]] = []
+
+
+class VolunteerIn(Strict):
+    real_name: Annotated[str, Field(max_length=20), AfterValidator(_not_blank)]
+    gender: Literal["M", "F"]
+    birth_date: _date
+    id_number: str
+    phone: str
+    community_id: int
+    skills: list[str] = []
+    availability: Availability = Availability()
+    party_member: bool = False
+    notes: Annotated[str, Field(max_length=200)] = ""
+    consent: bool = False
+
+    @model_validator(mode="after")
+    def _identity(self):
+        self.id_number = self.id_number.strip().upper()
+        problem = id_problem(self.id_number, self.birth_date, self.gender)
+        if problem:
+            raise PydanticCustomError(problem, problem)
+        self.phone = self.phone.strip().replace(" ", "").replace("-", "")
+        if not MOBILE.match(self.phone):
+            raise PydanticCustomError("err.phone_format", "err.phone_format")
+        return self
+
+
+Text60 = Annotated[str, Field(max_length=60)]
+
+
+class RecordIn(Strict):
+    volunteer_ids: Annotated[list[int], Field(min_length=1)]
+    activity: Annotated[str, Field(max_length=60), AfterValidator(_not_blank)]
+    service_date: _date
+    start_time: _time | None = None
+    end_time: _time | None = None
+    minutes: Annotated[int, Field(ge=1, le=1440)] | None = None
+    place: Text60 = ""
+    beneficiary: Annotated[str, Field(max_length=40)] = ""
+    content: Annotated[str, Field(max_length=200)] = ""
+    category: str
+
+    @model_validator(mode="after")
+    def _duration(self):
+        if self.service_date > _date.today():
+            raise PydanticCustomError("err.future_date", "err.future_date")
+        if self.start_time and self.end_time:
+            if self.end_time <= self.start_time:
+                raise PydanticCustomError("err.end_before_start", "err.end_before_start")
+            span = (_datetime.combine(_date.min, self.end_time)
+                    - _datetime.combine(_date.min, self.start_time)).seconds // 60
+            self.minutes = span
+        elif self.minutes is None:
+            raise PydanticCustomError("err.minutes_required", "err.minutes_required")
+        return self
+
+
+class Reason(Strict):
+    reason: Annotated[str, Field(max_length=200), AfterValidator(_not_blank)]
+
+
+class Period(Strict):
+    period_from: _date
+    period_to: _date
+
+    @model_validator(mode="after")
+    def _order(self):
+        if self.period_to < self.period_from:
+            raise PydanticCustomError("err.period_order", "err.period_order")
+        return self
+
+
+class StarThresholds(Strict):
+    hours: Annotated[list[Annotated[int, Field(ge=1, le=100_000)]], Field(min_length=1, max_length=10)]
+
+    @model_validator(mode="after")
+    def _increasing(self):
+        if any(b <= a for a, b in zip(self.hours, self.hours[1:])):
+            raise PydanticCustomError("err.thresholds_increasing", "err.thresholds_increasing")
+        return self

@@ -36,5 +36,11 @@ def seed_demo(db: Database, seed: int = 2026) -> None:
         extend(db, seed)
 
 
-# Feature areas append their own demo builders here (volunteers, outlets, …).
-EXTENSIONS: list = []
+def _feature_builders():
+    # Each feature area builds its own demo data on top of the city and the accounts.
+    from seed.volunteers import seed_volunteers
+
+    return [seed_volunteers]
+
+
+EXTENSIONS = _feature_builders()

@@ -1,0 +1,40 @@
+"""The certificate panel: pick a period, record a certificate, download its PDF."""
+
+from datetime import date
+
+import streamlit as st
+
+from components.feedback import attempt
+from components.i18n import t
+from components.pdf import certificate_pdf
+from db.categories import list_categories
+from db.certificates import certificates_of, issue_certificate
+
+
+def certificate_panel(db, actor, volunteer_id: int, key: str, heading: str) -> None:
+    st.markdown(f"**{heading}**")
+    with st.form(key):
+        c1, c2 = st.columns(2)
+        start = c1.date_input(t("my.period_from"), value=date(date.today().year, 1, 1))
+        end = c2.date_input(t("my.period_to"), value=date.today())
+        submitted = st.form_submit_button(t("my.issue"))
+    if submitted:
+        cert = attempt(lambda: issue_certificate(db, actor, volunteer_id, {"period_from": start, "period_to": end}),
+                       rerun=False)
+        if cert:
+            st.session_state[key + "_issued"] = cert
+    cert = st.session_state.get(key + "_issued")
+    if cert and cert["volunteer_id"] == volunteer_id:
+        hours = f"{cert['total_minutes'] / 60:.1f}"
+        st.success(t("my.issued", number=cert["number"], hours=hours))
+        st.download_button(t("my.download"), certificate_pdf(cert, _zh_names(db)),
+                           file_name=f"{cert['number']}.pdf", mime="application/pdf", key=key + "_download")
+    issued = certificates_of(db, volunteer_id)
+    if issued:
+        st.caption(t("my.past_certificates") + "：" + "，".join(
+            f"{c['number']}（{c['period_from']}～{c['period_to']}，{c['total_minutes'] / 60:.1f}h）" for c in issued[:5]))
+
+
+def _zh_names(db) -> dict[str, str]:
+    # The certificate is an official Chinese document whatever the UI language.
+    return {c["code"]: c["name_zh"] for c in list_categories(db)}

@@ -1,0 +1,211 @@
+"""The service-hour ledger: record, approve, reject, reverse. Approved rows are final (a trigger
+enforces it); volunteers.approved_minutes is kept equal to their approved sum in the same transaction."""
+
+from sqlite_utils import Database
+
+from db import audit
+from db.connection import write
+from db.errors import Conflict, InputError, NotFound, PermissionDenied
+from db.models import Actor, Period, Reason, RecordIn, parse
+from db.permissions import require_community
+
+MAX_MINUTES_PER_DAY = 24 * 60
+PAGE_SIZE = 100
+RECORD_COLUMNS = ("r.id, r.volunteer_id, v.number, v.real_name, r.community_id, r.activity, r.service_date,"
+                  " r.start_time, r.end_time, r.minutes, r.place, r.beneficiary, r.content, r.category,"
+                  " r.status, r.reject_reason, r.source, r.recorded_by, r.recorded_at, r.approved_by,"
+                  " r.approved_at, r.reverses_id,"
+                  " (SELECT x.id FROM service_records x WHERE x.reverses_id = r.id) AS reversed_by")
+
+
+def record_hours(db: Database, actor: Actor, data: dict, source: str | None = None) -> list[int]:
+    """Record one activity for one or more volunteers, all or nothing, as pending.
+    Coordinators record for their community; a volunteer reports only their own hours."""
+    rec = parse(RecordIn, data)
+    if actor.role == "volunteer":
+        from db.volunteers import own_volunteer_id
+
+        if rec.volunteer_ids != [own_volunteer_id(db, actor)]:
+            raise PermissionDenied("err.own_hours_only")
+        source = "self"
+    elif actor.role not in ("coordinator", "admin"):
+        raise PermissionDenied("err.permission")
+    with write(db):
+        return insert_records(db, actor, rec, source or "manual")
+
+
+def insert_records(db: Database, actor: Actor, rec: RecordIn, source: str, status: str = "pending") -> list[int]:
+    """Insert a validated record for each volunteer inside the caller's transaction."""
+    if not list(db.query("SELECT 1 FROM service_categories WHERE code = ?", [rec.category])):
+        raise InputError([("category", "err.unknown_category", {"code": rec.category})])
+    ids = []
+    for volunteer_id in dict.fromkeys(rec.volunteer_ids):
+        v = _volunteer(db, volunteer_id)
+        if actor.role != "volunteer":
+            require_community(actor, v["community_id"])
+        if v["status"] != "active":
+            raise Conflict("err.volunteer_not_active", name=v["real_name"])
+        day = rec.service_date.isoformat()
+        start = rec.start_time.strftime("%H:%M") if rec.start_time else None
+        end = rec.end_time.strftime("%H:%M") if rec.end_time else None
+        if list(db.query(
+                "SELECT 1 FROM service_records r WHERE volunteer_id = ? AND service_date = ? AND activity = ?"
+                " AND minutes = ? AND category = ? AND start_time IS ? AND end_time IS ?"
+                " AND status != 'rejected' AND reverses_id IS NULL"
+                " AND NOT EXISTS (SELECT 1 FROM service_records x WHERE x.reverses_id = r.id)",
+                [volunteer_id, day, rec.activity, rec.minutes, rec.category, start, end])):
+            raise Conflict("err.duplicate_record", name=v["real_name"], date=day)
+        already = next(db.query(
+            "SELECT COALESCE(SUM(minutes), 0) AS m FROM service_records WHERE volunteer_id = ?"
+            " AND service_date = ? AND status != 'rejected'", [volunteer_id, day]))["m"]
+        if already + rec.minutes > MAX_MINUTES_PER_DAY:
+            raise Conflict("err.over_24h", name=v["real_name"], date=day, hours=round(already / 60, 1))
+        row = {"volunteer_id": volunteer_id, "community_id": v["community_id"], "activity": rec.activity,
+               "service_date": day, "start_time": start, "end_time": end, "minutes": rec.minutes,
+               "place": rec.place, "beneficiary": rec.beneficiary, "content": rec.content,
+               "category": rec.category, "status": status, "source": source,
+               "recorded_by": actor.username, "recorded_at": audit.now()}
+        if status == "approved":
+            row.update(approved_by=actor.username, approved_at=row["recorded_at"])
+        record_id = db["service_records"].insert(row).last_pk
+        if status == "approved":
+            _add_minutes(db, volunteer_id, rec.minutes)
+        audit.record(db, actor, "create", "service_records", record_id, after=row, community_id=v["community_id"])
+        ids.append(record_id)
+    return ids
+
+
+def _volunteer(db: Database, volunteer_id: int) -> dict:
+    rows = list(db.query("SELECT id, real_name, community_id, status FROM volunteers WHERE id = ?", [volunteer_id]))
+    if not rows:
+        raise InputError([("volunteer_ids", "err.unknown_volunteer", {"id": volunteer_id})])
+    return rows[0]
+
+
+def _record(db: Database, record_id: int) -> dict:
+    rows = list(db.query("SELECT * FROM service_records WHERE id = ?", [record_id]))
+    if not rows:
+        raise NotFound("err.not_found")
+    return rows[0]
+
+
+def _add_minutes(db: Database, volunteer_id: int, minutes: int) -> None:
+    db.execute("UPDATE volunteers SET approved_minutes = approved_minutes + ? WHERE id = ?", [minutes, volunteer_id])
+
+
+def approve(db: Database, actor: Actor, record_ids: list[int]) -> int:
+    """Approve pending records (bulk). All are checked before any is approved."""
+    with write(db):
+        records = [_record(db, rid) for rid in dict.fromkeys(record_ids)]
+        for r in records:
+            require_community(actor, r["community_id"])
+            if r["status"] != "pending":
+                raise Conflict("err.record_not_pending", id=r["id"])
+        now = audit.now()
+        for r in records:
+            db.execute("UPDATE service_records SET status = 'approved', approved_by = ?, approved_at = ?"
+                       " WHERE id = ?", [actor.username, now, r["id"]])
+            _add_minutes(db, r["volunteer_id"], r["minutes"])
+            audit.record(db, actor, "approve", "service_records", r["id"], before={"status": "pending"},
+                         after={"status": "approved"}, community_id=r["community_id"])
+    return len(records)
+
+
+def reject(db: Database, actor: Actor, record_ids: list[int], reason: str) -> int:
+    why = parse(Reason, {"reason": reason})
+    with write(db):
+        records = [_record(db, rid) for rid in dict.fromkeys(record_ids)]
+        for r in records:
+            require_community(actor, r["community_id"])
+            if r["status"] != "pending":
+                raise Conflict("err.record_not_pending", id=r["id"])
+        for r in records:
+            db.execute("UPDATE service_records SET status = 'rejected', reject_reason = ?, approved_by = ?,"
+                       " approved_at = ? WHERE id = ?", [why.reason, actor.username, audit.now(), r["id"]])
+            audit.record(db, actor, "reject", "service_records", r["id"], before={"status": "pending"},
+                         after={"status": "rejected", "reason": why.reason}, community_id=r["community_id"])
+    return len(records)
+
+
+def reverse(db: Database, actor: Actor, record_id: int, reason: str) -> int:
+    """Correct an approved record: a reversing record (negative minutes, approved at once) that
+    points to the original. Both stay; the volunteer's total drops by the original minutes."""
+    why = parse(Reason, {"reason": reason})
+    with write(db):
+        r = _record(db, record_id)
+        require_community(actor, r["community_id"])
+        if r["status"] != "approved" or r["reverses_id"] is not None:
+            raise Conflict("err.only_approved_reversed")
+        if list(db.query("SELECT 1 FROM service_records WHERE reverses_id = ?", [record_id])):
+            raise Conflict("err.already_reversed")
+        now = audit.now()
+        row = {"volunteer_id": r["volunteer_id"], "community_id": r["community_id"],
+               "activity": r["activity"], "service_date": r["service_date"], "start_time": None,
+               "end_time": None, "minutes": -r["minutes"], "place": r["place"], "beneficiary": r["beneficiary"],
+               "content": why.reason, "category": r["category"], "status": "approved", "source": "correction",
+               "recorded_by": actor.username, "recorded_at": now, "approved_by": actor.username,
+               "approved_at": now, "reverses_id": record_id}
+        new_id = db["service_records"].insert(row).last_pk
+        _add_minutes(db, r["volunteer_id"], -r["minutes"])
+        audit.record(db, actor, "reverse", "service_records", new_id, before={"reverses": record_id},
+                     after=row, community_id=r["community_id"])
+    return new_id
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+def list_records(db: Database, actor: Actor, volunteer_id: int | None = None, status: str | None = None,
+                 period: tuple[str, str] | None = None, page: int = 0, page_size: int = PAGE_SIZE) -> tuple[list[dict], int]:
+    """Records, newest first, with who reversed what; and the total count."""
+    where, params = _reader_where(db, actor)
+    if volunteer_id is not None:
+        where.append("r.volunteer_id = ?")
+        params.append(volunteer_id)
+    if status:
+        where.append("r.status = ?")
+        params.append(status)
+    if period:
+        where.append("r.service_date BETWEEN ? AND ?")
+        params += list(period)
+    clause = " AND ".join(where)
+    total = next(db.query(f"SELECT COUNT(*) AS n FROM service_records r WHERE {clause}", params))["n"]
+    rows = list(db.query(f"SELECT {RECORD_COLUMNS} FROM service_records r JOIN volunteers v ON v.id = r.volunteer_id"
+                         f" WHERE {clause} ORDER BY r.service_date DESC, r.id DESC LIMIT ? OFFSET ?",
+                         params + [page_size, page * page_size]))
+    return rows, total
+
+
+def _reader_where(db: Database, actor: Actor) -> tuple[list[str], list]:
+    if actor.role == "admin":
+        return ["1=1"], []
+    if actor.role == "coordinator":
+        return ["r.community_id = ?"], [actor.community_id]
+    if actor.role == "volunteer":
+        from db.volunteers import own_volunteer_id
+
+        return ["r.volunteer_id = ?"], [own_volunteer_id(db, actor)]
+    raise PermissionDenied("err.permission")
+
+
+def approved_minutes(db: Database, volunteer_id: int, period: tuple[str, str] | None = None) -> int:
+    """Approved minutes (reversals included) of one volunteer, in SQL."""
+    sql = "SELECT COALESCE(SUM(minutes), 0) AS m FROM service_records WHERE volunteer_id = ? AND status = 'approved'"
+    params: list = [volunteer_id]
+    if period:
+        sql += " AND service_date BETWEEN ? AND ?"
+        params += list(period)
+    return next(db.query(sql, params))["m"]
+
+
+def minutes_by_category(db: Database, volunteer_id: int, period: tuple[str, str]) -> list[dict]:
+    """Approved minutes per category in a period: the certificate's summary of service content."""
+    return list(db.query(
+        "SELECT category, SUM(minutes) AS minutes, COUNT(*) FILTER (WHERE minutes > 0) AS records"
+        " FROM service_records WHERE volunteer_id = ? AND status = 'approved' AND service_date BETWEEN ? AND ?"
+        " GROUP BY category HAVING SUM(minutes) > 0 ORDER BY minutes DESC",
+        [volunteer_id, *period]))
+
+
+def check_period(data: dict) -> tuple[str, str]:
+    p = parse(Period, data)
+    return p.period_from.isoformat(), p.period_to.isoformat()
