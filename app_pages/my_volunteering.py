@@ -44,14 +44,18 @@ with st.expander(t("my.profile")):
     st.write(f"{t('vol.skills')}: {'、'.join(names.get(s, s) for s in v['skills']) or '—'}；"
              f"{t('vol.days')}: {'、'.join(weekday_name(d) for d in v['availability'].get('days', [])) or '—'}")
 
-records_tab, report_tab, cert_tab = st.tabs([t("my.records"), t("my.report"), t("my.certificate")])
+records_tab, report_tab, cert_tab = st.tabs([t("my.records"), t("my.report"), t("my.certificate")],
+                                            key="my_tabs", on_change="rerun")
 with records_tab:
-    records, _ = list_records(db, actor, volunteer_id=volunteer_id, page_size=500)
-    show_records(records, names, with_volunteer=False)
+    if records_tab.open:
+        records, _ = list_records(db, actor, volunteer_id=volunteer_id, page_size=500)
+        show_records(records, names, with_volunteer=False)
 with report_tab:
-    data = hours_form("report_hours", [{"id": volunteer_id}], categories, group=False)
-    if data:
-        attempt(lambda: record_hours(db, actor, data), "hours.saved", n=1)
+    if report_tab.open:
+        data = hours_form("report_hours", [{"id": volunteer_id}], categories, group=False)
+        if data:
+            attempt(lambda: record_hours(db, actor, data), "hours.saved", n=1)
 with cert_tab:
-    if v["number"]:
-        certificate_panel(db, actor, volunteer_id, key="my_cert", heading=t("my.certificate"))
+    if cert_tab.open:
+        if v["number"]:
+            certificate_panel(db, actor, volunteer_id, key="my_cert", heading=t("my.certificate"))

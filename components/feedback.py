@@ -16,9 +16,10 @@ def show_error(exc: LinliError) -> None:
         st.error(t(exc.key, **exc.params))
 
 
-def attempt(action, success_key: str | None = None, rerun: bool = True, **success_params):
+def attempt(action, success_key=None, rerun: bool = True, **success_params):
     """Run a db write. Refused: show why (nothing was written) and return None. Done: clear the
-    read caches, keep the success message for the next run, and rerun so every view shows it."""
+    read caches, keep the success message for the next run, and rerun so every view shows it.
+    `success_key` is a catalogue key, or a function of the action's result giving the message."""
     from components.data import after_write
 
     try:
@@ -27,7 +28,9 @@ def attempt(action, success_key: str | None = None, rerun: bool = True, **succes
         show_error(exc)
         return None
     after_write()
-    if success_key:
+    if callable(success_key):
+        st.session_state["_flash"] = success_key(result)
+    elif success_key:
         st.session_state["_flash"] = t(success_key, **success_params)
     if rerun:
         st.rerun()

@@ -4,12 +4,18 @@ from pathlib import Path
 
 from fpdf import FPDF
 
-FONT = Path(__file__).resolve().parent.parent / "assets" / "fonts" / "DroidSansFallbackFull.ttf"
+FONTS = Path(__file__).resolve().parent.parent / "assets" / "fonts"
+LATIN_FONT = FONTS / "DejaVuSans.ttf"
+CJK_FONT = FONTS / "DroidSansFallbackFull.ttf"
 
 
 def new_pdf() -> FPDF:
+    """An A4 page whose font "cjk" writes Latin with DejaVu Sans and falls back to Droid Sans
+    Fallback for Chinese (which has no Latin glyphs of its own)."""
     pdf = FPDF(format="A4")
-    pdf.add_font("cjk", fname=str(FONT))
+    pdf.add_font("cjk", fname=str(LATIN_FONT))
+    pdf.add_font("cjk-han", fname=str(CJK_FONT))
+    pdf.set_fallback_fonts(["cjk-han"])
     pdf.set_font("cjk", size=12)
     pdf.set_auto_page_break(True, margin=18)
     pdf.add_page()
@@ -19,6 +25,7 @@ def new_pdf() -> FPDF:
 def certificate_pdf(cert: dict, category_names: dict[str, str]) -> bytes:
     """志愿服务记录证明 for one volunteer and period, from a recorded certificate."""
     pdf = new_pdf()
+    pdf.set_margins(22, 20, 22)
     pdf.set_line_width(0.8)
     pdf.rect(10, 10, 190, 277)
     pdf.set_y(28)
@@ -32,11 +39,12 @@ def certificate_pdf(cert: dict, category_names: dict[str, str]) -> bytes:
     hours = cert["total_minutes"] / 60
     pdf.set_font("cjk", size=14)
     pdf.set_x(22)
-    pdf.multi_cell(166, 10,
-                   f"    兹证明 {cert['real_name']}（证件类型：居民身份证；证件号码：{cert['id_masked']}；"
-                   f"志愿者编号：{cert['volunteer_number']}）于 {cert['period_from']} 至 {cert['period_to']} "
+    pdf.multi_cell(166, 10, align="L", text=
+                   # No spaces: fpdf2 wraps at spaces, and Chinese text should wrap anywhere.
+                   f"　　兹证明{cert['real_name']}（证件类型：居民身份证；证件号码：{cert['id_masked']}；"
+                   f"志愿者编号：{cert['volunteer_number']}）于{cert['period_from']}至{cert['period_to']}"
                    f"期间在{cert['district']}{cert['community']}参加志愿服务，经审核确认，"
-                   f"累计志愿服务时长 {hours:.1f} 小时。",
+                   f"累计志愿服务时长{hours:.1f}小时。",
                    new_x="LMARGIN", new_y="NEXT")
     pdf.ln(6)
     pdf.set_font("cjk", size=12)
@@ -65,6 +73,6 @@ def certificate_pdf(cert: dict, category_names: dict[str, str]) -> bytes:
     pdf.set_y(-40)
     pdf.set_font("cjk", size=9)
     pdf.set_x(22)
-    pdf.multi_cell(166, 6, "本证明依据《志愿服务记录办法》出具，时长仅计经审核的服务时间（不含交通时间）。"
+    pdf.multi_cell(166, 6, align="L", text="本证明依据《志愿服务记录办法》出具，时长仅计经审核的服务时间（不含交通时间）。"
                            "可凭证明编号向出具单位核验。")
     return bytes(pdf.output())

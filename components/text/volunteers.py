@@ -47,7 +47,8 @@ TEXT = {
     "status.approved": ("已审核", "Approved"),
     # roster
     "roster.tab": ("名册", "Roster"),
-    "roster.pending_tab": ("待审核报名（{n}）", "Sign-ups to review ({n})"),
+    "roster.pending_tab": ("待审核报名", "Sign-ups to review"),
+    "roster.pending_count": ("{n} 份报名待审核。", "{n} sign-ups waiting."),
     "roster.register_tab": ("直接登记", "Register directly"),
     "roster.search": ("搜索姓名、手机号或编号", "Search name, phone or number"),
     "roster.all": ("全部", "All"),
@@ -73,7 +74,8 @@ TEXT = {
     "roster.masked_note": ("身份证号和手机号在列表中脱敏显示。", "ID numbers and phones are masked in lists."),
     # ledger
     "hours.record_tab": ("记录时长", "Record hours"),
-    "hours.pending_tab": ("待审核（{n}）", "To approve ({n})"),
+    "hours.pending_tab": ("待审核", "To approve"),
+    "hours.pending_count": ("{n} 条记录待审核。", "{n} records waiting."),
     "hours.ledger_tab": ("台账与冲正", "Ledger and corrections"),
     "hours.settings_tab": ("星级标准", "Star levels"),
     "hours.volunteers": ("志愿者（可多选，同一活动）", "Volunteers (several for one activity)"),
@@ -95,7 +97,7 @@ TEXT = {
     "hours.reject_selected": ("驳回所选", "Reject selected"),
     "hours.approved": ("已通过 {n} 条。", "Approved {n}."),
     "hours.rejected": ("已驳回 {n} 条。", "Rejected {n}."),
-    "hours.select": ("选择", "Select"),
+    "hours.select": ("选择要处理的记录", "Records to act on"),
     "hours.pick_some": ("请先勾选记录。", "Tick some records first."),
     "hours.reverse": ("冲正", "Reverse"),
     "hours.reverse_id": ("要冲正的记录号", "Record number to reverse"),

@@ -86,10 +86,33 @@ def page(browser, request):
     context.set_default_timeout(30_000)
     pg = context.new_page()
     yield pg
-    if request.node.rep_call.failed if hasattr(request.node, "rep_call") else False:
+    if getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed:
         ARTIFACTS.mkdir(exist_ok=True)
         pg.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
     context.close()
+
+
+@pytest.fixture
+def new_page(browser, request):
+    """A factory of pages, each in its own context (a separate person); on failure every page
+    leaves a screenshot in test-artifacts/."""
+    contexts = []
+
+    def make():
+        context = browser.new_context(viewport={"width": 1300, "height": 1000}, locale="zh-CN",
+                                      accept_downloads=True)
+        context.set_default_timeout(30_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
+    for n, context in enumerate(contexts):
+        if failed:
+            ARTIFACTS.mkdir(exist_ok=True)
+            for m, pg in enumerate(context.pages):
+                pg.screenshot(path=str(ARTIFACTS / f"{request.node.name}-{n}-{m}.png"), full_page=True)
+        context.close()
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -1,0 +1,78 @@
+"""A resident signs up → the coordinator approves → records 3 hours → approves them → the
+volunteer logs in and downloads a certificate that shows 3.0 hours."""
+
+import io
+import re
+from datetime import date
+
+from playwright.sync_api import expect
+from pypdf import PdfReader
+
+from db.identity import make_id
+from tests.e2e.conftest import login, wait_for_app
+
+
+def choose(page, label, typed, option=None):
+    """Pick an option of a selectbox or multiselect by typing part of it."""
+    box = page.get_by_label(label)
+    box.click()
+    box.fill(typed)
+    page.get_by_role("option", name=option or typed).first.click()
+    page.keyboard.press("Escape")  # a multiselect stays open after a pick
+    wait_for_app(page)
+
+
+def test_sign_up_to_certificate(server, new_page):
+    id_number = make_id("341702", date(1980, 1, 1), 7, "M")  # the form's default birth date and gender
+
+    resident = new_page()
+    resident.goto(server.url + "/volunteer_signup")
+    wait_for_app(resident)
+    resident.get_by_label("姓名").fill("周建国")
+    resident.get_by_label("身份证号", exact=True).fill(id_number)
+    resident.get_by_label("手机号").fill("13966660001")
+    choose(resident, "所在社区", "秋浦社区")
+    resident.get_by_text("我同意社区").click()
+    resident.get_by_role("button", name="提交报名").click()
+    expect(resident.get_by_text("报名已提交，请等待社区审核。")).to_be_visible()
+
+    coordinator = new_page()
+    login(coordinator, server, "coordinator")
+    coordinator.goto(server.url + "/volunteers")
+    wait_for_app(coordinator)
+    coordinator.get_by_role("tab", name="待审核报名").click()
+    card = coordinator.get_by_test_id("stVerticalBlock").filter(has_text="周建国").filter(
+        has=coordinator.get_by_role("button", name="通过", exact=True)).last
+    card.get_by_role("button", name="通过", exact=True).click()
+    wait_for_app(coordinator)
+    message = coordinator.get_by_text(re.compile("一次性密码")).inner_text()
+    username = re.search(r"登录名 (\S+)，", message).group(1)
+    password = re.search(r"一次性密码 (\S+)（", message).group(1)
+
+    coordinator.goto(server.url + "/hours")
+    wait_for_app(coordinator)
+    choose(coordinator, "志愿者（可多选，同一活动）", "周建国")
+    coordinator.get_by_label("活动名称").fill("陪伴独居老人")
+    coordinator.get_by_text("按起止时间计算").click()
+    coordinator.get_by_label("时长（分钟）").fill("180")
+    coordinator.get_by_role("button", name="保存（待审核）").click()
+    expect(coordinator.get_by_text("已记录 1 条，待审核。")).to_be_visible()
+    coordinator.get_by_role("tab", name="待审核", exact=True).click()
+    wait_for_app(coordinator)
+    choose(coordinator, "选择要处理的记录", "周建国", re.compile("周建国"))
+    coordinator.get_by_role("button", name="通过所选").click()
+    expect(coordinator.get_by_text("已通过 1 条。")).to_be_visible()
+
+    volunteer = new_page()
+    login(volunteer, server, username, password)
+    volunteer.goto(server.url + "/my_volunteering")
+    wait_for_app(volunteer)
+    expect(volunteer.get_by_test_id("stMetricValue").first).to_have_text("3.0")
+    volunteer.get_by_role("tab", name="服务记录证明").click()
+    volunteer.get_by_role("button", name="生成证明").click()
+    wait_for_app(volunteer)
+    with volunteer.expect_download() as download:
+        volunteer.get_by_role("button", name="下载证明（PDF）").click()
+    pdf = PdfReader(io.BytesIO(open(download.value.path(), "rb").read()))
+    text = re.sub(r"\s", "", "".join(p.extract_text() for p in pdf.pages))
+    assert "周建国" in text and "累计志愿服务时长3.0小时" in text

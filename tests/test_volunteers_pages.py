@@ -1,0 +1,105 @@
+"""AppTest: sign-up, review, recording and the volunteer's own page, through the real app."""
+
+from datetime import date
+
+from db.connection import connect
+from db.identity import make_id
+from tests.conftest import login, new_app
+
+
+def signup_form(at, name, id_number, phone):
+    at.switch_page("app_pages/volunteer_signup.py").run()
+    inputs = {ti.label: ti for ti in at.text_input}
+    inputs["姓名"].input(name)
+    inputs["身份证号"].input(id_number)
+    inputs["手机号"].input(phone)
+    at.date_input[0].set_value(date(1990, 5, 17))
+    [r for r in at.radio if r.label == "性别"][0].set_value("M")
+    return at
+
+
+def test_public_sign_up_explains_errors_then_lands_pending(app_env):
+    at = new_app().run()
+    good = make_id("341702", date(1990, 5, 17), 3, "M")
+    signup_form(at, "周建国", good, "13966660001")
+    at.button[0].click().run()
+    assert any("请勾选同意" in e.value for e in at.error)  # consent not given
+    signup_form(at, "周建国", good[:-1] + ("1" if good[-1] != "1" else "2"), "13966660001")
+    [c for c in at.checkbox if "同意" in c.label][0].check()
+    at.button[0].click().run()
+    assert any("校验位不正确" in e.value for e in at.error), [e.value for e in at.error]
+    signup_form(at, "周建国", good, "13966660001")
+    at.button[0].click().run()
+    assert "报名已提交，请等待社区审核。" in [s.value for s in at.success]
+    db = connect(app_env, migrate=False)
+    row = next(db.query("SELECT status, number FROM volunteers WHERE real_name = '周建国'"))
+    assert row == {"status": "pending", "number": None}
+
+
+def test_coordinator_approves_sign_up_and_sees_one_time_password(app_env):
+    at = new_app().run()
+    login(at, "coordinator")
+    at.switch_page("app_pages/volunteers.py").run()
+    assert not at.exception
+    at.session_state["volunteer_tabs"] = "待审核报名"
+    at.run()
+    count = [c.value for c in at.caption if "份报名待审核" in c.value][0]
+    pending_before = int(count.split(" ")[0])
+    approve = [b for b in at.button if b.label == "通过"][0]
+    approve.click().run()
+    message = [s.value for s in at.success][0]
+    assert message.startswith("已通过，编号 CZ") and "一次性密码" in message
+    assert f"{pending_before - 1} 份报名待审核。" in [c.value for c in at.caption]
+
+
+def test_coordinator_records_hours_for_a_group(app_env):
+    at = new_app().run()
+    login(at, "coordinator")
+    at.switch_page("app_pages/hours.py").run()
+    volunteers = at.multiselect[0]
+    first_two = [o for o in volunteers.options][:2]
+    assert len(first_two) == 2
+    at.multiselect[0].select(first_two[0]).select(first_two[1])
+    [ti for ti in at.text_input if ti.label == "活动名称"][0].input("社区环境整治")
+    [b for b in at.button if b.label == "保存（待审核）"][0].click().run()
+    assert "已记录 2 条，待审核。" in [s.value for s in at.success], [e.value for e in at.error]
+
+
+def test_volunteer_sees_own_page(app_env):
+    at = new_app().run()
+    login(at, "volunteer")
+    at.switch_page("app_pages/my_volunteering.py").run()
+    assert not at.exception
+    labels = [m.label for m in at.metric]
+    assert labels[:3] == ["累计服务时长", "星级", "志愿者编号"]
+
+
+import pytest  # noqa: E402
+
+TABS = {
+    "app_pages/volunteers.py": ("volunteer_tabs", ["名册", "待审核报名", "直接登记"]),
+    "app_pages/hours.py": ("hours_tabs", ["记录时长", "待审核", "台账与冲正"]),
+    "app_pages/transfer.py": ("transfer_tabs", ["导入", "导出"]),
+}
+
+
+@pytest.mark.parametrize("role", ["coordinator", "admin"])
+def test_every_tab_renders(app_env, role):
+    at = new_app().run()
+    login(at, role)
+    for page, (key, labels) in TABS.items():
+        for label in labels + (["星级标准"] if role == "admin" and key == "hours_tabs" else []):
+            at.switch_page(page)
+            at.session_state[key] = label
+            at.run()
+            assert not at.exception, (page, label, at.exception)
+
+
+def test_volunteer_tabs_render(app_env):
+    at = new_app().run()
+    login(at, "volunteer")
+    for label in ["我的服务记录", "申报服务时长", "服务记录证明"]:
+        at.switch_page("app_pages/my_volunteering.py")
+        at.session_state["my_tabs"] = label
+        at.run()
+        assert not at.exception, (label, at.exception)
