@@ -225,7 +225,7 @@ def search(db: Database, actor: Actor, text: str = "", community_id: int | None 
     total = next(db.query(f"SELECT COUNT(*) AS n FROM volunteers v WHERE {clause}", params))["n"]
     rows = list(db.query(
         f"SELECT {LIST_COLUMNS} FROM volunteers v JOIN communities c ON c.id = v.community_id"
-        f" WHERE {clause} ORDER BY v.status = 'pending' DESC, v.id DESC LIMIT ? OFFSET ?",
+        f" WHERE {clause} ORDER BY v.id DESC LIMIT ? OFFSET ?",
         params + [page_size, page * page_size]))
     for r in rows:
         r["phone"] = mask_phone(r["phone"])

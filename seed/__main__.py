@@ -5,23 +5,33 @@ import sys
 
 from db.connection import connect, db_path
 from seed.demo import is_empty, seed_demo
+from seed.synthetic import SIZES, seed_synthetic
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m seed", description="Linli demo data")
     parser.add_argument("--demo", action="store_true", help="seed the Chizhou demo city")
     parser.add_argument("--db", help="database path (default: LINLI_DB_PATH or data/linli.db)")
+    parser.add_argument("--synthetic", action="store_true", help="seed a synthetic city for benchmarks")
+    parser.add_argument("--size", default="city", choices=sorted(SIZES), help="synthetic size (default city)")
+    for name in SIZES["city"]:
+        parser.add_argument(f"--{name}", type=int, help=f"override the number of {name}")
     parser.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
     args = parser.parse_args(argv)
-    if not args.demo:
-        parser.error("nothing to do: pass --demo")
+    if args.demo == args.synthetic:
+        parser.error("pass exactly one of --demo or --synthetic")
     db = connect(args.db or db_path())
     if not is_empty(db):
-        print("The database already holds data; demo data is only added to an empty database.",
+        print("The database already holds data; seed data is only added to an empty database.",
               file=sys.stderr)
         return 1
-    seed_demo(db, args.seed)
-    print(f"Seeded the demo city into {args.db or db_path()}.")
+    if args.demo:
+        seed_demo(db, args.seed)
+        print(f"Seeded the demo city into {args.db or db_path()}.")
+        return 0
+    size = {k: getattr(args, k) or v for k, v in SIZES[args.size].items()}
+    result = seed_synthetic(db, size, args.seed)
+    print(f"Seeded a synthetic city into {args.db or db_path()}: {result}")
     return 0
 
 

@@ -1,0 +1,91 @@
+"""The synthetic city for benchmarks: python -m seed --synthetic [--size city|ci|N…].
+Deterministic from the seed number; bulk inserts with indexes rebuilt after loading."""
+
+import random
+import time
+from datetime import date, timedelta
+
+from sqlite_utils import Database
+
+from db import keys
+from db.bulk import analyze, indexes_deferred, insert_rows, refresh_volunteer_totals
+from db.connection import write
+from db.identity import make_id, mask_id
+from db.models import SYSTEM, UserIn
+from db.users import insert_user
+from seed import chizhou
+from seed.volunteers import ACTIVITIES, GIVEN, REGIONS, SURNAMES
+
+SIZES = {
+    "city": {"volunteers": 100_000, "records": 2_000_000, "needs": 20_000, "outlets": 5_000,
+             "centres": 20, "members": 5_000},
+    "ci": {"volunteers": 5_000, "records": 60_000, "needs": 1_000, "outlets": 500, "centres": 4, "members": 300},
+}
+SYNTHETIC_PASSWORD = "linli-demo"
+
+
+def seed_synthetic(db: Database, size: dict, seed: int = 7, log=print) -> dict:
+    rng = random.Random(seed)
+    started = time.perf_counter()
+    with write(db):
+        db["communities"].insert_all(chizhou.communities(seed))
+        db["service_categories"].insert_all(chizhou.categories())
+        for account in ({"username": "admin", "display_name": "管理员", "role": "admin", "community": None},
+                        {"username": "leader", "display_name": "领导", "role": "leader", "community": None},
+                        {"username": "coordinator", "display_name": "协调员", "role": "coordinator",
+                         "community": "秋浦社区"}):
+            insert_user(db, SYSTEM, UserIn(**account, password=SYNTHETIC_PASSWORD))
+    communities = list(db.query("SELECT id, district FROM communities ORDER BY id"))
+    categories = [c["code"] for c in chizhou.categories()]
+    today = date.today()
+    with write(db), indexes_deferred(db, "volunteers", "volunteer_skills", "service_records"):
+        n = insert_rows(db, "volunteers", [
+            "id", "number", "real_name", "gender", "birth_date", "id_cipher", "id_hash", "id_masked", "phone",
+            "community_id", "availability", "party_member", "notes", "status", "source", "consent_at",
+            "created_at", "approved_at", "approved_by"], _volunteers(rng, size["volunteers"], communities, today))
+        log(f"volunteers: {n:,} ({time.perf_counter() - started:.1f}s)")
+        insert_rows(db, "volunteer_skills", ["volunteer_id", "category"],
+                    ((v, c) for v in range(1, n + 1) for c in rng.sample(categories, rng.randint(1, 3))))
+        community_of = {i + 1: communities[(i * 7) % len(communities)]["id"] for i in range(n)}
+        r = insert_rows(db, "service_records", [
+            "volunteer_id", "community_id", "activity", "service_date", "start_time", "end_time", "minutes",
+            "category", "status", "source", "recorded_by", "recorded_at", "approved_by", "approved_at"],
+            _records(rng, size["records"], n, community_of, categories, today))
+        log(f"service records: {r:,} ({time.perf_counter() - started:.1f}s)")
+    with write(db):
+        refresh_volunteer_totals(db)
+    analyze(db)
+    log(f"indexes and totals: done ({time.perf_counter() - started:.1f}s)")
+    return {"volunteers": n, "records": r, "seconds": round(time.perf_counter() - started, 1)}
+
+
+def _volunteers(rng, count, communities, today):
+    # One real encryption, reused: the benchmark measures queries, not Fernet (the cipher text
+    # still differs from the plain number, so nothing plain lands in the file).
+    now = today.isoformat() + "T08:00:00"
+    for i in range(1, count + 1):
+        community = communities[(i * 7) % len(communities)]
+        gender = "M" if i % 2 else "F"
+        born = date(1950 + i % 56, 1 + i % 12, 1 + i % 28)
+        id_number = make_id(REGIONS[community["district"]], born, i % 100, gender)
+        status = "pending" if i % 50 == 0 else ("inactive" if i % 37 == 0 else "active")
+        yield (i, None if status == "pending" else f"CZ{i:07d}", rng.choice(SURNAMES) + rng.choice(GIVEN), gender,
+               born.isoformat(), keys.encrypt(id_number) if i <= 200 else "synthetic",
+               keys.lookup_hash(f"{id_number}|{i}"), mask_id(id_number), f"1{3 + i % 7}{i:09d}",
+               community["id"], '{"days": [6, 7], "parts": ["morning"]}', int(i % 3 == 0), "", status, "signup",
+               now, now, None if status == "pending" else now, None if status == "pending" else "system")
+
+
+def _records(rng, count, volunteers, community_of, categories, today):
+    now = today.isoformat() + "T08:00:00"
+    days = 3 * 365
+    for _ in range(count):
+        v = int(rng.paretovariate(1.2)) % volunteers + 1 if rng.random() < 0.5 else rng.randint(1, volunteers)
+        day = (today - timedelta(days=rng.randint(1, days))).isoformat()
+        category = categories[rng.randrange(len(categories))]
+        start = rng.choice((8, 9, 10, 14, 15, 19))
+        hours = rng.choice((1, 1, 2, 2, 3))
+        status = "approved" if rng.random() < 0.93 else ("pending" if rng.random() < 0.7 else "rejected")
+        yield (v, community_of[v], ACTIVITIES[category][0], day, f"{start:02d}:00", f"{start + hours:02d}:00",
+               hours * 60, category, status, "manual", "system", now,
+               None if status == "pending" else "system", None if status == "pending" else now)
