@@ -166,6 +166,63 @@ def m0002_volunteers_and_ledger(db: Database):
     )
 
 
+@migrations(name="0003_directory")
+def m0003_directory(db: Database):
+    db.executescript(
+        """
+        -- Days an admin adds to China's calendar (years chinesecalendar does not cover yet).
+        CREATE TABLE calendar_days (
+            day TEXT PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('holiday', 'workday')),
+            name TEXT NOT NULL DEFAULT '',
+            added_by TEXT NOT NULL,
+            added_at TEXT NOT NULL
+        );
+
+        -- MOFCOM's 15-minute convenience circle list plus public-service points. `basic`
+        -- categories count for coverage; `hotline` ones are printed on the service card.
+        CREATE TABLE outlet_categories (
+            code TEXT PRIMARY KEY,
+            name_zh TEXT NOT NULL,
+            name_en TEXT NOT NULL,
+            basic INTEGER NOT NULL DEFAULT 0,
+            hotline INTEGER NOT NULL DEFAULT 0,
+            sort INTEGER NOT NULL DEFAULT 0
+        );
+
+        -- Modelled on Open Referral HSDS: location + service + phone + schedule in one row.
+        CREATE TABLE outlets (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            category TEXT NOT NULL REFERENCES outlet_categories(code),
+            services TEXT NOT NULL DEFAULT '',
+            community_id INTEGER NOT NULL REFERENCES communities(id),
+            address TEXT NOT NULL,
+            lat REAL NOT NULL,
+            lon REAL NOT NULL,
+            phones TEXT NOT NULL DEFAULT '',
+            opening_hours TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('open', 'temporarily_closed', 'closed')),
+            accessibility TEXT NOT NULL DEFAULT '',
+            last_verified TEXT,
+            source TEXT NOT NULL DEFAULT '',
+            initials TEXT NOT NULL DEFAULT '',
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX idx_outlets_community ON outlets(community_id, category);
+        CREATE INDEX idx_outlets_category ON outlets(category, status);
+        """
+    )
+
+
+@migrations(name="0004_reference_data")
+def m0004_reference_data(db: Database):
+    from db.taxonomy import outlet_category_rows, service_category_rows
+
+    db["service_categories"].insert_all(service_category_rows(), ignore=True)
+    db["outlet_categories"].insert_all(outlet_category_rows(), ignore=True)
+
+
 def migrate(db: Database) -> list[str]:
     """Apply pending migrations; returns the names applied."""
     # Importing the feature modules registers their migrations on `migrations`.

@@ -235,3 +235,64 @@ class StarThresholds(Strict):
         if any(b <= a for a, b in zip(self.hours, self.hours[1:])):
             raise PydanticCustomError("err.thresholds_increasing", "err.thresholds_increasing")
         return self
+
+
+# --- directory ---------------------------------------------------------------------------------
+
+PHONE_LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
+OUTLET_STATUSES = ("open", "temporarily_closed", "closed")
+
+
+class CalendarDayIn(Strict):
+    day: _date
+    kind: Literal["holiday", "workday"]
+    name: Annotated[str, Field(max_length=40)] = ""
+
+
+def _phones(value: str) -> str:
+    parts = [p.strip().replace(" ", "") for p in re.split(r"[,，;；、/]", value) if p.strip()]
+    for p in parts:
+        if not (MOBILE.match(p) or PHONE_LANDLINE.match(p)):
+            raise PydanticCustomError("err.phone_kind", "err.phone_kind", {"phone": p})
+    return ", ".join(parts)
+
+
+def _opening_hours(value: str) -> str:
+    from db.opening import parse_problem
+
+    value = value.strip()
+    if not value:
+        raise PydanticCustomError("err.required", "err.required")
+    problem = parse_problem(value)
+    if problem:
+        raise PydanticCustomError("err.opening_hours", "err.opening_hours", {"message": problem})
+    return value
+
+
+class OutletIn(Strict):
+    name: Annotated[str, Field(max_length=60), AfterValidator(_not_blank)]
+    category: str
+    services: Annotated[str, Field(max_length=200)] = ""
+    community_id: int
+    address: Annotated[str, Field(max_length=100), AfterValidator(_not_blank)]
+    lat: float
+    lon: float
+    phones: Annotated[str, Field(max_length=100), AfterValidator(_phones)] = ""
+    opening_hours: Annotated[str, Field(max_length=200), AfterValidator(_opening_hours)]
+    status: Literal[OUTLET_STATUSES] = "open"
+    accessibility: Annotated[str, Field(max_length=200)] = ""
+    last_verified: _date | None = None
+    source: Annotated[str, Field(max_length=40)] = ""
+
+    @model_validator(mode="after")
+    def _inside_city(self):
+        if not (CITY_BBOX["lat_min"] <= self.lat <= CITY_BBOX["lat_max"]
+                and CITY_BBOX["lon_min"] <= self.lon <= CITY_BBOX["lon_max"]):
+            raise PydanticCustomError("err.outside_city", "err.outside_city", dict(CITY_BBOX))
+        return self
+
+    @model_validator(mode="after")
+    def _verified_not_future(self):
+        if self.last_verified and self.last_verified > _date.today():
+            raise PydanticCustomError("err.future_date", "err.future_date")
+        return self

@@ -5,11 +5,11 @@ import random
 
 # District seats (WGS84) and how far their communities spread (degrees).
 DISTRICTS = {
-    "贵池区": {"lat": 30.657, "lon": 117.489, "spread": 0.05, "urban": 30, "rural": 10},
-    "东至县": {"lat": 30.097, "lon": 117.027, "spread": 0.04, "urban": 10, "rural": 8},
-    "青阳县": {"lat": 30.639, "lon": 117.847, "spread": 0.04, "urban": 10, "rural": 7},
-    "石台县": {"lat": 30.210, "lon": 117.486, "spread": 0.03, "urban": 5, "rural": 4},
-    "九华山风景区": {"lat": 30.482, "lon": 117.803, "spread": 0.03, "urban": 5, "rural": 3},
+    "贵池区": {"lat": 30.657, "lon": 117.489, "spread": 0.02, "urban": 30, "rural": 10},
+    "东至县": {"lat": 30.097, "lon": 117.027, "spread": 0.012, "urban": 10, "rural": 8},
+    "青阳县": {"lat": 30.639, "lon": 117.847, "spread": 0.012, "urban": 10, "rural": 7},
+    "石台县": {"lat": 30.210, "lon": 117.486, "spread": 0.008, "urban": 5, "rural": 4},
+    "九华山风景区": {"lat": 30.482, "lon": 117.803, "spread": 0.008, "urban": 5, "rural": 3},
 }
 
 URBAN_STEMS = {
@@ -29,26 +29,6 @@ RURAL_STEMS = {
     "九华山风景区": ["二圣", "拜经台", "九子岩"],
 }
 
-# 15 service categories (code, Chinese, English), in the report's order.
-CATEGORIES = [
-    ("elderly", "助老", "Elderly care"),
-    ("disability", "助残", "Disability support"),
-    ("study", "助学", "Study support"),
-    ("hardship", "助困", "Hardship relief"),
-    ("housekeeping", "家政", "Housekeeping"),
-    ("nursing", "护理", "Nursing care"),
-    ("repair", "维修", "Repairs"),
-    ("errands", "代购", "Errands and shopping"),
-    ("medicine", "配医", "Medicine delivery"),
-    ("legal", "法律", "Legal aid"),
-    ("counselling", "心理", "Counselling"),
-    ("environment", "环境", "Environment"),
-    ("culture", "文化", "Culture and sport"),
-    ("safety", "治安", "Public safety"),
-    ("health", "健康", "Health promotion"),
-]
-
-
 def communities(seed: int = 2026) -> list[dict]:
     """The 92 communities, urban ones first within each district."""
     rng = random.Random(seed)
@@ -58,7 +38,8 @@ def communities(seed: int = 2026) -> list[dict]:
                                     ("rural", RURAL_STEMS[district], "村")):
             assert len(stems) == d[kind], district
             for stem in stems:
-                spread = d["spread"] * (1 if kind == "urban" else 3)
+                # Towns are compact; villages lie out in the county (about 10 km away).
+                spread = d["spread"] * (1 if kind == "urban" else 6)
                 households = rng.randint(1500, 6000) if kind == "urban" else rng.randint(350, 1400)
                 rows.append({
                     "name": stem + suffix,
@@ -70,7 +51,3 @@ def communities(seed: int = 2026) -> list[dict]:
                     "lon": round(d["lon"] + rng.uniform(-spread, spread), 5),
                 })
     return rows
-
-
-def categories() -> list[dict]:
-    return [{"code": c, "name_zh": zh, "name_en": en, "sort": i} for i, (c, zh, en) in enumerate(CATEGORIES)]

@@ -28,7 +28,6 @@ def seed_demo(db: Database, seed: int = 2026) -> None:
     """Fill an empty database with the demo city (in one transaction)."""
     with write(db):
         db["communities"].insert_all(chizhou.communities(seed))
-        db["service_categories"].insert_all(chizhou.categories())
         for account in DEMO_ACCOUNTS:
             insert_user(db, SYSTEM, UserIn(**account, password=DEMO_PASSWORD))
         audit.record(db, SYSTEM, "seed_demo", "communities", None, after={"seed": seed})
@@ -38,9 +37,10 @@ def seed_demo(db: Database, seed: int = 2026) -> None:
 
 def _feature_builders():
     # Each feature area builds its own demo data on top of the city and the accounts.
+    from seed.outlets import seed_outlets
     from seed.volunteers import seed_volunteers
 
-    return [seed_volunteers]
+    return [seed_volunteers, seed_outlets]
 
 
 EXTENSIONS = _feature_builders()

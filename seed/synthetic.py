@@ -12,6 +12,7 @@ from db.bulk import analyze, indexes_deferred, insert_rows, refresh_volunteer_to
 from db.connection import write
 from db.identity import make_id, mask_id
 from db.models import SYSTEM, UserIn
+from db.taxonomy import service_category_rows
 from db.users import insert_user
 from seed import chizhou
 from seed.volunteers import ACTIVITIES, GIVEN, REGIONS, SURNAMES
@@ -29,14 +30,13 @@ def seed_synthetic(db: Database, size: dict, seed: int = 7, log=print) -> dict:
     started = time.perf_counter()
     with write(db):
         db["communities"].insert_all(chizhou.communities(seed))
-        db["service_categories"].insert_all(chizhou.categories())
         for account in ({"username": "admin", "display_name": "管理员", "role": "admin", "community": None},
                         {"username": "leader", "display_name": "领导", "role": "leader", "community": None},
                         {"username": "coordinator", "display_name": "协调员", "role": "coordinator",
                          "community": "秋浦社区"}):
             insert_user(db, SYSTEM, UserIn(**account, password=SYNTHETIC_PASSWORD))
     communities = list(db.query("SELECT id, district FROM communities ORDER BY id"))
-    categories = [c["code"] for c in chizhou.categories()]
+    categories = [c["code"] for c in service_category_rows()]
     today = date.today()
     with write(db), indexes_deferred(db, "volunteers", "volunteer_skills", "service_records"):
         n = insert_rows(db, "volunteers", [
