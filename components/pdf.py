@@ -76,3 +76,47 @@ def certificate_pdf(cert: dict, category_names: dict[str, str]) -> bytes:
     pdf.multi_cell(166, 6, align="L", text="本证明依据《志愿服务记录办法》出具，时长仅计经审核的服务时间（不含交通时间）。"
                            "可凭证明编号向出具单位核验。")
     return bytes(pdf.output())
+
+
+def service_card_pdf(card: dict, category_names: dict[str, str], qr_png: bytes, url: str) -> bytes:
+    """便民服务卡: one A4 page in large type — hotlines, the nearest outlet of each kind, a QR code."""
+    import io
+
+    pdf = new_pdf()
+    pdf.set_margins(16, 14, 16)
+    community = card["community"]
+    pdf.set_y(14)
+    pdf.set_font("cjk", size=24)
+    pdf.cell(0, 13, f"{community['district']}{community['name']}便民服务卡", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    pdf.set_font("cjk", size=16)
+    pdf.cell(0, 10, "服务热线", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("cjk", size=15)
+    for h in card["hotlines"]:
+        pdf.cell(0, 10, f"{category_names.get(h['category'], h['category'])}：{h['phones']}（{h['name']}）",
+                 new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    pdf.set_font("cjk", size=16)
+    pdf.cell(0, 10, "身边的便民网点", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("cjk", size=11.5)
+    widths = (28, 52, 40, 42, 16)
+    for text, width in zip(("类别", "名称", "电话", "今日营业", "距离"), widths):
+        pdf.cell(width, 8, text, border=1, align="C")
+    pdf.ln()
+    for r in card["nearest"]:
+        hours = "、".join(r["today"]) or "今日休息"
+        values = (category_names.get(r["category"], r["category"]), r["name"], r["phones"].split(", ")[0] if r["phones"] else "",
+                  hours, f"{r['distance_m']}m")
+        for text, width in zip(values, widths):
+            pdf.cell(width, 8, text[:24], border=1)
+        pdf.ln()
+    pdf.ln(4)
+    y = pdf.get_y()
+    pdf.image(io.BytesIO(qr_png), x=16, y=y, w=38, h=38)
+    pdf.set_xy(58, y + 10)
+    pdf.set_font("cjk", size=13)
+    pdf.multi_cell(130, 8, align="L", text="扫码查看本社区全部便民网点和营业时间")
+    pdf.set_x(58)
+    pdf.set_font("cjk", size=8)
+    pdf.multi_cell(130, 5, align="L", text=url)
+    return bytes(pdf.output())

@@ -1,0 +1,96 @@
+"""The directory (everyone): search, filter, open now or at a time, nearest first, map.
+Large type and few clicks: residents are often elderly and on phones. ?community=ID pre-filters
+(the service card's QR code opens this)."""
+
+from datetime import datetime, time
+
+import pandas as pd
+import streamlit as st
+
+from components.charts import outlets_map
+from components.data import get_db
+from components.i18n import lang, t
+from db.calendar import HOLIDAY, MAKEUP, day_status, overrides
+from db.communities import list_communities
+from db.models import DISTRICTS
+from db.outlets import categories, local_now, nearest_first, search, with_hours
+
+db = get_db()
+st.title(t("page.directory"))
+cats = categories(db)
+cat_name = {c["code"]: c["name_zh"] if lang() == "zh" else c["name_en"] for c in cats}
+communities = list_communities(db)
+by_id = {c["id"]: c for c in communities}
+wanted = st.query_params.get("community")
+preset = int(wanted) if wanted and wanted.isdigit() and int(wanted) in by_id else None
+
+text = st.text_input(t("dir.search"), max_chars=40)
+c1, c2, c3 = st.columns(3)
+district = c1.selectbox(t("dir.district"), [None, *DISTRICTS], format_func=lambda d: d or t("dir.all"))
+choices = [c for c in communities if district in (None, c["district"])]
+community = c2.selectbox(t("dir.community"), [None, *[c["id"] for c in choices]],
+                         index=[None, *[c["id"] for c in choices]].index(preset) if preset in [c["id"] for c in choices] else 0,
+                         format_func=lambda i: t("dir.all") if i is None else by_id[i]["name"])
+category = c3.selectbox(t("dir.category"), [None, *cat_name], format_func=lambda c: t("dir.all") if c is None else cat_name[c])
+c4, c5, c6 = st.columns(3)
+when_mode = c4.radio(t("dir.when"), ["any", "now", "at"], format_func=lambda m: t("dir.when." + m), horizontal=True)
+now = local_now()
+when = now
+if when_mode == "at":
+    when = datetime.combine(c5.date_input(t("dir.at_date"), value=now.date()),
+                            c6.time_input(t("dir.at_time"), value=time(now.hour, 0)))
+near = st.selectbox(t("dir.near"), [None, *[c["id"] for c in communities]],
+                    index=[None, *[c["id"] for c in communities]].index(preset) if preset else 0,
+                    format_func=lambda i: t("dir.near_none") if i is None else f"{by_id[i]['name']}（{by_id[i]['district']}）")
+
+status = day_status(when.date(), overrides(db))
+if status == HOLIDAY:
+    st.info(t("dir.holiday_note", day=when.date().isoformat(), kind=t("day.holiday")))
+elif status == MAKEUP:
+    st.info(t("dir.makeup_note", day=when.date().isoformat()))
+
+rows = with_hours(db, search(db, text, district, community, category, include_closed=True), when)
+if when_mode != "any":
+    rows = [r for r in rows if r["open_now"]]
+if near:
+    rows = nearest_first(rows, by_id[near]["lat"], by_id[near]["lon"])
+st.subheader(t("dir.found", n=len(rows)))
+
+
+def state_line(r) -> str:
+    if r["status"] != "open":
+        return t("dir." + r["status"])
+    parts = [f"**{t('dir.open') if r['open_now'] else t('dir.closed')}**"]
+    parts.append(t("dir.today", hours="、".join(r["today"])) if r["today"] else t("dir.today_closed"))
+    if r["next_change"]:
+        moment = r["next_change"].strftime("%H:%M") if r["next_change"].date() == when.date() \
+            else r["next_change"].strftime("%m-%d %H:%M")
+        parts.append(t("dir.closes_at" if r["open_now"] else "dir.opens_at", time=moment))
+    return " · ".join(parts)
+
+
+list_tab, map_tab = st.tabs([t("dir.list"), t("dir.map")], key="directory_tabs", on_change="rerun")
+with list_tab:
+    if list_tab.open:
+        if not rows:
+            st.info(t("dir.none"))
+        for r in rows[:100]:
+            with st.container(border=True):
+                distance = f" · {t('dir.distance', m=r['distance_m'])}" if "distance_m" in r else ""
+                st.markdown(f"### {r['name']}")
+                st.markdown(f"{cat_name.get(r['category'], r['category'])} · {r['community']} · {r['address']}{distance}")
+                st.markdown(state_line(r))
+                if r["phones"]:
+                    st.markdown(f"{t('dir.phone')}：" + "、".join(f"[{p}](tel:{p.replace('-', '')})"
+                                                                for p in r["phones"].split(", ")))
+                if r["services"]:
+                    st.caption(r["services"])
+with map_tab:
+    if map_tab.open:
+        st.caption(t("dir.map_note"))
+        frame = pd.DataFrame([{"name": r["name"], "category_name": cat_name.get(r["category"], r["category"]),
+                               "lon": r["lon"], "lat": r["lat"], "address": r["address"], "phones": r["phones"],
+                               "hours": "、".join(r["today"])} for r in rows])
+        labels = {"lon": t("col.lon"), "lat": t("col.lat"), "category": t("dir.category"), "name": t("out.name"),
+                  "address": t("out.address"), "phones": t("dir.phone"), "hours": t("dir.when")}
+        st.altair_chart(outlets_map(frame, t("dir.found", n=len(rows)), labels))

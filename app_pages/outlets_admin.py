@@ -1,0 +1,137 @@
+"""Manage outlets (coordinators: own community; admins: all): add, edit, close, re-verify;
+import and export (our CSV and HSDS); admins also keep the holiday calendar."""
+
+from datetime import date
+
+import streamlit as st
+
+from components.auth import session_actor
+from components.data import get_db
+from components.feedback import attempt, show_error
+from components.i18n import lang, t
+from components.spreadsheet import neutralise, read_table, to_csv
+from db import outlet_transfer
+from db.calendar import add_day, covered_years, list_days, remove_day
+from db.communities import list_communities
+from db.errors import LinliError
+from db.models import OUTLET_STATUSES
+from db.outlets import categories, create_outlet, get_outlet, search, set_status, update_outlet, verify
+
+db, actor = get_db(), session_actor()
+st.title(t("page.outlets_admin"))
+cats = categories(db)
+cat_name = {c["code"]: c["name_zh"] if lang() == "zh" else c["name_en"] for c in cats}
+communities = [c for c in list_communities(db) if actor.role == "admin" or c["id"] == actor.community_id]
+community_name = {c["id"]: c["name"] for c in communities}
+
+
+def outlet_form(key: str, current: dict | None = None) -> dict | None:
+    current = current or {}
+    with st.form(key):
+        c1, c2 = st.columns(2)
+        name = c1.text_input(t("out.name"), value=current.get("name", ""), max_chars=60)
+        category = c2.selectbox(t("dir.category"), list(cat_name), format_func=cat_name.get,
+                                index=list(cat_name).index(current["category"]) if current else 0)
+        c3, c4 = st.columns(2)
+        ids = list(community_name)
+        community = c3.selectbox(t("dir.community"), ids, format_func=community_name.get,
+                                 index=ids.index(current["community_id"]) if current.get("community_id") in ids else 0)
+        address = c4.text_input(t("out.address"), value=current.get("address", ""), max_chars=100)
+        c5, c6 = st.columns(2)
+        first = next((c for c in communities if c["id"] == current.get("community_id")), communities[0])
+        lat = c5.number_input(t("col.lat"), value=float(current.get("lat", first["lat"])), format="%.6f")
+        lon = c6.number_input(t("col.lon"), value=float(current.get("lon", first["lon"])), format="%.6f")
+        phones = st.text_input(t("out.phones"), value=current.get("phones", ""), max_chars=100)
+        hours = st.text_input(t("out.hours"), value=current.get("opening_hours", "Mo-Su 08:00-20:00"), max_chars=200)
+        services = st.text_input(t("out.services"), value=current.get("services", ""), max_chars=200)
+        c7, c8 = st.columns(2)
+        status = c7.selectbox(t("out.status"), OUTLET_STATUSES, format_func=lambda s: t("status." + s),
+                              index=OUTLET_STATUSES.index(current.get("status", "open")))
+        verified = c8.date_input(t("out.verified"), value=date.fromisoformat(current["last_verified"])
+                                 if current.get("last_verified") else date.today(), max_value=date.today())
+        accessibility = st.text_input(t("out.accessibility"), value=current.get("accessibility", ""), max_chars=200)
+        if st.form_submit_button(t("form.save"), type="primary"):
+            return {"name": name, "category": category, "community_id": community, "address": address, "lat": lat,
+                    "lon": lon, "phones": phones, "opening_hours": hours, "services": services, "status": status,
+                    "last_verified": verified, "accessibility": accessibility,
+                    "source": current.get("source") or actor.username}
+    return None
+
+
+labels = [t("out.tab_edit"), t("out.tab_import")] + ([t("out.tab_calendar")] if actor.role == "admin" else [])
+edit_tab, transfer_tab, *calendar_tab = st.tabs(labels, key="outlets_tabs", on_change="rerun")
+
+with edit_tab:
+    if edit_tab.open:
+        left, right = st.columns(2)
+        with left:
+            st.subheader(t("out.add"))
+            data = outlet_form("add_outlet")
+            if data:
+                attempt(lambda: create_outlet(db, actor, data), "out.saved")
+        with right:
+            st.subheader(t("out.edit"))
+            mine = search(db, community_id=None if actor.role == "admin" else actor.community_id, include_closed=True)
+            chosen = st.selectbox(t("out.pick"), [None, *[r["id"] for r in mine]],
+                                  format_func=lambda i: "—" if i is None else next(
+                                      f"{r['name']} · {r['community']} · {t('status.' + r['status'])}" for r in mine if r["id"] == i))
+            if chosen:
+                current = get_outlet(db, chosen)
+                b1, b2 = st.columns(2)
+                if b1.button(t("out.verify"), key=f"verify_{chosen}"):
+                    attempt(lambda: verify(db, actor, chosen), "out.verified_done")
+                if current["status"] == "open":
+                    if b2.button(t("out.close"), key=f"close_{chosen}"):
+                        attempt(lambda: set_status(db, actor, chosen, "closed"), "out.status_done")
+                elif b2.button(t("out.reopen"), key=f"reopen_{chosen}"):
+                    attempt(lambda: set_status(db, actor, chosen, "open"), "out.status_done")
+                data = outlet_form(f"edit_outlet_{chosen}", current)
+                if data:
+                    attempt(lambda: update_outlet(db, actor, chosen, data), "out.saved")
+
+with transfer_tab:
+    if transfer_tab.open:
+        fmt = st.radio(t("out.format"), ["linli", "hsds"], format_func=lambda f: t("out.format." + f), horizontal=True)
+        upload = st.file_uploader(t("out.upload"), type=["csv", "xlsx"] if fmt == "linli" else ["zip"], key=f"outlets_{fmt}")
+        if upload is not None:
+            try:
+                raw = read_table(upload.name, upload.getvalue()) if fmt == "linli" else outlet_transfer.read_hsds(upload.getvalue())
+                rows = outlet_transfer.preview(db, actor, raw)
+            except LinliError as exc:
+                show_error(exc)
+                rows = None
+            if rows is not None:
+                good = [p for p in rows if not p["errors"]]
+                st.write(t("transfer.preview", good=len(good), bad=len(rows) - len(good)))
+                st.dataframe([{t("transfer.row"): p["row"], t("out.name"): p["shown"]["name"],
+                               t("out.address"): p["shown"]["address"],
+                               t("transfer.errors"): "；".join(f"{t('field.' + f)}: {t(k, **pp)}" for f, k, pp in p["errors"])
+                               or t("transfer.ok")} for p in rows], hide_index=True)
+                if good and st.button(t("transfer.confirm", n=len(good)), type="primary"):
+                    attempt(lambda: outlet_transfer.commit(db, actor, rows), "transfer.done", n=len(good))
+        st.caption(t("transfer.formula_note"))
+        c1, c2 = st.columns(2)
+        c1.download_button(t("out.download_linli"), to_csv(outlet_transfer.export_rows(db, actor)),
+                           file_name="outlets.csv", mime="text/csv")
+        c2.download_button(t("out.download_hsds"), outlet_transfer.export_hsds(db, actor, neutralise),
+                           file_name="outlets-hsds.zip", mime="application/zip")
+
+if calendar_tab:
+    with calendar_tab[0]:
+        if calendar_tab[0].open:
+            first, last = covered_years()
+            st.caption(t("cal.covered", first=first, last=last))
+            with st.form("calendar_day"):
+                c1, c2, c3 = st.columns(3)
+                day = c1.date_input(t("cal.day"), value=date(last + 1, 1, 1))
+                kind = c2.selectbox(t("cal.kind"), ["holiday", "workday"], format_func=lambda k: t("cal.kind." + k))
+                name = c3.text_input(t("cal.name"), max_chars=40)
+                if st.form_submit_button(t("cal.add")):
+                    attempt(lambda: add_day(db, actor, {"day": day, "kind": kind, "name": name}), "cal.added")
+            days = list_days(db)
+            if days:
+                st.dataframe([{t("cal.day"): d["day"], t("cal.kind"): t("cal.kind." + d["kind"]), t("cal.name"): d["name"],
+                               t("audit.actor"): d["added_by"]} for d in days], hide_index=True)
+                gone = st.selectbox(t("cal.day"), [d["day"] for d in days], key="remove_day")
+                if st.button(t("cal.remove")):
+                    attempt(lambda: remove_day(db, actor, gone), "cal.removed")

@@ -1,0 +1,56 @@
+"""The service card (便民服务卡) of one community: hotlines and the nearest outlets in large type,
+with a QR code that opens the directory filtered to the community; printable and as PDF."""
+
+import io
+import os
+
+import qrcode
+import streamlit as st
+
+from components.auth import session_actor
+from components.data import get_db
+from components.i18n import lang, t
+from components.pdf import service_card_pdf
+from db.communities import list_communities
+from db.outlets import categories, service_card
+
+db, actor = get_db(), session_actor()
+communities = list_communities(db)
+ids = [c["id"] for c in communities]
+default = ids.index(actor.community_id) if actor.community_id in ids else 0
+community_id = st.selectbox(t("card.pick"), ids, index=default,
+                            format_func=lambda i: next(f"{c['name']}（{c['district']}）" for c in communities if c["id"] == i))
+card = service_card(db, community_id)
+cats = categories(db)
+names = {c["code"]: c["name_zh"] if lang() == "zh" else c["name_en"] for c in cats}
+zh_names = {c["code"]: c["name_zh"] for c in cats}
+
+
+def public_url() -> str:
+    # LINLI_PUBLIC_URL when set (the address residents use), else the address of this request.
+    base = os.environ.get("LINLI_PUBLIC_URL") or getattr(st.context, "url", None) or "http://localhost:8501"
+    base = base.split("?")[0].rstrip("/")
+    for suffix in ("/service_card",):
+        base = base.removesuffix(suffix)
+    return f"{base}/directory?community={community_id}"
+
+
+url = public_url()
+qr = io.BytesIO()
+qrcode.make(url, border=2).save(qr, format="PNG")
+
+st.title(t("card.title", community=card["community"]["name"]))
+st.subheader(t("card.hotlines"))
+for h in card["hotlines"]:
+    st.markdown(f"#### {names[h['category']]}：[{h['phones']}](tel:{h['phones'].split(', ')[0].replace('-', '')})")
+    st.caption(h["name"])
+st.subheader(t("card.nearest"))
+st.dataframe([{t("dir.category"): names[r["category"]], t("out.name"): r["name"], t("dir.phone"): r["phones"],
+               t("dir.when"): "、".join(r["today"]) or t("dir.today_closed"),
+               t("cov.radius"): t("dir.distance", m=r["distance_m"])} for r in card["nearest"]], hide_index=True)
+c1, c2 = st.columns([1, 3])
+c1.image(qr.getvalue(), width=180)
+c2.markdown(f"**{t('card.qr')}**")
+c2.code(url, language=None)
+st.download_button(t("card.download"), service_card_pdf(card, zh_names, qr.getvalue(), url),
+                   file_name=f"service-card-{community_id}.pdf", mime="application/pdf", type="primary")
