@@ -6,14 +6,25 @@ from components.i18n import t
 from db.errors import InputError, LinliError
 
 
+def _message(key: str, params: dict) -> str:
+    """A catalogue message; a multi-line parameter (a parser's report with its caret under the
+    fault) keeps its layout in a code block under the sentence."""
+    blocks = {k: v for k, v in params.items() if isinstance(v, str) and "\n" in v}
+    short = {k: (v.splitlines()[0] if k in blocks else v) for k, v in params.items()}
+    text = t(key, **short)
+    for value in blocks.values():
+        text += "\n\n  ```\n" + "\n".join("  " + line for line in value.splitlines()) + "\n  ```"
+    return text
+
+
 def show_error(exc: LinliError) -> None:
     if isinstance(exc, InputError):
         lines = [t("err.input", count=len(exc.problems))]
         for field, key, params in exc.problems:
-            lines.append(f"- **{t('field.' + field.split('.')[0])}**: {t(key, **params)}")
+            lines.append(f"- **{t('field.' + field.split('.')[0])}**: {_message(key, params)}")
         st.error("\n".join(lines))
     else:
-        st.error(t(exc.key, **exc.params))
+        st.error(_message(exc.key, exc.params))
 
 
 def attempt(action, success_key=None, rerun: bool = True, **success_params):

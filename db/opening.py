@@ -69,7 +69,7 @@ def is_open(expression: str, when: datetime, added: dict | None = None) -> bool:
     return any(s <= when < e for s, e in day_spans(expression, when.date(), added))
 
 
-def next_change(expression: str, when: datetime, added: dict | None = None, days: int = 8) -> datetime | None:
+def next_change(expression: str, when: datetime, added: dict | None = None, days: int = 14) -> datetime | None:
     """When the open/closed state next changes within `days`, or None (always open or closed)."""
     now_open = is_open(expression, when, added)
     for n in range(days):

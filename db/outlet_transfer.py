@@ -117,8 +117,7 @@ def preview(db: Database, actor: Actor, rows: list[dict]) -> list[dict]:
             errors.append(("community_id", "err.unknown_community", {"name": raw.get("community", "")}))
         elif actor.role == "coordinator" and community_id != actor.community_id:
             errors.append(("community_id", "err.outside_community", {}))
-        data = {k: (raw.get(k) or "").strip() if isinstance(raw.get(k), str) else raw.get(k)
-                for k in LINLI_COLUMNS if k != "community"}
+        data = {k: str(raw.get(k) if raw.get(k) is not None else "").strip() for k in LINLI_COLUMNS if k != "community"}
         data["community_id"] = community_id or 0
         data["status"] = data.get("status") or "open"
         data["last_verified"] = data.get("last_verified") or None

@@ -198,7 +198,7 @@ def coverage(db: Database, radius_m: int = WALK_RADIUS_M, district: str | None =
             d = distances_m(c["lat"], c["lon"], lats, lons) if lats else np.array([])
             cells.append({"community_id": c["id"], "community": c["name"], "district": c["district"],
                           "category": code, "within": int((d <= radius_m).sum()),
-                          "nearest_m": int(d.min()) if len(d) else None})
+                          "nearest_m": int(round(d.min())) if len(d) else None})
     return cells
 
 

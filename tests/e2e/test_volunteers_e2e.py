@@ -14,7 +14,7 @@ from tests.e2e.conftest import login, wait_for_app
 
 def choose(page, label, typed, option=None):
     """Pick an option of a selectbox or multiselect by typing part of it."""
-    box = page.get_by_label(label)
+    box = page.get_by_role("combobox", name=label, exact=True)
     box.click()
     box.fill(typed)
     page.get_by_role("option", name=option or typed).first.click()

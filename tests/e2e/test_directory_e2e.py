@@ -1,0 +1,78 @@
+"""The directory in a real browser: a resident finds pharmacies open on Spring Festival morning;
+a coordinator adds an outlet (bad hours first); the service card downloads."""
+
+import io
+import re
+
+from playwright.sync_api import expect
+from pypdf import PdfReader
+
+from tests.e2e.conftest import login, wait_for_app
+from tests.e2e.test_volunteers_e2e import choose
+
+
+def test_resident_finds_pharmacies_open_at_spring_festival(server, new_page):
+    page = new_page()
+    page.goto(server.url + "/directory")
+    wait_for_app(page)
+    choose(page, "社区", "秋浦社区")
+    choose(page, "类别", "药店")
+    page.get_by_text("指定时间营业").click()
+    wait_for_app(page)
+    for part, value in (("year", "2025"), ("month", "01"), ("day", "29")):
+        page.locator(f'[aria-label="{part}, 日期"]').click()
+        page.keyboard.type(value)
+    page.keyboard.press("Escape")  # close the calendar the date field opens
+    wait_for_app(page)
+    for part, value in (("小时", "10"), ("分钟", "00")):  # the time field names its parts in the browser's locale
+        # CSS, not role: the date picker's popover may leave the rest aria-hidden for a moment.
+        page.locator(f'[aria-label="{part}, 时间"]').click()
+        page.keyboard.type(value)
+    page.keyboard.press("Escape")
+    wait_for_app(page)
+    expect(page.get_by_text("2025-01-29 是法定节假日（节假日）。")).to_be_visible()
+    expect(page.get_by_role("heading", name="找到 2 个网点")).to_be_visible()
+    expect(page.get_by_role("heading", name="秋浦大药房")).to_be_visible()
+    expect(page.get_by_role("heading", name="仁和24小时药房")).to_be_visible()
+    expect(page.get_by_role("heading", name="益民药店")).to_have_count(0)
+
+
+def test_coordinator_adds_outlet_and_public_sees_it(server, new_page):
+    page = new_page()
+    login(page, server, "coordinator")
+    page.goto(server.url + "/outlets_admin")
+    wait_for_app(page)
+    form = page.get_by_test_id("stForm").first
+    form.get_by_label("名称").fill("邻里修脚店")
+    form.get_by_label("地址").fill("秋浦路 18 号")
+    form.get_by_label("电话（多个用逗号分隔）").fill("0566-2028888")
+    hours = form.get_by_label(re.compile("营业时间"))
+    hours.fill("Mo-Su 9点到18点")
+    form.get_by_role("button", name="保存").click()
+    error = page.get_by_test_id("stAlertContentError")
+    expect(error).to_contain_text("营业时间无法解析：")
+    expect(error.locator("code")).to_contain_text("expected")
+    hours.fill("Mo-Su 09:00-18:00")
+    form.get_by_role("button", name="保存").click()
+    expect(page.get_by_text("网点已保存。")).to_be_visible()
+
+    resident = new_page()
+    resident.goto(server.url + "/directory")
+    wait_for_app(resident)
+    resident.get_by_label(re.compile("搜索名称")).fill("修脚")
+    resident.get_by_label(re.compile("搜索名称")).press("Enter")
+    wait_for_app(resident)
+    expect(resident.get_by_role("heading", name="邻里修脚店")).to_be_visible()
+
+
+def test_service_card_downloads(server, new_page):
+    page = new_page()
+    page.goto(server.url + "/service_card")
+    wait_for_app(page)
+    choose(page, "选择社区", "秋浦社区")
+    expect(page.get_by_role("heading", name="秋浦社区便民服务卡")).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="下载服务卡（PDF）").click()
+    pdf = PdfReader(io.BytesIO(open(download.value.path(), "rb").read()))
+    text = "".join(p.extract_text() for p in pdf.pages)
+    assert len(pdf.pages) == 1 and "秋浦社区便民服务卡" in text and "directory?community=" in text

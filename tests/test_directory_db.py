@@ -1,0 +1,200 @@
+"""The directory: open-now in China's calendar with a fixed clock, coverage by hand, editing rules."""
+
+from datetime import date, datetime
+
+import pytest
+
+from components.spreadsheet import neutralise
+from db import outlet_transfer
+from db.calendar import HOLIDAY, MAKEUP, WEEKEND, WORKDAY, add_day, day_status, overrides
+from db.communities import create_community
+from db.errors import Conflict, InputError, PermissionDenied
+from db.models import SYSTEM, Actor
+from db.opening import hours_in_words, is_open, next_change, parse_problem
+from db.outlets import (coverage, coverage_gaps, create_outlet, initials, search, service_card, set_status,
+                        update_outlet, with_hours)
+
+OFFICE = "Mo-Fr 09:00-17:00; PH off"
+ADMIN = Actor("admin", "admin", user_id=1)
+
+
+@pytest.mark.parametrize("expression, when, open_", [
+    ("Mo-Fr 08:00-12:00,14:00-18:00", datetime(2025, 3, 4, 11, 59), True),    # Tuesday morning
+    ("Mo-Fr 08:00-12:00,14:00-18:00", datetime(2025, 3, 4, 12, 30), False),   # lunch break
+    ("Mo-Fr 08:00-12:00,14:00-18:00", datetime(2025, 3, 4, 14, 0), True),
+    ("Mo-Fr 08:00-12:00,14:00-18:00", datetime(2025, 3, 8, 10, 0), False),    # Saturday
+    ("Mo-Su 22:00-02:00", datetime(2025, 3, 4, 23, 30), True),                # overnight, before midnight
+    ("Mo-Su 22:00-02:00", datetime(2025, 3, 5, 1, 30), True),                 # overnight, after midnight
+    ("Mo-Su 22:00-02:00", datetime(2025, 3, 5, 2, 30), False),
+    ("24/7", datetime(2025, 1, 29, 3, 0), True),                               # even on Spring Festival
+    (OFFICE, datetime(2025, 1, 28, 10, 0), False),   # 除夕 (Tuesday): opening-hours-py alone says open
+    (OFFICE, datetime(2025, 1, 29, 10, 0), False),   # Spring Festival
+    (OFFICE, datetime(2025, 10, 3, 10, 0), False),   # National Day (Friday): opening-hours-py alone says open
+    (OFFICE, datetime(2025, 9, 28, 10, 0), True),    # 调休 Sunday: a working day
+    (OFFICE, datetime(2025, 10, 11, 10, 0), True),   # 调休 Saturday
+    (OFFICE, datetime(2025, 10, 12, 10, 0), False),  # an ordinary Sunday
+    ("Mo-Su 08:00-20:00; PH 09:00-12:00", datetime(2025, 10, 2, 13, 0), False),  # shorter holiday hours
+    ("Mo-Su 08:00-20:00; PH 09:00-12:00", datetime(2025, 10, 2, 10, 0), True),
+])
+def test_open_at_fixed_times(expression, when, open_):
+    assert is_open(expression, when) is open_
+
+
+def test_day_status():
+    assert [day_status(d) for d in (date(2025, 1, 29), date(2025, 9, 28), date(2025, 10, 12), date(2025, 10, 9))] \
+        == [HOLIDAY, MAKEUP, WEEKEND, WORKDAY]
+
+
+def test_hours_in_words_and_next_change():
+    assert hours_in_words("Mo-Fr 08:00-12:00,14:00-18:00", date(2025, 3, 4)) == ["08:00–12:00", "14:00–18:00"]
+    assert hours_in_words("24/7", date(2025, 3, 4)) == ["00:00–24:00"]
+    assert hours_in_words(OFFICE, date(2025, 10, 3)) == []
+    assert next_change("Mo-Fr 08:00-12:00,14:00-18:00", datetime(2025, 3, 4, 12, 30)) == datetime(2025, 3, 4, 14, 0)
+    # Closed over the National Day week (1–8 October): it next opens on Thursday the 9th.
+    assert next_change(OFFICE, datetime(2025, 10, 1, 10, 0)) == datetime(2025, 10, 9, 9, 0)
+    assert next_change("24/7", datetime(2025, 3, 4)) is None
+
+
+def test_admin_adds_days_for_years_chinesecalendar_lacks(db):
+    newyear, makeup = date(2027, 2, 8), date(2027, 2, 14)  # a Monday holiday and a Sunday worked
+    assert day_status(newyear, overrides(db)) == WORKDAY
+    with pytest.raises(PermissionDenied):
+        add_day(db, Actor("leader", "leader"), {"day": newyear, "kind": "holiday"})
+    add_day(db, ADMIN, {"day": newyear, "kind": "holiday", "name": "春节"})
+    add_day(db, ADMIN, {"day": makeup, "kind": "workday", "name": "春节调休"})
+    with pytest.raises(Conflict):
+        add_day(db, ADMIN, {"day": newyear, "kind": "holiday"})
+    added = overrides(db)
+    assert not is_open(OFFICE, datetime(2027, 2, 8, 10), added)
+    assert is_open(OFFICE, datetime(2027, 2, 14, 10), added)
+
+
+def test_parser_message_is_shown():
+    assert parse_problem("Mo-Fr 08:00-18:00") is None
+    assert "expected" in parse_problem("Mo-Fr 9-17h")
+
+
+def community(db, name="秋浦社区"):
+    return next(db.query("SELECT id, lat, lon FROM communities WHERE name = ?", [name]))
+
+
+def outlet(db, **change):
+    c = community(db)
+    return {"name": "新开药房", "category": "pharmacy", "community_id": c["id"], "address": "秋浦路 1 号",
+            "lat": c["lat"], "lon": c["lon"], "phones": "0566-2021111, 13905660000",
+            "opening_hours": "Mo-Su 08:00-20:00", **change}
+
+
+def coordinator(db, name="秋浦社区"):
+    return Actor("coordinator", "coordinator", community_id=community(db, name)["id"], user_id=3)
+
+
+@pytest.mark.parametrize("change, key", [
+    ({"opening_hours": "Mo-Fr 9-17h"}, "err.opening_hours"),
+    ({"phones": "12345"}, "err.phone_kind"),
+    ({"lat": 39.9, "lon": 116.4}, "err.outside_city"),
+    ({"name": ""}, "err.required"),
+])
+def test_bad_outlet_input_refused_with_reason(db, change, key):
+    count = db["outlets"].count
+    with pytest.raises(InputError) as exc:
+        create_outlet(db, coordinator(db), outlet(db, **change))
+    assert key in [k for _, k, _ in exc.value.problems]
+    if key == "err.opening_hours":
+        assert "expected" in exc.value.problems[0][2]["message"]
+    assert db["outlets"].count == count
+
+
+def test_outlet_permissions(db):
+    oid = create_outlet(db, coordinator(db), outlet(db))
+    other = coordinator(db, "尧渡社区")
+    with pytest.raises(PermissionDenied):
+        update_outlet(db, other, oid, outlet(db))
+    with pytest.raises(PermissionDenied):
+        set_status(db, other, oid, "closed")
+    with pytest.raises(PermissionDenied):
+        create_outlet(db, Actor("leader", "leader"), outlet(db))
+    with pytest.raises(PermissionDenied):  # moving an outlet into another community
+        update_outlet(db, coordinator(db), oid, outlet(db, community_id=community(db, "尧渡社区")["id"]))
+    update_outlet(db, ADMIN, oid, outlet(db, name="新开大药房"))
+    assert db["outlets"].get(oid)["name"] == "新开大药房"
+    assert db["outlets"].get(oid)["initials"] == "xkdyf"
+
+
+def test_search_by_text_and_initials(db):
+    found = [r["name"] for r in search(db, "qpdy")]
+    assert "秋浦大药房" in found
+    assert [r["name"] for r in search(db, "仁和")] == ["仁和24小时药房"]
+    assert initials("益民药店") == "ymyd"
+
+
+def test_pharmacies_open_on_spring_festival_in_qiupu(db):
+    rows = search(db, community_id=community(db)["id"], category="pharmacy")
+    open_rows = [r["name"] for r in with_hours(db, rows, datetime(2025, 1, 29, 10)) if r["open_now"]]
+    assert sorted(open_rows) == ["仁和24小时药房", "秋浦大药房"]
+
+
+def test_coverage_on_a_hand_built_city(empty_db):
+    db = empty_db
+    a = create_community(db, SYSTEM, {"name": "甲社区", "district": "贵池区", "kind": "urban", "households": 1,
+                                      "population": 3, "lat": 30.60, "lon": 117.40})
+    b = create_community(db, SYSTEM, {"name": "乙社区", "district": "贵池区", "kind": "urban", "households": 1,
+                                      "population": 3, "lat": 30.60, "lon": 117.50})
+    base = {"address": "一号", "opening_hours": "24/7", "community_id": a}
+    # 0.005° of latitude is 556 m; 0.0095° is 1,056 m.
+    create_outlet(db, SYSTEM, {**base, "name": "甲药房", "category": "pharmacy", "lat": 30.605, "lon": 117.40})
+    create_outlet(db, SYSTEM, {**base, "name": "乙超市", "category": "supermarket", "lat": 30.6095, "lon": 117.50,
+                               "community_id": b})
+    closed = create_outlet(db, SYSTEM, {**base, "name": "乙药房", "category": "pharmacy", "lat": 30.60,
+                                        "lon": 117.50, "community_id": b})
+    set_status(db, SYSTEM, closed, "closed")
+    cells = {(c["community"], c["category"]): c for c in coverage(db, 1000)}
+    assert len(cells) == 2 * 13
+    assert cells[("甲社区", "pharmacy")]["within"] == 1 and cells[("甲社区", "pharmacy")]["nearest_m"] == 556
+    assert cells[("乙社区", "pharmacy")]["within"] == 0  # the only one near is closed
+    # 甲药房 across town: 0.1° of longitude at 30.6° is 9,570 m; with the 556 m north, 9,587 m.
+    assert cells[("乙社区", "pharmacy")]["nearest_m"] == 9587
+    assert cells[("乙社区", "supermarket")]["within"] == 0 and cells[("乙社区", "supermarket")]["nearest_m"] == 1056
+    assert cells[("甲社区", "bank")]["nearest_m"] is None
+    assert len(coverage_gaps(db, 1000)) == 2 * 13 - 1
+    assert len(coverage_gaps(db, 1100)) == 2 * 13 - 2  # a wider radius reaches 乙超市
+
+
+def test_service_card_has_hotlines_and_nearest(db):
+    card = service_card(db, community(db)["id"], datetime(2025, 3, 4, 10))
+    assert {h["category"] for h in card["hotlines"]} >= {"committee"}
+    assert all(h["phones"] for h in card["hotlines"])
+    pharmacy = next(r for r in card["nearest"] if r["category"] == "pharmacy")
+    assert pharmacy["name"] in ("秋浦大药房", "益民药店", "仁和24小时药房") and pharmacy["distance_m"] < 1000
+    assert pharmacy["today"]
+
+
+def test_hsds_round_trip(db):
+    coord = coordinator(db)
+    exported = outlet_transfer.export_rows(db, coord)
+    rows = outlet_transfer.read_hsds(outlet_transfer.export_hsds(db, coord, neutralise))
+    assert len(rows) == len(exported)
+    preview = outlet_transfer.preview(db, coord, rows)
+    assert [p["errors"] for p in preview] == [[] for _ in preview]
+    first = next(r for r in rows if r["name"] == "仁和24小时药房")
+    assert (first["category"], first["opening_hours"], first["phones"], first["community"]) == \
+        ("pharmacy", "24/7", "13805661111", "秋浦社区")
+    before = db["outlets"].count
+    assert outlet_transfer.commit(db, coord, preview) == len(rows)
+    assert db["outlets"].count == before + len(rows)
+
+
+def test_csv_import_reports_bad_rows(db):
+    coord = coordinator(db)
+    rows = [{"name": "好邻居便利店", "category": "convenience_store", "community": "秋浦社区", "address": "秋浦路 8 号",
+             "lat": "30.66", "lon": "117.49", "phones": "0566-2020000", "opening_hours": "07:00-23:00"},
+            {"name": "坏时间", "category": "convenience_store", "community": "秋浦社区", "address": "秋浦路 9 号",
+             "lat": "30.66", "lon": "117.49", "phones": "", "opening_hours": "every day"},
+            {"name": "外社区", "category": "bank", "community": "尧渡社区", "address": "一号",
+             "lat": "30.10", "lon": "117.03", "phones": "", "opening_hours": "24/7"}]
+    preview = outlet_transfer.preview(db, coord, rows)
+    assert [sorted(k for _, k, _ in p["errors"]) for p in preview] == [
+        [], ["err.opening_hours"], ["err.outside_community"]]
+    before = db["outlets"].count
+    assert outlet_transfer.commit(db, coord, preview) == 1
+    assert db["outlets"].count == before + 1
