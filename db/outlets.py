@@ -143,11 +143,15 @@ def with_hours(db: Database, rows: list[dict], when: datetime | None = None) -> 
     """Add open_now, today's hours and the next change to each row, evaluated at `when` (local)."""
     when = when or local_now()
     added = overrides(db)
+    # Thousands of outlets share a few dozen expressions: evaluate each expression once.
+    seen: dict[str, tuple] = {}
     for r in rows:
         expression = r["opening_hours"]
-        r["open_now"] = r["status"] == "open" and is_open(expression, when, added)
-        r["today"] = hours_in_words(expression, when.date(), added) if r["status"] == "open" else []
-        r["next_change"] = next_change(expression, when, added) if r["status"] == "open" else None
+        if expression not in seen:
+            seen[expression] = (is_open(expression, when, added), hours_in_words(expression, when.date(), added),
+                                next_change(expression, when, added))
+        is_open_now, today, change = seen[expression] if r["status"] == "open" else (False, [], None)
+        r["open_now"], r["today"], r["next_change"] = is_open_now, today, change
     return rows
 
 

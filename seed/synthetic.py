@@ -38,7 +38,7 @@ def seed_synthetic(db: Database, size: dict, seed: int = 7, log=print) -> dict:
     communities = list(db.query("SELECT id, district FROM communities ORDER BY id"))
     categories = [c["code"] for c in service_category_rows()]
     today = date.today()
-    with write(db), indexes_deferred(db, "volunteers", "volunteer_skills", "service_records"):
+    with write(db), indexes_deferred(db, "volunteers", "volunteer_skills", "service_records", "outlets"):
         n = insert_rows(db, "volunteers", [
             "id", "number", "real_name", "gender", "birth_date", "id_cipher", "id_hash", "id_masked", "phone",
             "community_id", "availability", "party_member", "notes", "status", "source", "consent_at",
@@ -52,11 +52,33 @@ def seed_synthetic(db: Database, size: dict, seed: int = 7, log=print) -> dict:
             "category", "status", "source", "recorded_by", "recorded_at", "approved_by", "approved_at"],
             _records(rng, size["records"], n, community_of, categories, today))
         log(f"service records: {r:,} ({time.perf_counter() - started:.1f}s)")
+        o = insert_rows(db, "outlets", ["name", "category", "services", "community_id", "address", "lat", "lon",
+                                         "phones", "opening_hours", "status", "last_verified", "source", "initials",
+                                         "updated_at"], _outlets(rng, size["outlets"], communities_full(db), today))
+        log(f"outlets: {o:,} ({time.perf_counter() - started:.1f}s)")
     with write(db):
         refresh_volunteer_totals(db)
     analyze(db)
     log(f"indexes and totals: done ({time.perf_counter() - started:.1f}s)")
-    return {"volunteers": n, "records": r, "seconds": round(time.perf_counter() - started, 1)}
+    return {"volunteers": n, "records": r, "outlets": o, "seconds": round(time.perf_counter() - started, 1)}
+
+
+def communities_full(db: Database) -> list[dict]:
+    return list(db.query("SELECT id, name, lat, lon FROM communities ORDER BY id"))
+
+
+def _outlets(rng, count, communities, today):
+    from seed.outlets import HOURS, NAMES
+
+    categories = list(HOURS)
+    now = today.isoformat() + "T08:00:00"
+    for i in range(count):
+        c = communities[i % len(communities)]
+        category = categories[rng.randrange(len(categories))]
+        name = c["name"][:2] + rng.choice(NAMES[category]) + f"{i}"
+        yield (name, category, "", c["id"], f"{c['name']}{i}号", round(c["lat"] + rng.uniform(-0.01, 0.01), 6),
+               round(c["lon"] + rng.uniform(-0.01, 0.01), 6), f"0566-{2000000 + i}", rng.choice(HOURS[category]),
+               "open" if i % 40 else "temporarily_closed", today.isoformat(), "synthetic", "", now)
 
 
 def _volunteers(rng, count, communities, today):
