@@ -223,6 +223,65 @@ def m0004_reference_data(db: Database):
     db["outlet_categories"].insert_all(outlet_category_rows(), ignore=True)
 
 
+@migrations(name="0005_exchange")
+def m0005_exchange(db: Database):
+    db.executescript(
+        """
+        -- Needs (求助) and offers (服务). A need moves pending → open → claimed → done → confirmed,
+        -- or to cancelled / rejected; "expired" is derived from expires_at, no job needed.
+        CREATE TABLE service_requests (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('need', 'offer')),
+            title TEXT NOT NULL,
+            category TEXT NOT NULL REFERENCES service_categories(code),
+            description TEXT NOT NULL DEFAULT '',
+            community_id INTEGER NOT NULL REFERENCES communities(id),
+            requester_name TEXT NOT NULL DEFAULT '',
+            requester_phone TEXT NOT NULL DEFAULT '',
+            address TEXT NOT NULL DEFAULT '',
+            window_start TEXT,
+            window_end TEXT,
+            urgency INTEGER NOT NULL DEFAULT 1 CHECK (urgency IN (1, 2, 3)),
+            est_minutes INTEGER NOT NULL DEFAULT 60,
+            expires_at TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('pending', 'open', 'claimed', 'done', 'confirmed',
+                                                   'cancelled', 'rejected')),
+            created_by TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            moderated_by TEXT,
+            claimed_by INTEGER REFERENCES volunteers(id),
+            claimed_at TEXT,
+            done_at TEXT,
+            actual_minutes INTEGER,
+            confirmed_by TEXT,
+            confirmed_at TEXT,
+            reason TEXT,
+            record_id INTEGER REFERENCES service_records(id),
+            offer_id INTEGER REFERENCES service_requests(id),
+            offered_by INTEGER REFERENCES volunteers(id),
+            redeemer_id INTEGER REFERENCES volunteers(id),
+            relation TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX idx_requests_board ON service_requests(kind, community_id, status, urgency);
+        CREATE INDEX idx_requests_created ON service_requests(created_at);
+        CREATE INDEX idx_requests_claimer ON service_requests(claimed_by, status);
+
+        -- Time-bank redemptions: reserved when the need is posted (so two redemptions at once can
+        -- never overdraw), debited when it is confirmed, released when it is cancelled.
+        CREATE TABLE redemptions (
+            id INTEGER PRIMARY KEY,
+            volunteer_id INTEGER NOT NULL REFERENCES volunteers(id),
+            request_id INTEGER NOT NULL UNIQUE REFERENCES service_requests(id),
+            minutes INTEGER NOT NULL CHECK (minutes > 0),
+            status TEXT NOT NULL CHECK (status IN ('reserved', 'debited', 'released')),
+            created_at TEXT NOT NULL,
+            settled_at TEXT
+        );
+        CREATE INDEX idx_redemptions_volunteer ON redemptions(volunteer_id, status);
+        """
+    )
+
+
 def migrate(db: Database) -> list[str]:
     """Apply pending migrations; returns the names applied."""
     # Importing the feature modules registers their migrations on `migrations`.

@@ -296,3 +296,44 @@ class OutletIn(Strict):
         if self.last_verified and self.last_verified > _date.today():
             raise PydanticCustomError("err.future_date", "err.future_date")
         return self
+
+
+# --- exchange ----------------------------------------------------------------------------------
+
+class NeedIn(Strict):
+    title: Annotated[str, Field(max_length=60), AfterValidator(_not_blank)]
+    category: str
+    description: Annotated[str, Field(max_length=500)] = ""
+    community_id: int
+    requester_name: Annotated[str, Field(max_length=20)] = ""
+    requester_phone: str = ""
+    address: Annotated[str, Field(max_length=100)] = ""
+    window_start: _datetime | None = None
+    window_end: _datetime | None = None
+    urgency: Annotated[int, Field(ge=1, le=3)] = 1
+    est_minutes: Annotated[int, Field(ge=15, le=480)] = 60
+    expires_at: _datetime
+    relation: Annotated[str, Field(max_length=10)] = ""
+
+    @model_validator(mode="after")
+    def _checks(self):
+        phone = self.requester_phone.strip().replace(" ", "")
+        if phone and not (MOBILE.match(phone) or PHONE_LANDLINE.match(phone)):
+            raise PydanticCustomError("err.phone_kind", "err.phone_kind", {"phone": phone})
+        self.requester_phone = phone
+        if self.window_start and self.window_end and self.window_end <= self.window_start:
+            raise PydanticCustomError("err.end_before_start", "err.end_before_start")
+        if self.expires_at <= _datetime.now():
+            raise PydanticCustomError("err.expiry_past", "err.expiry_past")
+        return self
+
+
+class OfferIn(Strict):
+    title: Annotated[str, Field(max_length=60), AfterValidator(_not_blank)]
+    category: str
+    description: Annotated[str, Field(max_length=500)] = ""
+    expires_at: _datetime
+
+
+class DoneIn(Strict):
+    actual_minutes: Annotated[int, Field(ge=1, le=1440)]

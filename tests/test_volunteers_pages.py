@@ -80,6 +80,10 @@ TABS = {
     "app_pages/volunteers.py": ("volunteer_tabs", ["名册", "待审核报名", "直接登记"]),
     "app_pages/hours.py": ("hours_tabs", ["记录时长", "待审核", "台账与冲正"]),
     "app_pages/transfer.py": ("transfer_tabs", ["导入", "导出"]),
+    "app_pages/exchange.py": ("exchange_tabs", ["求助", "服务", "发布求助"]),
+    "app_pages/exchange_manage.py": ("manage_tabs", ["审核", "代居民发布", "匹配与指派", "确认完成", "取消需求"]),
+    "app_pages/outlets_admin.py": ("outlets_tabs", ["维护", "导入导出"]),
+    "app_pages/directory.py": ("directory_tabs", ["列表", "地图"]),
 }
 
 
@@ -98,8 +102,13 @@ def test_every_tab_renders(app_env, role):
 def test_volunteer_tabs_render(app_env):
     at = new_app().run()
     login(at, "volunteer")
-    for label in ["我的服务记录", "申报服务时长", "服务记录证明"]:
-        at.switch_page("app_pages/my_volunteering.py")
-        at.session_state["my_tabs"] = label
+    for page, key, label in [("app_pages/my_volunteering.py", "my_tabs", "我的服务记录"),
+                             ("app_pages/my_volunteering.py", "my_tabs", "申报服务时长"),
+                             ("app_pages/my_volunteering.py", "my_tabs", "服务记录证明"),
+                             ("app_pages/my_exchange.py", "my_exchange_tabs", "我认领的"),
+                             ("app_pages/my_exchange.py", "my_exchange_tabs", "发布服务"),
+                             ("app_pages/my_exchange.py", "my_exchange_tabs", "时间银行")]:
+        at.switch_page(page)
+        at.session_state[key] = label
         at.run()
-        assert not at.exception, (label, at.exception)
+        assert not at.exception, (page, label, at.exception)

@@ -1,0 +1,85 @@
+"""My services and time bank (volunteers): needs I claimed (done, release), offer a service,
+the time bank: balance, redeem for myself or family, confirm, and the statement."""
+
+from datetime import datetime, timedelta
+
+import streamlit as st
+
+from components.auth import session_actor
+from components.data import get_db
+from components.exchange_ui import need_card, need_form
+from components.feedback import attempt
+from components.i18n import lang, t
+from db.categories import list_categories
+from db.communities import list_communities
+from db.exchange import board, confirm, mark_done, my_claims, post_need, publish_offer, release
+from db.timebank import available_minutes, balance, statement
+from db.volunteers import own_volunteer_id
+
+db, actor = get_db(), session_actor()
+st.title(t("page.my_exchange"))
+volunteer_id = own_volunteer_id(db, actor)
+if volunteer_id is None:
+    st.warning(t("my.not_linked"))
+    st.stop()
+names = {c["code"]: c["name_zh"] if lang() == "zh" else c["name_en"] for c in list_categories(db)}
+
+claims_tab, offer_tab, bank_tab = st.tabs([t("my.claims"), t("my.offer"), t("my.timebank")], key="my_exchange_tabs",
+                                          on_change="rerun")
+with claims_tab:
+    if claims_tab.open:
+        mine = my_claims(db, actor)
+        if not mine:
+            st.info(t("man.nothing"))
+        for r in mine:
+            with st.container(border=True):
+                r["shown_status"] = r["status"]
+                need_card({**r, "claimer": None, "offerer": None}, names)
+                if r["status"] == "claimed":
+                    with st.form(f"done_{r['id']}"):
+                        minutes = st.number_input(t("my.actual_minutes"), min_value=1, max_value=1440,
+                                                  value=int(r["est_minutes"]), step=15)
+                        if st.form_submit_button(t("my.done"), type="primary"):
+                            attempt(lambda: mark_done(db, actor, r["id"], int(minutes)), "my.marked_done")
+                    with st.form(f"release_{r['id']}"):
+                        reason = st.text_input(t("roster.reason"), max_chars=200)
+                        if st.form_submit_button(t("my.release")):
+                            attempt(lambda: release(db, actor, r["id"], reason), "my.released")
+
+with offer_tab:
+    if offer_tab.open:
+        with st.form("offer"):
+            title = st.text_input(t("ex.title"), max_chars=60)
+            category = st.selectbox(t("ex.category"), list(names), format_func=names.get)
+            description = st.text_area(t("ex.description"), max_chars=500, height=80)
+            until = st.date_input(t("ex.expires"), value=(datetime.now() + timedelta(days=30)).date())
+            if st.form_submit_button(t("my.offer"), type="primary"):
+                attempt(lambda: publish_offer(db, actor, {"title": title, "category": category, "description": description,
+                                                          "expires_at": datetime.combine(until, datetime.max.time())}),
+                        "my.offer_done")
+
+with bank_tab:
+    if bank_tab.open:
+        c1, c2 = st.columns(2)
+        c1.metric(t("my.balance_total"), f"{balance(db, volunteer_id) / 60:.1f} h")
+        c2.metric(t("my.balance"), f"{available_minutes(db, volunteer_id) / 60:.1f} h")
+        with st.expander(t("my.redeem")):
+            communities = list_communities(db)
+            data = need_form("redeem", communities, names, community_id=actor.community_id, redeem=True,
+                             submit=t("ex.post"))
+            if data:
+                attempt(lambda: post_need(db, actor, data, redeem_minutes=data["est_minutes"]), "my.redeemed",
+                        minutes=data["est_minutes"])
+        for_me = [r for r in board(db, actor, "need", actor.community_id, status="done") if r["redeemer_id"] == volunteer_id]
+        if for_me:
+            st.markdown(f"**{t('my.confirm_for_me')}**")
+            for r in for_me:
+                with st.container(border=True):
+                    need_card(r, names)
+                    if st.button(t("man.confirm"), key=f"confirm_mine_{r['id']}"):
+                        attempt(lambda: confirm(db, actor, r["id"]), lambda record: t("man.confirmed", id=record))
+        st.markdown(f"**{t('my.statement')}**")
+        rows = statement(db, actor)
+        st.dataframe([{t("st.day"): r["day"], t("st.kind"): t("st." + r["kind"]), t("st.what"): r["what"],
+                       t("st.minutes"): r["minutes"], t("st.balance"): r["balance"]} for r in reversed(rows)],
+                     hide_index=True)

@@ -1,0 +1,63 @@
+"""Pieces of the exchange pages: the need form and the need card."""
+
+from datetime import date, datetime, time, timedelta
+
+import streamlit as st
+
+from components.i18n import t
+
+
+def need_form(key: str, communities: list[dict], names: dict[str, str], *, community_id: int | None = None,
+              redeem: bool = False, submit: str) -> dict | None:
+    """A need's fields; returns raw values (db/ validates). `community_id` fixes the community."""
+    with st.form(key, clear_on_submit=True):
+        c1, c2 = st.columns([2, 1])
+        title = c1.text_input(t("ex.title"), max_chars=60)
+        category = c2.selectbox(t("ex.category"), list(names), format_func=names.get)
+        description = st.text_area(t("ex.description"), max_chars=500, height=80)
+        ids = [c["id"] for c in communities]
+        if community_id is None:
+            chosen = st.selectbox(t("ex.community"), ids,
+                                  format_func=lambda i: next(f"{c['name']}（{c['district']}）" for c in communities if c["id"] == i))
+        else:
+            chosen = community_id
+        c3, c4, c5 = st.columns(3)
+        relation = ""
+        if redeem:
+            relation = c3.selectbox(t("my.relation"), ["self", "parent", "spouse", "child"], format_func=lambda r: t("rel." + r))
+            requester = ""
+        else:
+            requester = c3.text_input(t("ex.requester"), max_chars=20)
+        phone = c4.text_input(t("ex.phone"), max_chars=13)
+        address = c5.text_input(t("ex.address"), max_chars=100)
+        c6, c7, c8 = st.columns(3)
+        start_day = c6.date_input(t("ex.window_start"), value=date.today() + timedelta(days=1))
+        start_time = c7.time_input(t("ex.window_start") + " ", value=time(9, 0), step=1800)
+        urgency = c8.selectbox(t("ex.urgency"), [1, 2, 3], format_func=lambda u: t(f"urgency.{u}"))
+        c9, c10 = st.columns(2)
+        minutes = c9.number_input(t("my.redeem_minutes") if redeem else t("ex.est_minutes"), min_value=15,
+                                  max_value=480, value=60, step=15)
+        expires = c10.date_input(t("ex.expires"), value=date.today() + timedelta(days=7))
+        if st.form_submit_button(submit, type="primary"):
+            return {"title": title, "category": category, "description": description, "community_id": chosen,
+                    "requester_name": requester, "requester_phone": phone, "address": address,
+                    "window_start": datetime.combine(start_day, start_time), "urgency": urgency,
+                    "est_minutes": minutes, "expires_at": datetime.combine(expires, time(23, 59)),
+                    "relation": t("rel." + relation) if relation else ""}
+    return None
+
+
+def need_card(r: dict, names: dict[str, str]) -> None:
+    """One need as a bordered card: title, state, where, who, when; contact only if visible."""
+    age = datetime.now() - datetime.fromisoformat(r["created_at"])
+    posted = t("ex.age_days", days=age.days) if age.days else t("ex.age_hours", hours=age.seconds // 3600)
+    st.markdown(f"**{r['title']}** · {t('urgency.' + str(r['urgency']))} · {t('exst.' + r['shown_status'])}")
+    parts = [names.get(r["category"], r["category"]), r["community"], posted]
+    if r.get("claimer"):
+        parts.append(t("ex.claimed_by", name=r["claimer"]))
+    if r.get("offerer"):
+        parts.append(t("ex.offered_by", name=r["offerer"]))
+    st.caption(" · ".join(parts))
+    contact = " · ".join(x for x in (r["requester_name"], r["requester_phone"], r["address"]) if x)
+    if r["description"] or contact:
+        st.write(" · ".join(x for x in (r["description"], contact) if x))

@@ -1,0 +1,342 @@
+"""The service exchange: needs posted (by the public, moderated; or by a coordinator on a
+resident's behalf), claimed atomically by one volunteer, done, confirmed and credited to the
+ledger as approved hours (source "request"). Offers are published by volunteers."""
+
+from datetime import datetime, timedelta
+
+from sqlite_utils import Database
+
+from db import audit
+from db.connection import write
+from db.errors import Conflict, InputError, NotFound, PermissionDenied
+from db.identity import mask_phone
+from db.ledger import insert_records
+from db.models import Actor, DoneIn, NeedIn, OfferIn, Reason, RecordIn, parse
+from db.permissions import require_community
+from db.timebank import available_minutes
+from db.volunteers import own_volunteer_id
+
+URGENCY = {1: "normal", 2: "urgent", 3: "critical"}
+BOARD_LIMIT = 200
+
+
+def _now() -> str:
+    return datetime.now().isoformat(timespec="seconds")
+
+
+def _request(db: Database, request_id: int) -> dict:
+    rows = list(db.query("SELECT * FROM service_requests WHERE id = ?", [request_id]))
+    if not rows:
+        raise NotFound("err.not_found")
+    return rows[0]
+
+
+def _check_category(db: Database, code: str) -> None:
+    if not list(db.query("SELECT 1 FROM service_categories WHERE code = ?", [code])):
+        raise InputError([("category", "err.unknown_category", {"code": code})])
+
+
+def _change(db: Database, actor: Actor, request: dict, action: str, **values) -> None:
+    """Update one request and audit it, inside the caller's transaction."""
+    sets = ", ".join(f"{k} = ?" for k in values)
+    db.execute(f"UPDATE service_requests SET {sets} WHERE id = ?", [*values.values(), request["id"]])
+    audit.record(db, actor, action, "service_requests", request["id"],
+                 before={k: request[k] for k in values}, after=values, community_id=request["community_id"])
+
+
+# --- posting -----------------------------------------------------------------------------------
+
+def post_need(db: Database, actor: Actor, data: dict, redeem_minutes: int | None = None) -> int:
+    """The public posts (pending moderation); a coordinator posts for a resident (open at once);
+    a volunteer posts for themselves or family, optionally paying from their time bank."""
+    need = parse(NeedIn, data)
+    _check_category(db, need.category)
+    if actor.role in ("coordinator", "admin"):
+        require_community(actor, need.community_id)
+        status = "open"
+    elif actor.role in ("public", "volunteer"):
+        status = "pending" if actor.role == "public" else "open"
+    else:
+        raise PermissionDenied("err.permission")
+    with write(db):
+        row = {**need.model_dump(), "kind": "need", "status": status, "created_by": actor.username,
+               "created_at": _now(), "expires_at": need.expires_at.isoformat(timespec="minutes"),
+               "window_start": need.window_start.isoformat(timespec="minutes") if need.window_start else None,
+               "window_end": need.window_end.isoformat(timespec="minutes") if need.window_end else None}
+        if redeem_minutes:
+            volunteer_id = own_volunteer_id(db, actor)
+            if volunteer_id is None:
+                raise PermissionDenied("err.permission")
+            row["redeemer_id"] = volunteer_id
+        request_id = db["service_requests"].insert(row).last_pk
+        audit.record(db, actor, "create", "service_requests", request_id,
+                     after={k: v for k, v in row.items() if k not in ("requester_phone", "address")},
+                     community_id=need.community_id)
+        if redeem_minutes:
+            _reserve(db, actor, row["redeemer_id"], request_id, redeem_minutes)
+    return request_id
+
+
+def _reserve(db: Database, actor: Actor, volunteer_id: int, request_id: int, minutes: int) -> None:
+    if minutes <= 0:
+        raise InputError([("minutes", "err.too_small", {"ge": 1})])
+    available = available_minutes(db, volunteer_id)
+    if minutes > available:
+        raise Conflict("err.balance_too_low", hours=round(available / 60, 1))
+    db["redemptions"].insert({"volunteer_id": volunteer_id, "request_id": request_id, "minutes": minutes,
+                              "status": "reserved", "created_at": _now()})
+    audit.record(db, actor, "reserve", "redemptions", request_id, after={"minutes": minutes})
+
+
+def publish_offer(db: Database, actor: Actor, data: dict) -> int:
+    """A volunteer offers a service (e.g. haircuts on Saturday mornings)."""
+    offer = parse(OfferIn, data)
+    _check_category(db, offer.category)
+    volunteer_id = own_volunteer_id(db, actor)
+    if volunteer_id is None:
+        raise PermissionDenied("err.permission")
+    with write(db):
+        v = next(db.query("SELECT community_id, status FROM volunteers WHERE id = ?", [volunteer_id]))
+        if v["status"] != "active":
+            raise Conflict("err.volunteer_not_active", name=actor.username)
+        row = {"kind": "offer", "title": offer.title, "category": offer.category, "description": offer.description,
+               "community_id": v["community_id"], "expires_at": offer.expires_at.isoformat(timespec="minutes"),
+               "status": "open", "created_by": actor.username, "created_at": _now(), "offered_by": volunteer_id}
+        offer_id = db["service_requests"].insert(row).last_pk
+        audit.record(db, actor, "create", "service_requests", offer_id, after=row, community_id=v["community_id"])
+    return offer_id
+
+
+def request_offer(db: Database, actor: Actor, offer_id: int, data: dict) -> int:
+    """A resident asks for an offered service: a need linked to the offer, for moderation."""
+    offer = _request(db, offer_id)
+    if offer["kind"] != "offer" or offer["status"] != "open" or offer["expires_at"] < _now():
+        raise Conflict("err.offer_unavailable")
+    need = parse(NeedIn, {**data, "category": offer["category"], "community_id": offer["community_id"],
+                          "title": data.get("title") or offer["title"]})
+    with write(db):
+        row = {**need.model_dump(), "kind": "need", "status": "pending", "created_by": actor.username,
+               "created_at": _now(), "expires_at": need.expires_at.isoformat(timespec="minutes"),
+               "window_start": need.window_start.isoformat(timespec="minutes") if need.window_start else None,
+               "window_end": need.window_end.isoformat(timespec="minutes") if need.window_end else None,
+               "offer_id": offer_id}
+        request_id = db["service_requests"].insert(row).last_pk
+        audit.record(db, actor, "create", "service_requests", request_id, after={"offer_id": offer_id},
+                     community_id=offer["community_id"])
+    return request_id
+
+
+# --- moving a need along -----------------------------------------------------------------------
+
+def moderate(db: Database, actor: Actor, request_id: int, approve: bool, reason: str = "") -> None:
+    """A coordinator publishes or rejects a public post. A need for an offer goes straight to
+    the volunteer who offered it."""
+    with write(db):
+        r = _request(db, request_id)
+        require_community(actor, r["community_id"])
+        if r["status"] != "pending":
+            raise Conflict("err.wrong_state", state=r["status"])
+        if not approve:
+            why = parse(Reason, {"reason": reason})
+            _change(db, actor, r, "reject", status="rejected", reason=why.reason, moderated_by=actor.username)
+            return
+        if r["offer_id"]:
+            offered_by = _request(db, r["offer_id"])["offered_by"]
+            _change(db, actor, r, "approve", status="claimed", moderated_by=actor.username, claimed_by=offered_by,
+                    claimed_at=_now())
+        else:
+            _change(db, actor, r, "approve", status="open", moderated_by=actor.username)
+
+
+def claim(db: Database, actor: Actor, request_id: int, volunteer_id: int | None = None) -> None:
+    """A volunteer claims an open need, or a coordinator assigns one. Atomic: of two claims at
+    once exactly one wins; the other is told the need was just taken."""
+    if actor.role == "volunteer":
+        volunteer_id = own_volunteer_id(db, actor)
+        if volunteer_id is None:
+            raise PermissionDenied("err.permission")
+    elif actor.role not in ("coordinator", "admin") or volunteer_id is None:
+        raise PermissionDenied("err.permission")
+    with write(db):
+        r = _request(db, request_id)
+        v = next(db.query("SELECT community_id, status, real_name FROM volunteers WHERE id = ?", [volunteer_id]), None)
+        if v is None:
+            raise NotFound("err.not_found")
+        if actor.role != "volunteer":
+            require_community(actor, r["community_id"])
+        elif v["community_id"] != r["community_id"]:
+            raise PermissionDenied("err.outside_community")  # volunteers serve their own community
+        if v["status"] != "active":
+            raise Conflict("err.volunteer_not_active", name=v["real_name"])
+        if r["kind"] != "need":
+            raise Conflict("err.wrong_state", state=r["kind"])
+        if r["redeemer_id"] == volunteer_id:
+            raise Conflict("err.own_need")
+        now = _now()
+        # The guard is in the UPDATE itself, so the winner is decided by SQLite, not by a read.
+        cursor = db.execute(
+            "UPDATE service_requests SET status = 'claimed', claimed_by = ?, claimed_at = ?"
+            " WHERE id = ? AND status = 'open' AND expires_at > ?", [volunteer_id, now, request_id, now[:16]])
+        if cursor.rowcount == 0:
+            if r["status"] == "open" and r["expires_at"] <= now[:16]:
+                raise Conflict("err.expired")
+            if r["status"] in ("claimed", "done", "confirmed"):
+                raise Conflict("err.just_taken")
+            raise Conflict("err.wrong_state", state=r["status"])
+        audit.record(db, actor, "claim", "service_requests", request_id, before={"status": "open"},
+                     after={"status": "claimed", "claimed_by": volunteer_id}, community_id=r["community_id"])
+
+
+def _claimer_or_coordinator(db: Database, actor: Actor, r: dict) -> None:
+    if actor.role == "volunteer":
+        if own_volunteer_id(db, actor) != r["claimed_by"]:
+            raise PermissionDenied("err.not_your_claim")
+    else:
+        require_community(actor, r["community_id"])
+
+
+def release(db: Database, actor: Actor, request_id: int, reason: str) -> None:
+    """The claimer (or a coordinator) gives a claimed need back to the board, with a reason."""
+    why = parse(Reason, {"reason": reason})
+    with write(db):
+        r = _request(db, request_id)
+        _claimer_or_coordinator(db, actor, r)
+        if r["status"] != "claimed":
+            raise Conflict("err.wrong_state", state=r["status"])
+        _change(db, actor, r, "release", status="open", claimed_by=None, claimed_at=None, reason=why.reason)
+
+
+def mark_done(db: Database, actor: Actor, request_id: int, actual_minutes: int) -> None:
+    """The claimer reports the need done with the time it actually took."""
+    done = parse(DoneIn, {"actual_minutes": actual_minutes})
+    with write(db):
+        r = _request(db, request_id)
+        _claimer_or_coordinator(db, actor, r)
+        if r["status"] != "claimed":
+            raise Conflict("err.wrong_state", state=r["status"])
+        _change(db, actor, r, "done", status="done", done_at=_now(), actual_minutes=done.actual_minutes)
+
+
+def confirm(db: Database, actor: Actor, request_id: int) -> int:
+    """The coordinator (or the volunteer who redeemed their time bank for it) confirms a done
+    need: its hours become an approved ledger record, and a redemption is debited."""
+    with write(db):
+        r = _request(db, request_id)
+        if actor.role == "volunteer":
+            if r["redeemer_id"] is None or own_volunteer_id(db, actor) != r["redeemer_id"]:
+                raise PermissionDenied("err.permission")
+        else:
+            require_community(actor, r["community_id"])
+        if r["status"] != "done":
+            raise Conflict("err.wrong_state", state=r["status"])
+        day = (r["done_at"] or _now())[:10]
+        record = RecordIn(volunteer_ids=[r["claimed_by"]], activity=r["title"][:60],
+                          service_date=datetime.fromisoformat(day).date(), minutes=r["actual_minutes"],
+                          category=r["category"], beneficiary=r["requester_name"][:40],
+                          content=f"服务需求 #{r['id']}")
+        [record_id] = insert_records(db, actor, record, "request", status="approved")
+        _change(db, actor, r, "confirm", status="confirmed", confirmed_by=actor.username, confirmed_at=_now(),
+                record_id=record_id)
+        db.execute("UPDATE redemptions SET status = 'debited', settled_at = ? WHERE request_id = ? AND status = 'reserved'",
+                   [_now(), request_id])
+    return record_id
+
+
+def cancel(db: Database, actor: Actor, request_id: int, reason: str) -> None:
+    """Cancel a need that is not yet done (coordinator, or the volunteer who posted it); a
+    reserved redemption is released."""
+    why = parse(Reason, {"reason": reason})
+    with write(db):
+        r = _request(db, request_id)
+        if actor.role == "volunteer":
+            if r["created_by"] != actor.username:
+                raise PermissionDenied("err.permission")
+        else:
+            require_community(actor, r["community_id"])
+        if r["status"] not in ("pending", "open", "claimed"):
+            raise Conflict("err.wrong_state", state=r["status"])
+        _change(db, actor, r, "cancel", status="cancelled", reason=why.reason)
+        db.execute("UPDATE redemptions SET status = 'released', settled_at = ? WHERE request_id = ? AND status = 'reserved'",
+                   [_now(), request_id])
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+def shown_status(r: dict, now: str | None = None) -> str:
+    """The status a person sees: an open need past its expiry shows as expired."""
+    now = now or _now()[:16]
+    if r["status"] in ("open", "pending") and r["expires_at"] <= now:
+        return "expired"
+    return r["status"]
+
+
+def board(db: Database, actor: Actor, kind: str = "need", community_id: int | None = None,
+          category: str | None = None, status: str | None = None, urgency: int | None = None,
+          limit: int = BOARD_LIMIT) -> list[dict]:
+    """Needs (or offers) sorted by urgency then age. The requester's phone and address are shown
+    only to the community's coordinator, admins, and the volunteer who claimed the need."""
+    where, params = ["r.kind = ?"], [kind]
+    now = _now()[:16]
+    for column, value in (("r.community_id", community_id), ("r.category", category), ("r.urgency", urgency)):
+        if value:
+            where.append(f"{column} = ?")
+            params.append(value)
+    if status == "expired":
+        where.append("r.status IN ('open', 'pending') AND r.expires_at <= ?")
+        params.append(now)
+    elif status in ("open", "pending"):
+        where.append("r.status = ? AND r.expires_at > ?")
+        params += [status, now]
+    elif status:
+        where.append("r.status = ?")
+        params.append(status)
+    if actor.role in ("public", "leader"):
+        where.append("r.status != 'pending'")  # unmoderated posts are not public
+    rows = list(db.query(
+        "SELECT r.*, c.name AS community, v.real_name AS claimer, o.real_name AS offerer"
+        " FROM service_requests r JOIN communities c ON c.id = r.community_id"
+        " LEFT JOIN volunteers v ON v.id = r.claimed_by LEFT JOIN volunteers o ON o.id = r.offered_by"
+        f" WHERE {' AND '.join(where)} ORDER BY r.urgency DESC, r.created_at ASC LIMIT ?", params + [limit]))
+    mine = own_volunteer_id(db, actor) if actor.role == "volunteer" else None
+    for r in rows:
+        r["shown_status"] = shown_status(r, now)
+        sees = actor.role == "admin" or (actor.role == "coordinator" and actor.community_id == r["community_id"]) \
+            or (mine is not None and mine in (r["claimed_by"], r["redeemer_id"]))
+        if not sees:
+            r["requester_phone"] = mask_phone(r["requester_phone"]) if r["requester_phone"] else ""
+            r["address"] = ""
+            r["requester_name"] = (r["requester_name"][:1] + "**") if r["requester_name"] else ""
+    return rows
+
+
+def suggestions(db: Database, actor: Actor, request_id: int, limit: int = 10) -> list[dict]:
+    """Active volunteers of the need's community with the category among their skills, those
+    free on the need's weekday and part of day first, with their recent activity."""
+    r = _request(db, request_id)
+    require_community(actor, r["community_id"])
+    since = (datetime.now() - timedelta(days=90)).date().isoformat()
+    rows = list(db.query(
+        "SELECT v.id, v.number, v.real_name, v.availability, v.approved_minutes,"
+        " (SELECT MAX(service_date) FROM service_records x WHERE x.volunteer_id = v.id AND x.status = 'approved') AS last_served,"
+        " (SELECT COALESCE(SUM(minutes), 0) FROM service_records x WHERE x.volunteer_id = v.id AND x.status = 'approved'"
+        "  AND x.service_date >= ?) AS recent_minutes"
+        " FROM volunteers v JOIN volunteer_skills s ON s.volunteer_id = v.id AND s.category = ?"
+        " WHERE v.community_id = ? AND v.status = 'active'", [since, r["category"], r["community_id"]]))
+    import json
+
+    when = datetime.fromisoformat(r["window_start"]) if r["window_start"] else None
+    part = None if when is None else ("morning" if when.hour < 12 else "afternoon" if when.hour < 18 else "evening")
+    for v in rows:
+        a = json.loads(v.pop("availability") or "{}")
+        v["fits"] = when is None or (when.isoweekday() in a.get("days", []) and part in a.get("parts", []))
+    rows.sort(key=lambda v: (not v["fits"], -(v["recent_minutes"] or 0)))
+    return rows[:limit]
+
+
+def my_claims(db: Database, actor: Actor) -> list[dict]:
+    volunteer_id = own_volunteer_id(db, actor)
+    if volunteer_id is None:
+        raise PermissionDenied("err.permission")
+    return list(db.query("SELECT r.*, c.name AS community FROM service_requests r JOIN communities c ON c.id = r.community_id"
+                         " WHERE r.claimed_by = ? AND r.status IN ('claimed', 'done') ORDER BY r.claimed_at",
+                         [volunteer_id]))

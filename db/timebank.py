@@ -1,0 +1,52 @@
+"""Time bank: balance = approved minutes earned − minutes redeemed (debited), and what is free
+to redeem also leaves out minutes reserved by needs not yet confirmed."""
+
+from sqlite_utils import Database
+
+from db.errors import PermissionDenied
+from db.models import Actor
+from db.volunteers import own_volunteer_id
+
+
+def _sums(db: Database, volunteer_id: int) -> tuple[int, int, int]:
+    earned = next(db.query("SELECT approved_minutes FROM volunteers WHERE id = ?", [volunteer_id]))["approved_minutes"]
+    spent = {r["status"]: r["m"] for r in db.query(
+        "SELECT status, SUM(minutes) AS m FROM redemptions WHERE volunteer_id = ? GROUP BY status", [volunteer_id])}
+    return earned, spent.get("debited", 0), spent.get("reserved", 0)
+
+
+def balance(db: Database, volunteer_id: int) -> int:
+    earned, debited, _ = _sums(db, volunteer_id)
+    return earned - debited
+
+
+def available_minutes(db: Database, volunteer_id: int) -> int:
+    earned, debited, reserved = _sums(db, volunteer_id)
+    return earned - debited - reserved
+
+
+def statement(db: Database, actor: Actor, volunteer_id: int | None = None) -> list[dict]:
+    """Every credit (approved ledger minutes) and debit (confirmed redemption), oldest first,
+    with the running balance. A volunteer reads their own; coordinators their community's."""
+    own = own_volunteer_id(db, actor) if actor.role == "volunteer" else None
+    volunteer_id = own if actor.role == "volunteer" else volunteer_id
+    if volunteer_id is None:
+        raise PermissionDenied("err.permission")
+    if actor.role == "coordinator":
+        community = next(db.query("SELECT community_id FROM volunteers WHERE id = ?", [volunteer_id]))["community_id"]
+        if community != actor.community_id:
+            raise PermissionDenied("err.outside_community")
+    elif actor.role not in ("volunteer", "admin"):
+        raise PermissionDenied("err.permission")
+    rows = list(db.query(
+        "SELECT service_date AS day, approved_at AS at, 'credit' AS kind, minutes, activity AS what, id AS ref"
+        " FROM service_records WHERE volunteer_id = ? AND status = 'approved'"
+        " UNION ALL SELECT substr(d.settled_at, 1, 10), d.settled_at, 'debit', -d.minutes, r.title, r.id"
+        " FROM redemptions d JOIN service_requests r ON r.id = d.request_id"
+        " WHERE d.volunteer_id = ? AND d.status = 'debited'"
+        " ORDER BY day, at, ref", [volunteer_id, volunteer_id]))
+    running = 0
+    for r in rows:
+        running += r["minutes"]
+        r["balance"] = running
+    return rows

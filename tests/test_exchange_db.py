@@ -1,0 +1,287 @@
+"""The exchange: every transition allowed and refused, atomic claims under real concurrency,
+a time bank that never goes negative, and the dashboard figures by hand."""
+
+import multiprocessing as mp
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from db.connection import connect
+from db.errors import Conflict, InputError, LinliError, PermissionDenied
+from db.exchange import (board, cancel, claim, confirm, mark_done, moderate, post_need, publish_offer, release,
+                         request_offer, shown_status, suggestions)
+from db.exchange_figures import by_group, funnel, times
+from db.models import PUBLIC, Actor
+from db.timebank import available_minutes, balance, statement
+from db.users import actor_for
+from db.volunteers import register
+from db.identity import make_id
+
+TOMORROW = datetime.now() + timedelta(days=1)
+
+
+def community(db, name="秋浦社区"):
+    return next(db.query("SELECT id FROM communities WHERE name = ?", [name]))["id"]
+
+
+def coordinator(db, name="秋浦社区"):
+    return Actor("coordinator", "coordinator", community_id=community(db, name), user_id=3)
+
+
+def need(db, **change):
+    return {"title": "帮忙配降压药", "category": "medicine", "community_id": community(db),
+            "requester_name": "王奶奶", "requester_phone": "13900001111", "address": "3栋2单元",
+            "expires_at": TOMORROW, **change}
+
+
+def volunteer_login(db, n, name="秋浦社区"):
+    """A fresh active volunteer with a login, and their Actor."""
+    from db.models import UserIn
+    from db.users import insert_user
+    from db.connection import write
+
+    born = date(1985, 3, n % 28 + 1)
+    vid = register(db, coordinator(db, name), {"real_name": f"志愿者{n}", "gender": "M", "birth_date": born,
+                                               "id_number": make_id("341702", born, n, "M"),
+                                               "phone": f"1370000{n:04d}", "community_id": community(db, name),
+                                               "skills": ["medicine"], "availability": {"days": [1, 2, 3, 4, 5, 6, 7],
+                                                                                       "parts": ["morning"]}})
+    with write(db):
+        uid = insert_user(db, coordinator(db, name), UserIn(username=f"vol{n}", display_name=f"志愿者{n}",
+                                                            role="volunteer", community=name, password="long-enough"))
+        db.execute("UPDATE volunteers SET user_id = ? WHERE id = ?", [uid, vid])
+    return vid, actor_for(db, f"vol{n}")
+
+
+def test_public_post_is_moderated_then_flows_to_confirmation(db):
+    c = coordinator(db)
+    rid = post_need(db, PUBLIC, need(db))
+    assert db["service_requests"].get(rid)["status"] == "pending"
+    assert rid not in [r["id"] for r in board(db, PUBLIC, community_id=community(db))]  # not public before review
+    vid, vol = volunteer_login(db, 1)
+    with pytest.raises(Conflict) as exc:
+        claim(db, vol, rid)
+    assert exc.value.key == "err.wrong_state"
+    moderate(db, c, rid, True)
+    claim(db, vol, rid)
+    with pytest.raises(Conflict) as exc:
+        confirm(db, c, rid)  # confirming what is not done yet
+    assert exc.value.key == "err.wrong_state"
+    before = db["volunteers"].get(vid)["approved_minutes"]
+    mark_done(db, vol, rid, 90)
+    record_id = confirm(db, c, rid)
+    record = db["service_records"].get(record_id)
+    assert (record["minutes"], record["status"], record["source"], record["volunteer_id"]) == (90, "approved", "request", vid)
+    assert db["volunteers"].get(vid)["approved_minutes"] == before + 90
+    actions = [r["action"] for r in db.query(
+        "SELECT action FROM audit_log WHERE table_name = 'service_requests' AND row_id = ? ORDER BY id", [str(rid)])]
+    assert actions == ["create", "approve", "claim", "done", "confirm"]
+
+
+def test_refusals(db):
+    c, other = coordinator(db), coordinator(db, "尧渡社区")
+    rid = post_need(db, c, need(db))
+    with pytest.raises(PermissionDenied):
+        post_need(db, other, need(db))  # outside their community
+    with pytest.raises(PermissionDenied):
+        moderate(db, other, rid, True)
+    with pytest.raises(PermissionDenied):
+        post_need(db, Actor("leader", "leader"), need(db))
+    with pytest.raises(InputError) as exc:
+        post_need(db, c, need(db, expires_at=datetime.now() - timedelta(hours=1)))
+    assert exc.value.problems[0][1] == "err.expiry_past"
+    with pytest.raises(InputError) as exc:
+        post_need(db, c, need(db, requester_phone="123"))
+    assert exc.value.problems[0][1] == "err.phone_kind"
+    _, far = volunteer_login(db, 2, "尧渡社区")
+    with pytest.raises(PermissionDenied):
+        claim(db, far, rid)  # volunteers serve their own community
+    vid, vol = volunteer_login(db, 3)
+    _, vol2 = volunteer_login(db, 4)
+    claim(db, vol, rid)
+    with pytest.raises(Conflict) as exc:
+        claim(db, vol2, rid)
+    assert exc.value.key == "err.just_taken"
+    with pytest.raises(PermissionDenied):
+        mark_done(db, vol2, rid, 30)  # not their claim
+    with pytest.raises(InputError):
+        release(db, vol, rid, " ")  # a reason is required
+    release(db, vol, rid, "临时有事")
+    assert db["service_requests"].get(rid)["status"] == "open"
+    with pytest.raises(PermissionDenied):
+        cancel(db, other, rid, "不归我管")
+    cancel(db, c, rid, "居民已自行解决")
+    with pytest.raises(Conflict):
+        claim(db, vol, rid)
+
+
+def test_expired_need_shows_expired_and_cannot_be_claimed(db):
+    c = coordinator(db)
+    rid = post_need(db, c, need(db))
+    db.execute("UPDATE service_requests SET expires_at = '2020-01-01T00:00' WHERE id = ?", [rid])
+    db.conn.commit()
+    assert shown_status(db["service_requests"].get(rid)) == "expired"
+    assert rid in [r["id"] for r in board(db, c, status="expired")]
+    _, vol = volunteer_login(db, 5)
+    with pytest.raises(Conflict) as exc:
+        claim(db, vol, rid)
+    assert exc.value.key == "err.expired"
+
+
+def test_contact_details_are_masked_for_others(db):
+    c = coordinator(db)
+    rid = post_need(db, c, need(db))
+    public_view = next(r for r in board(db, PUBLIC, community_id=community(db)) if r["id"] == rid)
+    assert (public_view["requester_phone"], public_view["address"], public_view["requester_name"]) == \
+        ("139****1111", "", "王**")
+    coordinator_view = next(r for r in board(db, c, community_id=community(db)) if r["id"] == rid)
+    assert coordinator_view["requester_phone"] == "13900001111" and coordinator_view["address"] == "3栋2单元"
+    _, vol = volunteer_login(db, 6)
+    assert next(r for r in board(db, vol, community_id=community(db)) if r["id"] == rid)["address"] == ""
+    claim(db, vol, rid)
+    assert next(r for r in board(db, vol, community_id=community(db)) if r["id"] == rid)["address"] == "3栋2单元"
+
+
+def test_offer_request_goes_to_the_offering_volunteer(db):
+    vid, vol = volunteer_login(db, 7)
+    offer = publish_offer(db, vol, {"title": "周六上午理发", "category": "elderly", "expires_at": TOMORROW})
+    rid = request_offer(db, PUBLIC, offer, {"requester_name": "李大爷", "requester_phone": "13900002222",
+                                            "expires_at": TOMORROW})
+    moderate(db, coordinator(db), rid, True)
+    row = db["service_requests"].get(rid)
+    assert (row["status"], row["claimed_by"], row["offer_id"]) == ("claimed", vid, offer)
+
+
+def test_suggestions_match_skill_and_time(db):
+    c = coordinator(db)
+    vid, _ = volunteer_login(db, 8)
+    rid = post_need(db, c, need(db, window_start=TOMORROW.replace(hour=9, minute=0)))
+    people = suggestions(db, c, rid)
+    assert people and all(p["id"] for p in people)
+    assert people[0]["fits"] and vid in [p["id"] for p in people if p["fits"]]
+
+
+def _claim_in_process(path, request_id, username, barrier, results):
+    db = connect(path, migrate=False)
+    actor = actor_for(db, username)
+    barrier.wait()
+    try:
+        claim(db, actor, request_id)
+        results.put((username, "won"))
+    except LinliError as exc:
+        results.put((username, exc.key))
+
+
+def test_concurrent_claims_exactly_one_wins(db, tmp_path):
+    rid = post_need(db, coordinator(db), need(db))
+    volunteer_login(db, 21)
+    volunteer_login(db, 22)
+    volunteer_login(db, 23)
+    ctx = mp.get_context("fork")
+    barrier, results = ctx.Barrier(3), ctx.Queue()
+    procs = [ctx.Process(target=_claim_in_process, args=(tmp_path / "linli.db", rid, f"vol{n}", barrier, results))
+             for n in (21, 22, 23)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(60)
+    outcomes = sorted(results.get(timeout=5)[1] for _ in procs)
+    assert outcomes == ["err.just_taken", "err.just_taken", "won"]
+    assert db["service_requests"].get(rid)["status"] == "claimed"
+    claims = list(db.query("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'claim' AND row_id = ?", [str(rid)]))
+    assert claims[0]["n"] == 1
+
+
+def _redeem_in_process(path, username, minutes, barrier, results):
+    db = connect(path, migrate=False)
+    actor = actor_for(db, username)
+    community_id = actor.community_id
+    barrier.wait()
+    try:
+        post_need(db, actor, {"title": "为父母代购", "category": "errands", "community_id": community_id,
+                              "expires_at": TOMORROW}, redeem_minutes=minutes)
+        results.put("ok")
+    except LinliError as exc:
+        results.put(exc.key)
+
+
+def test_time_bank_never_goes_negative_under_concurrent_redemptions(db, tmp_path):
+    c = coordinator(db)
+    vid, vol = volunteer_login(db, 31)
+    from db.ledger import approve, record_hours
+
+    approve(db, c, record_hours(db, c, {"volunteer_ids": [vid], "activity": "巡逻", "category": "safety",
+                                        "service_date": date.today() - timedelta(days=1), "minutes": 120}))
+    assert available_minutes(db, vid) == 120
+    ctx = mp.get_context("fork")
+    barrier, results = ctx.Barrier(4), ctx.Queue()
+    procs = [ctx.Process(target=_redeem_in_process, args=(tmp_path / "linli.db", "vol31", 50, barrier, results))
+             for _ in range(4)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(60)
+    outcomes = sorted(results.get(timeout=5) for _ in procs)
+    assert outcomes == ["err.balance_too_low", "err.balance_too_low", "ok", "ok"]
+    assert available_minutes(db, vid) == 20 and balance(db, vid) == 120
+
+
+def test_redemption_is_debited_on_confirmation_and_released_on_cancel(db):
+    c = coordinator(db)
+    vid, vol = volunteer_login(db, 41)
+    helper_id, helper = volunteer_login(db, 42)
+    from db.ledger import approve, record_hours
+
+    approve(db, c, record_hours(db, c, {"volunteer_ids": [vid], "activity": "巡逻", "category": "safety",
+                                        "service_date": date.today() - timedelta(days=1), "minutes": 180}))
+    kept = post_need(db, vol, {"title": "给母亲代买药", "category": "medicine", "community_id": community(db),
+                               "relation": "父母", "expires_at": TOMORROW}, redeem_minutes=60)
+    dropped = post_need(db, vol, {"title": "代买米", "category": "errands", "community_id": community(db),
+                                  "expires_at": TOMORROW}, redeem_minutes=60)
+    assert available_minutes(db, vid) == 60
+    with pytest.raises(Conflict) as exc:
+        post_need(db, vol, {"title": "再来一次", "category": "errands", "community_id": community(db),
+                            "expires_at": TOMORROW}, redeem_minutes=61)
+    assert exc.value.key == "err.balance_too_low"
+    with pytest.raises(Conflict):
+        claim(db, vol, kept)  # one's own need
+    cancel(db, vol, dropped, "不需要了")
+    assert available_minutes(db, vid) == 120
+    claim(db, helper, kept)
+    mark_done(db, helper, kept, 45)
+    confirm(db, vol, kept)  # the redeemer confirms
+    assert balance(db, vid) == 120 and available_minutes(db, vid) == 120
+    lines = statement(db, vol)
+    assert [(l["kind"], l["minutes"], l["balance"]) for l in lines[-2:]] == [("credit", 180, 180), ("debit", -60, 120)]
+    with pytest.raises(PermissionDenied):
+        statement(db, Actor("leader", "leader"), vid)
+
+
+def test_figures_by_hand(empty_db):
+    db = empty_db
+    from db.communities import create_community
+    from db.models import SYSTEM
+
+    a = create_community(db, SYSTEM, {"name": "甲社区", "district": "贵池区", "kind": "urban", "households": 1,
+                                      "population": 3, "lat": 30.6, "lon": 117.4})
+    rows = [  # created, claimed after h, confirmed after h, status
+        ("2026-03-01T08:00:00", 2, 10, "confirmed"), ("2026-03-02T08:00:00", 4, None, "claimed"),
+        ("2026-03-03T08:00:00", 6, 30, "confirmed"), ("2026-03-04T08:00:00", None, None, "open"),
+        ("2026-03-05T08:00:00", None, None, "cancelled"), ("2026-04-01T08:00:00", 1, 2, "confirmed"),
+    ]
+    for created, claim_h, confirm_h, status in rows:
+        at = datetime.fromisoformat(created)
+        db["service_requests"].insert({
+            "kind": "need", "title": "x", "category": "repair" if claim_h != 6 else "medicine", "community_id": a,
+            "expires_at": "2027-01-01T00:00", "status": status, "created_by": "t", "created_at": created,
+            "claimed_at": (at + timedelta(hours=claim_h)).isoformat() if claim_h else None,
+            "confirmed_at": (at + timedelta(hours=confirm_h)).isoformat() if confirm_h else None})
+    db.conn.commit()
+    march = ("2026-03-01", "2026-03-31")
+    assert funnel(db, march) == {"posted": 5, "claimed": 3, "done": 2, "confirmed": 2, "fulfilment_rate": 0.4}
+    assert times(db, march) == pytest.approx({"median_hours_to_claim": 4.0, "median_hours_to_confirm": 20.0})
+    groups = {g["key"]: g for g in by_group(db, march, "category")}
+    assert groups["repair"]["posted"] == 4 and groups["medicine"]["confirmed"] == 1
+    assert groups["repair"]["median_hours_to_claim"] == pytest.approx(3.0)
+    assert funnel(db, ("2025-01-01", "2025-01-31")) == {"posted": 0, "claimed": 0, "done": 0, "confirmed": 0,
+                                                        "fulfilment_rate": None}
