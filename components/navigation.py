@@ -68,4 +68,4 @@ def navigation(role: str):
         page = st.Page(spec.path, title=t(spec.title_key), icon=spec.icon,
                        default=spec.path == "app_pages/home.py")
         sections.setdefault(t(spec.section), []).append(page)
-    return st.navigation(sections)
+    return st.navigation(sections, expanded=True)  # every page visible, no "view more"
