@@ -36,6 +36,21 @@ def day_status(day: date, added: dict[str, str] | None = None) -> str:
     return MAKEUP if day.weekday() >= 5 else WORKDAY
 
 
+def holiday_name(day: date, added_names: dict[str, str] | None = None) -> str:
+    """The name of a statutory holiday (English, as chinesecalendar gives it; admin-added days
+    keep the name the admin typed)."""
+    if added_names and day.isoformat() in added_names:
+        return added_names[day.isoformat()]
+    try:
+        return chinese_calendar.get_holiday_detail(day)[1] or ""
+    except NotImplementedError:
+        return ""
+
+
+def added_names(db: Database) -> dict[str, str]:
+    return {r["day"]: r["name"] for r in db.query("SELECT day, name FROM calendar_days WHERE kind = 'holiday'")}
+
+
 def covered_years() -> tuple[int, int]:
     years = [d.year for d in chinese_calendar.holidays]
     return min(years), max(years)

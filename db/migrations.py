@@ -282,6 +282,85 @@ def m0005_exchange(db: Database):
     )
 
 
+@migrations(name="0006_daycare")
+def m0006_daycare(db: Database):
+    db.executescript(
+        """
+        CREATE TABLE daycare_centres (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            community_id INTEGER NOT NULL REFERENCES communities(id),
+            address TEXT NOT NULL,
+            lat REAL NOT NULL,
+            lon REAL NOT NULL,
+            hotline TEXT NOT NULL,
+            opening_hours TEXT NOT NULL,
+            capacity INTEGER NOT NULL CHECK (capacity > 0),
+            outlet_id INTEGER REFERENCES outlets(id)
+        );
+
+        -- Weekly recurrence as in the HSDS schedule: byday, opens_at, closes_at, valid_from/to.
+        CREATE TABLE daycare_programmes (
+            id INTEGER PRIMARY KEY,
+            centre_id INTEGER NOT NULL REFERENCES daycare_centres(id),
+            title TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            room TEXT NOT NULL,
+            capacity INTEGER NOT NULL CHECK (capacity > 0),
+            lead TEXT NOT NULL DEFAULT '',
+            notes TEXT NOT NULL DEFAULT '',
+            byday TEXT NOT NULL,
+            opens_at TEXT NOT NULL,
+            closes_at TEXT NOT NULL,
+            valid_from TEXT NOT NULL,
+            valid_to TEXT,
+            active INTEGER NOT NULL DEFAULT 1,
+            created_by TEXT NOT NULL
+        );
+        CREATE INDEX idx_programmes_centre ON daycare_programmes(centre_id, room);
+
+        CREATE TABLE daycare_closures (
+            id INTEGER PRIMARY KEY,
+            centre_id INTEGER NOT NULL REFERENCES daycare_centres(id),
+            day TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            UNIQUE (centre_id, day)
+        );
+
+        CREATE TABLE daycare_members (
+            id INTEGER PRIMARY KEY,
+            centre_id INTEGER NOT NULL REFERENCES daycare_centres(id),
+            name TEXT NOT NULL,
+            birth_year INTEGER NOT NULL,
+            community_id INTEGER NOT NULL REFERENCES communities(id),
+            emergency_contact TEXT NOT NULL,
+            emergency_phone TEXT NOT NULL,
+            diet TEXT NOT NULL DEFAULT '',
+            mobility TEXT NOT NULL DEFAULT '',
+            active INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX idx_members_centre ON daycare_members(centre_id);
+
+        -- One row per member and session. Waitlisted rows keep their order in `position`;
+        -- attended is NULL until check-in, then 1 (present) or 0 (no-show).
+        CREATE TABLE daycare_bookings (
+            id INTEGER PRIMARY KEY,
+            programme_id INTEGER NOT NULL REFERENCES daycare_programmes(id),
+            session_date TEXT NOT NULL,
+            member_id INTEGER NOT NULL REFERENCES daycare_members(id),
+            status TEXT NOT NULL CHECK (status IN ('booked', 'waitlist', 'cancelled')),
+            position INTEGER,
+            attended INTEGER,
+            created_at TEXT NOT NULL,
+            UNIQUE (programme_id, session_date, member_id)
+        );
+        CREATE INDEX idx_bookings_session ON daycare_bookings(programme_id, session_date, status);
+        CREATE INDEX idx_bookings_date ON daycare_bookings(session_date);
+        """
+    )
+
+
 def migrate(db: Database) -> list[str]:
     """Apply pending migrations; returns the names applied."""
     # Importing the feature modules registers their migrations on `migrations`.

@@ -337,3 +337,57 @@ class OfferIn(Strict):
 
 class DoneIn(Strict):
     actual_minutes: Annotated[int, Field(ge=1, le=1440)]
+
+
+# --- day care ----------------------------------------------------------------------------------
+
+WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+PROGRAMME_KINDS = ("meal", "exercise", "health_check", "culture", "medical_escort", "outing", "care", "other")
+
+
+class ProgrammeIn(Strict):
+    centre_id: int
+    title: Annotated[str, Field(max_length=40), AfterValidator(_not_blank)]
+    kind: Literal[PROGRAMME_KINDS]
+    room: Annotated[str, Field(max_length=20), AfterValidator(_not_blank)]
+    capacity: Annotated[int, Field(ge=1, le=500)]
+    lead: Annotated[str, Field(max_length=40)] = ""
+    notes: Annotated[str, Field(max_length=200)] = ""
+    byday: Annotated[list[Literal[WEEKDAY_CODES]], Field(min_length=1)]
+    opens_at: _time
+    closes_at: _time
+    valid_from: _date
+    valid_to: _date | None = None
+
+    @model_validator(mode="after")
+    def _times(self):
+        if self.closes_at <= self.opens_at:
+            raise PydanticCustomError("err.end_before_start", "err.end_before_start")
+        if self.valid_to and self.valid_to < self.valid_from:
+            raise PydanticCustomError("err.period_order", "err.period_order")
+        return self
+
+
+class MemberIn(Strict):
+    centre_id: int
+    name: Annotated[str, Field(max_length=20), AfterValidator(_not_blank)]
+    birth_year: Annotated[int, Field(ge=1900, le=2010)]
+    community_id: int
+    emergency_contact: Annotated[str, Field(max_length=20), AfterValidator(_not_blank)]
+    emergency_phone: str
+    diet: Annotated[str, Field(max_length=100)] = ""
+    mobility: Annotated[str, Field(max_length=100)] = ""
+
+    @model_validator(mode="after")
+    def _phone(self):
+        phone = self.emergency_phone.strip().replace(" ", "")
+        if not (MOBILE.match(phone) or PHONE_LANDLINE.match(phone)):
+            raise PydanticCustomError("err.phone_kind", "err.phone_kind", {"phone": phone})
+        self.emergency_phone = phone
+        return self
+
+
+class ClosureIn(Strict):
+    centre_id: int
+    day: _date
+    reason: Annotated[str, Field(max_length=60), AfterValidator(_not_blank)]

@@ -84,6 +84,9 @@ TABS = {
     "app_pages/exchange_manage.py": ("manage_tabs", ["审核", "代居民发布", "匹配与指派", "确认完成", "取消需求"]),
     "app_pages/outlets_admin.py": ("outlets_tabs", ["维护", "导入导出"]),
     "app_pages/directory.py": ("directory_tabs", ["列表", "地图"]),
+    "app_pages/daycare.py": ("daycare_tabs", ["本周课表", "今日安排", "课程的后续场次"]),
+    "app_pages/daycare_manage.py": ("daycare_manage_tabs", ["课程", "停开日", "会员", "预约", "签到", "用餐人数",
+                                                           "志愿者协助"]),
 }
 
 

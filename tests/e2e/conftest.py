@@ -138,3 +138,12 @@ def login(page, server, username, password="linli-demo"):
     page.get_by_role("button", name="登录").click()
     page.get_by_text("当前用户").wait_for()
     wait_for_app(page)
+
+
+def set_date(page, label: str, day) -> None:
+    """Type a date into Streamlit's date field, segment by segment (the field has no text box)."""
+    for part, value in (("year", f"{day.year}"), ("month", f"{day.month:02d}"), ("day", f"{day.day:02d}")):
+        page.locator(f'[aria-label="{part}, {label}"]').first.click()
+        page.keyboard.type(value)
+    page.keyboard.press("Escape")  # close the calendar the field opens
+    wait_for_app(page)

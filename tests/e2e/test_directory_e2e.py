@@ -7,7 +7,9 @@ import re
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from tests.e2e.conftest import login, wait_for_app
+from datetime import date
+
+from tests.e2e.conftest import login, set_date, wait_for_app
 from tests.e2e.test_volunteers_e2e import choose
 
 
@@ -19,11 +21,7 @@ def test_resident_finds_pharmacies_open_at_spring_festival(server, new_page):
     choose(page, "类别", "药店")
     page.get_by_text("指定时间营业").click()
     wait_for_app(page)
-    for part, value in (("year", "2025"), ("month", "01"), ("day", "29")):
-        page.locator(f'[aria-label="{part}, 日期"]').click()
-        page.keyboard.type(value)
-    page.keyboard.press("Escape")  # close the calendar the date field opens
-    wait_for_app(page)
+    set_date(page, "日期", date(2025, 1, 29))
     for part, value in (("小时", "10"), ("分钟", "00")):  # the time field names its parts in the browser's locale
         # CSS, not role: the date picker's popover may leave the rest aria-hidden for a moment.
         page.locator(f'[aria-label="{part}, 时间"]').click()

@@ -1,0 +1,33 @@
+"""Shared pieces of the day-care pages."""
+
+import streamlit as st
+
+from components.i18n import t
+
+
+def reason_text(reason: str) -> str:
+    """'holiday:National Day' → 国庆节; 'closure:设备检修' → 设备检修."""
+    kind, _, detail = reason.partition(":")
+    if kind == "holiday":
+        key = "holiday." + detail
+        translated = t(key)
+        return translated if translated != key else (detail or t("day.holiday"))
+    return detail
+
+
+def session_line(s: dict) -> str:
+    head = f"**{s['start']:%H:%M}–{s['end']:%H:%M} {s['title']}** · {t('kind.' + s['kind'])} · {s['room']}"
+    if not s["held"]:
+        return f"~~{head}~~ · {t('dc.not_held', reason=reason_text(s['reason']))}"
+    tail = t("dc.places", booked=s["booked"], capacity=s["capacity"])
+    if s["reason"] == "makeup":
+        tail += " · " + t("dc.makeup")
+    return f"{head} · {tail}"
+
+
+def centre_picker(centres: list[dict], key: str, default_community: int | None = None) -> dict:
+    ids = [c["id"] for c in centres]
+    default = next((i for i, c in enumerate(centres) if c["community_id"] == default_community), 0)
+    chosen = st.selectbox(t("dc.centre"), ids, index=default, key=key,
+                          format_func=lambda i: next(c["name"] for c in centres if c["id"] == i))
+    return next(c for c in centres if c["id"] == chosen)
