@@ -6,6 +6,18 @@ import pandas as pd
 
 CATEGORY_SCHEME = "tableau20"
 SEQUENTIAL_SCHEME = "viridis"  # colour-blind safe, readable on a projector
+# Okabe–Ito: the colour-blind-safe qualitative palette, for the dashboard's categories.
+OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000",
+             "#999999", "#117733", "#882255", "#44AA99", "#332288", "#DDCC77", "#AA4499"]
+PROJECTOR = {"titleFontSize": 20, "labelFontSize": 14, "axisTitleFontSize": 15}
+
+
+def styled(chart: alt.Chart) -> alt.Chart:
+    """Large type for the projector, and a font stack that renders Chinese in exported images."""
+    return (chart.configure_title(fontSize=PROJECTOR["titleFontSize"], anchor="start")
+            .configure_axis(labelFontSize=PROJECTOR["labelFontSize"], titleFontSize=PROJECTOR["axisTitleFontSize"])
+            .configure_legend(labelFontSize=PROJECTOR["labelFontSize"], titleFontSize=PROJECTOR["labelFontSize"])
+            .configure(font="DejaVu Sans, Droid Sans Fallback, sans-serif"))
 
 
 def outlets_map(df: pd.DataFrame, title: str, labels: dict[str, str]) -> alt.Chart:
@@ -45,3 +57,59 @@ def coverage_heatmap(cells: pd.DataFrame, title: str, labels: dict[str, str]) ->
     gaps = base.transform_filter("datum.within == 0").mark_text(text="✕", color="#d62728", fontSize=11)
     rows = max(1, cells["community"].nunique()) if not cells.empty else 1
     return (heat + gaps).properties(height=min(22 * rows + 40, 2200))
+
+
+def hours_by_month(df: pd.DataFrame, title: str, labels: dict[str, str]) -> alt.Chart:
+    """Stacked bars of approved hours per month and category, with the same months a year
+    earlier as a dashed line. df: month (YYYY-MM), category_name, hours, and year_ago (bool)."""
+    current = df[~df["year_ago"]] if not df.empty else df
+    earlier = df[df["year_ago"]] if not df.empty else df
+    bars = alt.Chart(current).mark_bar().encode(
+        x=alt.X("month:O", title=labels["month"]),
+        y=alt.Y("sum(hours):Q", title=labels["hours"]),
+        color=alt.Color("category_name:N", title=labels["category"], scale=alt.Scale(range=OKABE_ITO)),
+        tooltip=[alt.Tooltip("month:O", title=labels["month"]), alt.Tooltip("category_name:N", title=labels["category"]),
+                 alt.Tooltip("sum(hours):Q", title=labels["hours"], format=",.0f")])
+    if earlier.empty:
+        return bars.properties(title=title, height=360)
+    shifted = earlier.assign(month=earlier["month"].map(lambda m: f"{int(m[:4]) + 1}{m[4:]}"))
+    line = alt.Chart(shifted).mark_line(point=True, strokeDash=[6, 4], color="#444444").encode(
+        x="month:O", y=alt.Y("sum(hours):Q"),
+        tooltip=[alt.Tooltip("month:O", title=labels["month"]),
+                 alt.Tooltip("sum(hours):Q", title=labels["year_ago"], format=",.0f")])
+    return alt.layer(bars, line).properties(title=title, height=360)
+
+
+def by_area(df: pd.DataFrame, title: str, labels: dict[str, str], measure: str) -> alt.Chart:
+    """Horizontal bars per community or district, sorted, for one per-1,000 measure.
+    df: area, hours, active, hours_per_1000, active_per_1000."""
+    return alt.Chart(df, title=title).mark_bar(color=OKABE_ITO[4]).encode(
+        y=alt.Y("area:N", title=labels["area"], sort="-x"),
+        x=alt.X(f"{measure}:Q", title=labels[measure]),
+        tooltip=[alt.Tooltip("area:N", title=labels["area"]),
+                 alt.Tooltip("hours:Q", title=labels["hours"], format=",.0f"),
+                 alt.Tooltip("active:Q", title=labels["active"]),
+                 alt.Tooltip("hours_per_1000:Q", title=labels["hours_per_1000"], format=",.1f"),
+                 alt.Tooltip("active_per_1000:Q", title=labels["active_per_1000"], format=",.1f")],
+    ).properties(height=max(200, 18 * len(df)))
+
+
+def simple_bars(df: pd.DataFrame, title: str, x: str, y: str, x_title: str, y_title: str,
+                colour: str = OKABE_ITO[2], sort=None) -> alt.Chart:
+    """One measure per label (stars, registrations, funnel stages, occupancy, time to claim)."""
+    return alt.Chart(df, title=title).mark_bar(color=colour).encode(
+        x=alt.X(f"{x}:N", title=x_title, sort=sort, axis=alt.Axis(labelAngle=0 if len(df) < 8 else -40)),
+        y=alt.Y(f"{y}:Q", title=y_title),
+        tooltip=[alt.Tooltip(f"{x}:N", title=x_title), alt.Tooltip(f"{y}:Q", title=y_title, format=",.2f")],
+    ).properties(height=300)
+
+
+def weekly_lines(df: pd.DataFrame, title: str, labels: dict[str, str]) -> alt.Chart:
+    """Attendance per week and centre. df: week_start, centre, attended."""
+    return alt.Chart(df, title=title).mark_line(point=True).encode(
+        x=alt.X("week_start:T", title=labels["week"]),
+        y=alt.Y("attended:Q", title=labels["attended"]),
+        color=alt.Color("centre:N", title=labels["centre"], scale=alt.Scale(range=OKABE_ITO)),
+        tooltip=[alt.Tooltip("centre:N", title=labels["centre"]), alt.Tooltip("week_start:T", title=labels["week"]),
+                 alt.Tooltip("attended:Q", title=labels["attended"])],
+    ).properties(height=300)

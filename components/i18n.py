@@ -1,7 +1,7 @@
 """The one catalogue of UI text, Chinese and English. `t(key)` speaks the session's language;
 `translate(key, lang)` is the same without Streamlit (the command line uses it)."""
 
-from components.text import daycare, directory, exchange, foundation, volunteers
+from components.text import daycare, dashboard, directory, exchange, foundation, volunteers
 
 LANGS = {"zh": "中文", "en": "English"}
 DEFAULT_LANG = "zh"
@@ -17,7 +17,7 @@ def extend(entries: dict[str, tuple[str, str]]) -> None:
     CATALOGUE.update(entries)
 
 
-for _area in (foundation, volunteers, directory, exchange, daycare):
+for _area in (foundation, volunteers, directory, exchange, daycare, dashboard):
     extend(_area.TEXT)
 
 

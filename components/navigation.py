@@ -53,6 +53,8 @@ PAGES: list[PageSpec] = [
              "home.link.daycare"),
     PageSpec("app_pages/daycare_manage.py", "page.daycare_manage", ":material/event_available:",
              ("coordinator", "admin"), "nav.daycare", "home.link.daycare_manage"),
+    PageSpec("app_pages/dashboard.py", "page.dashboard", ":material/monitoring:", ("coordinator", "leader", "admin"),
+             "nav.dashboard", "home.link.dashboard"),
     PageSpec("app_pages/login.py", "page.login", ":material/login:", ("public",), "nav.account"),
     PageSpec("app_pages/users.py", "page.users", ":material/manage_accounts:", ("admin",), "nav.admin",
              "home.link.users"),

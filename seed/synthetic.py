@@ -95,7 +95,8 @@ def _volunteers(rng, count, communities, today):
                born.isoformat(), keys.encrypt(id_number) if i <= 200 else "synthetic",
                keys.lookup_hash(f"{id_number}|{i}"), mask_id(id_number), f"1{3 + i % 7}{i:09d}",
                community["id"], '{"days": [6, 7], "parts": ["morning"]}', int(i % 3 == 0), "", status, "signup",
-               now, now, None if status == "pending" else now, None if status == "pending" else "system")
+               now, (today - timedelta(days=i % 1095)).isoformat() + "T09:00:00",
+               None if status == "pending" else now, None if status == "pending" else "system")
 
 
 def _records(rng, count, volunteers, community_of, categories, today):

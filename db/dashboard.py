@@ -1,0 +1,184 @@
+"""The leaders' dashboard figures, aggregated in SQL with the covering indexes. A Scope says
+which slice of the city a figure covers; no function here returns personal data."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlite_utils import Database
+
+from db import exchange_figures
+from db.daycare import occupancy
+from db.outlets import coverage
+from db.volunteers import star_thresholds
+
+
+@dataclass(frozen=True)
+class Scope:
+    start: date
+    end: date
+    district: str | None = None
+    community_id: int | None = None
+    category: str | None = None
+
+    def previous(self) -> "Scope":
+        """The period of the same length just before this one."""
+        days = (self.end - self.start).days + 1
+        return Scope(self.start - timedelta(days=days), self.start - timedelta(days=1), self.district,
+                     self.community_id, self.category)
+
+    def period(self) -> tuple[str, str]:
+        return self.start.isoformat(), self.end.isoformat()
+
+
+def _communities(db: Database, s: Scope) -> tuple[str, list]:
+    """SQL restricting a community_id column to the scope's district/community."""
+    if s.community_id:
+        return "= ?", [s.community_id]
+    if s.district:
+        return "IN (SELECT id FROM communities WHERE district = ?)", [s.district]
+    return "IS NOT NULL", []
+
+
+def population(db: Database, s: Scope) -> int:
+    clause, params = _communities(db, s)
+    return next(db.query(f"SELECT COALESCE(SUM(population), 0) AS p FROM communities WHERE id {clause}", params))["p"]
+
+
+def ledger(db: Database, s: Scope) -> dict:
+    """Approved hours and active volunteers (distinct volunteers with approved hours) in the period."""
+    clause, params = _communities(db, s)
+    sql = ("SELECT COALESCE(SUM(minutes), 0) AS minutes, COUNT(DISTINCT volunteer_id) AS active"
+           f" FROM service_records WHERE status = 'approved' AND service_date BETWEEN ? AND ? AND community_id {clause}")
+    args = [*s.period(), *params]
+    if s.category:
+        sql += " AND category = ?"
+        args.append(s.category)
+    row = next(db.query(sql, args))
+    return {"hours": row["minutes"] / 60, "active_volunteers": row["active"]}
+
+
+def registered(db: Database, s: Scope) -> int:
+    """Volunteers registered (active or inactive) by the end of the period."""
+    clause, params = _communities(db, s)
+    return next(db.query(
+        "SELECT COUNT(*) AS n FROM volunteers WHERE status IN ('active', 'inactive') AND created_at < ?"
+        f" AND community_id {clause}", [(s.end + timedelta(days=1)).isoformat(), *params]))["n"]
+
+
+def kpis(db: Database, s: Scope) -> dict:
+    """Every KPI tile's figure for the scope."""
+    people = population(db, s)
+    led = ledger(db, s)
+    needs = exchange_figures.funnel(db, s.period(), s.district, s.community_id, s.category)
+    waits = exchange_figures.times(db, s.period(), s.district, s.community_id, s.category)
+    cells = coverage(db, district=s.district, community_id=s.community_id)
+    care = occupancy(db, s.start, s.end, district=s.district, community_id=s.community_id)
+    places = sum(c["places"] for c in care)
+    return {
+        "registered": registered(db, s),
+        "active_volunteers": led["active_volunteers"],
+        "hours": led["hours"],
+        "hours_per_1000": led["hours"] / people * 1000 if people else None,
+        "needs_posted": needs["posted"],
+        "needs_fulfilled": needs["confirmed"],
+        "fulfilment_rate": needs["fulfilment_rate"],
+        "median_hours_to_claim": waits["median_hours_to_claim"],
+        "outlets": _outlets(db, s),
+        "coverage": sum(1 for c in cells if c["within"]) / len(cells) if cells else None,
+        "occupancy": sum(c["booked"] for c in care) / places if places else None,
+        "meals": sum(c["attended"] for c in care),
+        "population": people,
+    }
+
+
+def _outlets(db: Database, s: Scope) -> int:
+    clause, params = _communities(db, s)
+    return next(db.query(f"SELECT COUNT(*) AS n FROM outlets WHERE status = 'open' AND community_id {clause}", params))["n"]
+
+
+def change(now, before):
+    """Relative change against the previous period; None when there is nothing to compare."""
+    if now is None or before in (None, 0):
+        return None
+    return (now - before) / before
+
+
+def hours_by_month(db: Database, s: Scope) -> list[dict]:
+    """Approved hours per month and category over the period and the same months a year earlier."""
+    clause, params = _communities(db, s)
+    year_before = s.start.replace(year=s.start.year - 1) if not (s.start.month == 2 and s.start.day == 29) \
+        else s.start - timedelta(days=366)
+    sql = ("SELECT substr(service_date, 1, 7) AS month, category, SUM(minutes) / 60.0 AS hours"
+           f" FROM service_records WHERE status = 'approved' AND service_date BETWEEN ? AND ? AND community_id {clause}")
+    args = [year_before.isoformat(), s.end.isoformat(), *params]
+    if s.category:
+        sql += " AND category = ?"
+        args.append(s.category)
+    return list(db.query(sql + " GROUP BY month, category ORDER BY month", args))
+
+
+def by_area(db: Database, s: Scope, level: str = "community") -> list[dict]:
+    """Hours and active volunteers per community (or district), with per-1,000-resident rates."""
+    clause, params = _communities(db, s)
+    key = "c.name" if level == "community" else "c.district"
+    cat = " AND r.category = ?" if s.category else ""
+    args = [*s.period(), *([s.category] if s.category else []), *params]
+    rows = list(db.query(
+        f"SELECT {key} AS area, SUM(c.population) AS population, SUM(t.minutes) / 60.0 AS hours,"
+        " SUM(t.active) AS active FROM communities c LEFT JOIN ("
+        "  SELECT community_id, SUM(minutes) AS minutes, COUNT(DISTINCT volunteer_id) AS active FROM service_records r"
+        f"  WHERE status = 'approved' AND service_date BETWEEN ? AND ?{cat} GROUP BY community_id"
+        f" ) t ON t.community_id = c.id WHERE c.id {clause} GROUP BY {key}", args))
+    for r in rows:
+        r["hours"] = r["hours"] or 0.0
+        r["active"] = r["active"] or 0
+        r["hours_per_1000"] = r["hours"] / r["population"] * 1000 if r["population"] else 0.0
+        r["active_per_1000"] = r["active"] / r["population"] * 1000 if r["population"] else 0.0
+    return sorted(rows, key=lambda r: -r["hours_per_1000"])
+
+
+def star_distribution(db: Database, s: Scope) -> list[dict]:
+    clause, params = _communities(db, s)
+    thresholds = star_thresholds(db)
+    case = " + ".join(f"(approved_minutes >= {int(h) * 60})" for h in thresholds)
+    rows = {r["stars"]: r["n"] for r in db.query(
+        f"SELECT {case} AS stars, COUNT(*) AS n FROM volunteers WHERE status = 'active' AND community_id {clause}"
+        " GROUP BY stars", params)}
+    return [{"stars": k, "volunteers": rows.get(k, 0)} for k in range(len(thresholds) + 1)]
+
+
+def registrations_by_month(db: Database, s: Scope) -> list[dict]:
+    clause, params = _communities(db, s)
+    return list(db.query(
+        "SELECT substr(created_at, 1, 7) AS month, COUNT(*) AS registrations FROM volunteers"
+        f" WHERE created_at >= ? AND created_at < ? AND community_id {clause} GROUP BY month ORDER BY month",
+        [s.start.isoformat(), (s.end + timedelta(days=1)).isoformat(), *params]))
+
+
+def funnel(db: Database, s: Scope) -> list[dict]:
+    f = exchange_figures.funnel(db, s.period(), s.district, s.community_id, s.category)
+    return [{"stage": k, "needs": f[k]} for k in ("posted", "claimed", "done", "confirmed")]
+
+
+def time_to_claim(db: Database, s: Scope) -> list[dict]:
+    return [{"category": r["key"], "median_hours": r["median_hours_to_claim"], "posted": r["posted"]}
+            for r in exchange_figures.by_group(db, s.period(), "category", s.district, s.community_id, s.category)
+            if r["median_hours_to_claim"] is not None]
+
+
+def daycare(db: Database, s: Scope) -> list[dict]:
+    return occupancy(db, s.start, s.end, district=s.district, community_id=s.community_id)
+
+
+def check_scope(actor, s: Scope) -> None:
+    """Leaders and admins see the whole city; a coordinator sees their own community and the
+    city as a whole (for comparison), never another community or district on its own."""
+    from db.errors import PermissionDenied
+
+    if actor.role in ("leader", "admin"):
+        return
+    if actor.role == "coordinator":
+        if s.community_id == actor.community_id or (s.community_id is None and s.district is None):
+            return
+        raise PermissionDenied("err.outside_community")
+    raise PermissionDenied("err.permission")
