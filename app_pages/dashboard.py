@@ -43,6 +43,7 @@ def period_dates(kind: str, today: date, custom: tuple[date, date]) -> tuple[dat
 
 
 # --- filters, read from and written back to the URL so a link reproduces the view ------------
+st.title(t("page.dashboard"))
 q = st.query_params
 meeting = st.toggle(t("db.meeting"), key="meeting", value=q.get("meeting") == "1")
 period = q.get("period", "this_month") if q.get("period") in PERIODS else "this_month"
@@ -104,7 +105,6 @@ before = cached("kpis", scope.previous(), path)
 versus = cached("kpis", city, path) if actor.role == "coordinator" else None
 
 where = community_name.get(community) or district or t("db.city")
-st.title(t("page.dashboard"))
 scope_line = t("db.scope", start=start, end=end, where=where, category=names.get(category, t("db.all")))
 st.caption(scope_line)
 
@@ -124,8 +124,10 @@ def kpi_tiles():
         for col, key in zip(st.columns(4), keys[row:row + 4]):
             delta = figures.change(now[key], before[key])
             help_text = t("db.vs_city", value=fmt(key, versus[key])) if versus else None
+            # Waiting longer is worse: that tile's arrow turns red when the figure rises.
             col.metric(t("kpi." + key), fmt(key, now[key]), None if delta is None else f"{delta:+.0%}",
-                       help=help_text, border=True)
+                       help=help_text, border=True,
+                       delta_color="inverse" if key == "median_hours_to_claim" else "normal")
 
 
 def frame(rows):
@@ -140,7 +142,6 @@ def volunteer_charts():
     out = []
     months = frame(cached("hours_by_month", scope, path))
     if not months.empty:
-        months["year_ago"] = months["month"] < start.strftime("%Y-%m")
         months["category_name"] = months["category"].map(names)
         current = months[~months["year_ago"]]
         top = current.groupby("category_name")["hours"].sum().sort_values(ascending=False)
@@ -214,7 +215,7 @@ def coverage_charts():
     worst = gaps["category_name"].value_counts()
     reading = t("read.coverage", share=pct(1 - len(gaps) / len(cells)), worst=worst.index[0] if len(worst) else "—",
                 n=int(worst.iloc[0]) if len(worst) else 0)
-    labels = {"category": t("lab.category"), "community": t("db.community"), "within": t("lab.needs"),
+    labels = {"category": t("lab.category"), "community": t("db.community"), "within": t("lab.outlets"),
               "nearest": t("cov.nearest", m="")}
     return [("coverage", t("ch.coverage"), reading, charts.coverage_heatmap(cells, t("ch.coverage"), labels))]
 

@@ -103,18 +103,23 @@ def change(now, before):
     return (now - before) / before
 
 
+def _year_before(d: date) -> date:
+    return d.replace(year=d.year - 1) if not (d.month == 2 and d.day == 29) else d.replace(year=d.year - 1, day=28)
+
+
 def hours_by_month(db: Database, s: Scope) -> list[dict]:
-    """Approved hours per month and category over the period and the same months a year earlier."""
+    """Approved hours per month and category in the period, and in the same months a year
+    earlier (rows flagged year_ago)."""
     clause, params = _communities(db, s)
-    year_before = s.start.replace(year=s.start.year - 1) if not (s.start.month == 2 and s.start.day == 29) \
-        else s.start - timedelta(days=366)
-    sql = ("SELECT substr(service_date, 1, 7) AS month, category, SUM(minutes) / 60.0 AS hours"
-           f" FROM service_records WHERE status = 'approved' AND service_date BETWEEN ? AND ? AND community_id {clause}")
-    args = [year_before.isoformat(), s.end.isoformat(), *params]
-    if s.category:
-        sql += " AND category = ?"
-        args.append(s.category)
-    return list(db.query(sql + " GROUP BY month, category ORDER BY month", args))
+    cat = " AND category = ?" if s.category else ""
+    rows = []
+    for flag, (start, end) in ((False, (s.start, s.end)), (True, (_year_before(s.start), _year_before(s.end)))):
+        rows += [{**r, "year_ago": flag} for r in db.query(
+            "SELECT substr(service_date, 1, 7) AS month, category, SUM(minutes) / 60.0 AS hours FROM service_records"
+            f" WHERE status = 'approved' AND service_date BETWEEN ? AND ? AND community_id {clause}{cat}"
+            " GROUP BY month, category ORDER BY month",
+            [start.isoformat(), end.isoformat(), *params, *([s.category] if s.category else [])])]
+    return rows
 
 
 def by_area(db: Database, s: Scope, level: str = "community") -> list[dict]:

@@ -73,6 +73,7 @@ TEXT = {
     "lab.registrations": ("新注册", "Registrations"),
     "lab.stage": ("环节", "Stage"),
     "lab.needs": ("需求数", "Needs"),
+    "lab.outlets": ("网点数", "Outlets"),
     "lab.median_hours": ("中位数（小时）", "Median hours"),
     "lab.centre": ("照料中心", "Centre"),
     "lab.occupancy": ("上座率", "Occupancy"),

@@ -123,11 +123,12 @@ def pytest_runtest_makereport(item, call):
 
 
 def wait_for_app(page):
-    """Wait until Streamlit has finished running the script."""
+    """Wait until Streamlit has finished running the script (stApp reports notRunning); the short
+    pause first lets a rerun that a click just triggered begin."""
+    page.wait_for_timeout(250)
     page.wait_for_selector('[data-testid="stSidebarNav"]', timeout=30_000)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000)
-    page.wait_for_timeout(300)
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
+    page.wait_for_timeout(150)
 
 
 def login(page, server, username, password="linli-demo"):

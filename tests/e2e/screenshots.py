@@ -1,6 +1,7 @@
 """python -m tests.e2e.screenshots [ROLE:PAGE ...] — start the app on a demo database and save
 full-page screenshots to docs/screenshots/, to look at what users see (README uses home.png)."""
 
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -22,7 +23,7 @@ def main(shots: list[str]) -> None:
         try:
             for shot in shots:
                 role, path = shot.split(":", 1)
-                context = browser.new_context(viewport={"width": 1400, "height": 900})
+                context = browser.new_context(viewport={"width": 1400, "height": int(os.environ.get("SHOT_HEIGHT", 900))})
                 page = context.new_page()
                 if role != "public":
                     login(page, server, role)

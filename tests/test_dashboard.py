@@ -1,0 +1,148 @@
+"""Dashboard figures against answers computed by hand on a small city, and the chart specs."""
+
+from datetime import date
+
+import altair as alt
+import pandas as pd
+import pytest
+
+from components import charts
+from db import dashboard as figures
+from db.communities import create_community
+from db.errors import PermissionDenied
+from db.identity import make_id
+from db.ledger import approve, record_hours
+from db.models import SYSTEM, Actor
+from db.volunteers import register
+
+
+@pytest.fixture
+def town(empty_db):
+    """Two communities (1,000 and 3,000 residents), three volunteers, hours in March and April 2025."""
+    db = empty_db
+    a = create_community(db, SYSTEM, {"name": "甲社区", "district": "贵池区", "kind": "urban", "households": 400,
+                                      "population": 1000, "lat": 30.6, "lon": 117.4})
+    b = create_community(db, SYSTEM, {"name": "乙社区", "district": "东至县", "kind": "urban", "households": 1200,
+                                      "population": 3000, "lat": 30.1, "lon": 117.0})
+    people = []
+    for n, community in enumerate([a, a, b], start=1):
+        born = date(1980, 1, n)
+        people.append(register(db, SYSTEM, {"real_name": f"人{n}", "gender": "F", "birth_date": born,
+                                            "id_number": make_id("341702", born, n, "F"), "phone": f"1390000000{n}",
+                                            "community_id": community}))
+    def hours(volunteer, day, minutes, category="elderly"):
+        approve(db, SYSTEM, record_hours(db, SYSTEM, {"volunteer_ids": [volunteer], "activity": f"活动{day}",
+                                                      "service_date": day, "minutes": minutes, "category": category}))
+    hours(people[0], date(2025, 3, 3), 120)
+    hours(people[1], date(2025, 3, 4), 60, "repair")
+    hours(people[2], date(2025, 3, 5), 300)
+    hours(people[0], date(2025, 4, 2), 90)
+    hours(people[0], date(2024, 3, 9), 30)  # a year earlier
+    # A pending record never counts.
+    record_hours(db, SYSTEM, {"volunteer_ids": [people[2]], "activity": "未审", "service_date": date(2025, 3, 6),
+                              "minutes": 600, "category": "elderly"})
+    return db, a, b
+
+
+MARCH = figures.Scope(date(2025, 3, 1), date(2025, 3, 31))
+
+
+def test_hours_and_rates_by_hand(town):
+    db, a, b = town
+    # March: 120 + 60 + 300 = 480 minutes = 8 hours, by 3 volunteers, for 4,000 residents.
+    assert figures.ledger(db, MARCH) == {"hours": 8.0, "active_volunteers": 3}
+    k = figures.kpis(db, MARCH)
+    assert k["hours_per_1000"] == pytest.approx(2.0)
+    # 甲社区 alone: 3 hours for 1,000 residents.
+    only_a = figures.Scope(MARCH.start, MARCH.end, community_id=a)
+    assert figures.kpis(db, only_a)["hours_per_1000"] == pytest.approx(3.0)
+    assert figures.kpis(db, figures.Scope(MARCH.start, MARCH.end, district="东至县"))["hours"] == 5.0
+    assert figures.kpis(db, figures.Scope(MARCH.start, MARCH.end, category="repair"))["hours"] == 1.0
+    areas = {r["area"]: r for r in figures.by_area(db, MARCH, "community")}
+    assert areas["甲社区"]["hours_per_1000"] == pytest.approx(3.0) and areas["乙社区"]["hours_per_1000"] == pytest.approx(5 / 3)
+
+
+def test_previous_period_and_change(town):
+    db, _, _ = town
+    april = figures.Scope(date(2025, 4, 1), date(2025, 4, 30))
+    assert april.previous() == figures.Scope(date(2025, 3, 2), date(2025, 3, 31))
+    now, before = figures.kpis(db, april)["hours"], figures.kpis(db, april.previous())["hours"]
+    assert (now, before) == (1.5, 8.0)
+    assert figures.change(now, before) == pytest.approx(-0.8125)
+    assert figures.change(5, 0) is None and figures.change(None, 3) is None
+
+
+def test_hours_by_month_has_the_year_before(town):
+    db, _, _ = town
+    rows = figures.hours_by_month(db, MARCH)
+    assert {(r["month"], r["category"], r["hours"], r["year_ago"]) for r in rows} == {
+        ("2025-03", "elderly", 7.0, False), ("2025-03", "repair", 1.0, False), ("2024-03", "elderly", 0.5, True)}
+
+
+def test_empty_period_is_zeros_not_an_error(town):
+    db, _, _ = town
+    empty = figures.Scope(date(2020, 1, 1), date(2020, 1, 31))
+    k = figures.kpis(db, empty)
+    assert (k["hours"], k["active_volunteers"], k["needs_posted"]) == (0.0, 0, 0)
+    assert k["fulfilment_rate"] is None and k["median_hours_to_claim"] is None and k["occupancy"] is None
+    assert figures.hours_by_month(db, empty) == [] and figures.time_to_claim(db, empty) == []
+    assert [f["needs"] for f in figures.funnel(db, empty)] == [0, 0, 0, 0]
+
+
+def test_star_distribution_and_registrations(town):
+    db, _, _ = town
+    stars = figures.star_distribution(db, MARCH)
+    assert [s["volunteers"] for s in stars] == [3, 0, 0, 0, 0, 0]
+    assert sum(r["registrations"] for r in figures.registrations_by_month(
+        db, figures.Scope(date(2000, 1, 1), date.today()))) == 3
+
+
+def test_coordinator_sees_own_community_and_the_city_only(town):
+    db, a, b = town
+    coordinator = Actor("c", "coordinator", community_id=a)
+    figures.check_scope(coordinator, figures.Scope(MARCH.start, MARCH.end, community_id=a))
+    figures.check_scope(coordinator, MARCH)
+    with pytest.raises(PermissionDenied):
+        figures.check_scope(coordinator, figures.Scope(MARCH.start, MARCH.end, community_id=b))
+    with pytest.raises(PermissionDenied):
+        figures.check_scope(coordinator, figures.Scope(MARCH.start, MARCH.end, district="东至县"))
+    with pytest.raises(PermissionDenied):
+        figures.check_scope(Actor("v", "volunteer"), MARCH)
+    figures.check_scope(Actor("l", "leader"), figures.Scope(MARCH.start, MARCH.end, community_id=b))
+
+
+LABELS = {"month": "月份", "hours": "小时", "category": "类别", "year_ago": "去年同期", "area": "地区", "active": "活跃",
+          "hours_per_1000": "每千人时长", "active_per_1000": "每千人活跃", "community": "社区", "within": "网点数",
+          "nearest": "最近", "week": "周", "attended": "到场", "centre": "中心", "lon": "经度", "lat": "纬度",
+          "name": "名称", "address": "地址", "phones": "电话", "hours_text": "营业"}
+
+
+def encoded_fields(spec: dict) -> set[str]:
+    found = set()
+    for layer in [spec, *spec.get("layer", [])]:
+        for channel in layer.get("encoding", {}).values():
+            if isinstance(channel, dict) and "field" in channel:
+                found.add(channel["field"])
+    return found
+
+
+def test_chart_specs(town):
+    db, _, _ = town
+    months = pd.DataFrame(figures.hours_by_month(db, MARCH)).assign(category_name=lambda d: d["category"])
+    spec = charts.styled(charts.hours_by_month(months, "按月", LABELS)).to_dict()
+    assert spec["$schema"].startswith("https://vega.github.io/schema/vega-lite/")
+    assert spec["title"] == "按月" and {"month", "hours", "category_name"} <= encoded_fields(spec)
+    areas = pd.DataFrame(figures.by_area(db, MARCH))
+    spec = charts.by_area(areas, "地区", LABELS, "hours_per_1000").to_dict()
+    assert {"area", "hours_per_1000"} <= encoded_fields(spec) and spec["encoding"]["y"]["sort"] == "-x"
+    spec = charts.simple_bars(pd.DataFrame(figures.funnel(db, MARCH)), "漏斗", "stage", "needs", "环节", "数").to_dict()
+    assert encoded_fields(spec) == {"stage", "needs"}
+    cells = pd.DataFrame([{"community": "甲", "category_name": "药店", "within": 0, "nearest_m": None},
+                          {"community": "甲", "category_name": "超市", "within": 2, "nearest_m": 300}])
+    spec = charts.coverage_heatmap(cells, "覆盖", LABELS).to_dict()
+    assert {"community", "category_name", "within"} <= encoded_fields(spec)
+    assert spec["layer"][0]["encoding"]["color"]["scale"]["scheme"] == "viridis"
+    weeks = pd.DataFrame([{"week_start": "2025-03-03", "centre": "中心", "attended": 5}])
+    assert encoded_fields(charts.weekly_lines(weeks, "周", LABELS).to_dict()) == {"week_start", "attended", "centre"}
+    for chart in (charts.by_area(areas, "t", LABELS, "active_per_1000"),):
+        assert isinstance(chart, alt.Chart)
