@@ -2,6 +2,7 @@
 overridden or extended by dates an admin adds (for years chinesecalendar does not cover yet)."""
 
 from datetime import date
+from functools import lru_cache
 
 import chinese_calendar
 from sqlite_utils import Database
@@ -27,6 +28,12 @@ def day_status(day: date, added: dict[str, str] | None = None) -> str:
         return HOLIDAY
     if kind == "workday":
         return MAKEUP if day.weekday() >= 5 else WORKDAY
+    return _published_status(day)
+
+
+@lru_cache(maxsize=8192)
+def _published_status(day: date) -> str:
+    """The status chinesecalendar publishes (cached: schedules and opening hours ask per day)."""
     try:
         off, name = chinese_calendar.get_holiday_detail(day)
     except NotImplementedError:  # a year chinesecalendar does not know yet

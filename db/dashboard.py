@@ -107,18 +107,28 @@ def _year_before(d: date) -> date:
     return d.replace(year=d.year - 1) if not (d.month == 2 and d.day == 29) else d.replace(year=d.year - 1, day=28)
 
 
+def _months(start: date, end: date):
+    """(first, last) day of each calendar month overlapping [start, end], clipped to it."""
+    first = start
+    while first <= end:
+        following = (first.replace(day=1) + timedelta(days=32)).replace(day=1)
+        yield first, min(end, following - timedelta(days=1))
+        first = following
+
+
 def hours_by_month(db: Database, s: Scope) -> list[dict]:
     """Approved hours per month and category in the period, and in the same months a year
-    earlier (rows flagged year_ago)."""
+    earlier (rows flagged year_ago). One small query per month: grouping a year of rows by a
+    computed month in one query costs a large sort; month by month the index range does it."""
     clause, params = _communities(db, s)
     cat = " AND category = ?" if s.category else ""
     rows = []
     for flag, (start, end) in ((False, (s.start, s.end)), (True, (_year_before(s.start), _year_before(s.end)))):
-        rows += [{**r, "year_ago": flag} for r in db.query(
-            "SELECT substr(service_date, 1, 7) AS month, category, SUM(minutes) / 60.0 AS hours FROM service_records"
-            f" WHERE status = 'approved' AND service_date BETWEEN ? AND ? AND community_id {clause}{cat}"
-            " GROUP BY month, category ORDER BY month",
-            [start.isoformat(), end.isoformat(), *params, *([s.category] if s.category else [])])]
+        for first, last in _months(start, end):
+            rows += [{"month": first.strftime("%Y-%m"), **r, "year_ago": flag} for r in db.query(
+                "SELECT category, SUM(minutes) / 60.0 AS hours FROM service_records"
+                f" WHERE status = 'approved' AND service_date BETWEEN ? AND ? AND community_id {clause}{cat}"
+                " GROUP BY category", [first.isoformat(), last.isoformat(), *params, *([s.category] if s.category else [])])]
     return rows
 
 
@@ -131,7 +141,10 @@ def by_area(db: Database, s: Scope, level: str = "community") -> list[dict]:
     rows = list(db.query(
         f"SELECT {key} AS area, SUM(c.population) AS population, SUM(t.minutes) / 60.0 AS hours,"
         " SUM(t.active) AS active FROM communities c LEFT JOIN ("
-        "  SELECT community_id, SUM(minutes) AS minutes, COUNT(DISTINCT volunteer_id) AS active FROM service_records r"
+        # INDEXED BY: left alone, SQLite walks idx_records_community community by community and
+        # reads the table for minutes (1 s at city scale); one pass over the covering index is 0.2 s.
+        "  SELECT community_id, SUM(minutes) AS minutes, COUNT(DISTINCT volunteer_id) AS active"
+        "  FROM service_records r INDEXED BY idx_records_dashboard"
         f"  WHERE status = 'approved' AND service_date BETWEEN ? AND ?{cat} GROUP BY community_id"
         f" ) t ON t.community_id = c.id WHERE c.id {clause} GROUP BY {key}", args))
     for r in rows:

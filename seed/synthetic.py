@@ -38,7 +38,8 @@ def seed_synthetic(db: Database, size: dict, seed: int = 7, log=print) -> dict:
     communities = list(db.query("SELECT id, district FROM communities ORDER BY id"))
     categories = [c["code"] for c in service_category_rows()]
     today = date.today()
-    with write(db), indexes_deferred(db, "volunteers", "volunteer_skills", "service_records", "outlets"):
+    with write(db), indexes_deferred(db, "volunteers", "volunteer_skills", "service_records", "outlets",
+                                     "service_requests"):
         n = insert_rows(db, "volunteers", [
             "id", "number", "real_name", "gender", "birth_date", "id_cipher", "id_hash", "id_masked", "phone",
             "community_id", "availability", "party_member", "notes", "status", "source", "consent_at",
@@ -56,11 +57,75 @@ def seed_synthetic(db: Database, size: dict, seed: int = 7, log=print) -> dict:
                                          "phones", "opening_hours", "status", "last_verified", "source", "initials",
                                          "updated_at"], _outlets(rng, size["outlets"], communities_full(db), today))
         log(f"outlets: {o:,} ({time.perf_counter() - started:.1f}s)")
+        nd = insert_rows(db, "service_requests", [
+            "kind", "title", "category", "community_id", "requester_name", "urgency", "est_minutes", "expires_at",
+            "status", "created_by", "created_at", "claimed_by", "claimed_at", "done_at", "actual_minutes",
+            "confirmed_by", "confirmed_at"], _needs(rng, size["needs"], n, community_of, categories, today))
+        log(f"needs: {nd:,} ({time.perf_counter() - started:.1f}s)")
     with write(db):
         refresh_volunteer_totals(db)
+    _daycare(db, rng, size["centres"], size["members"], today)
+    log(f"day care: {size['centres']} centres, {size['members']:,} members ({time.perf_counter() - started:.1f}s)")
     analyze(db)
     log(f"indexes and totals: done ({time.perf_counter() - started:.1f}s)")
-    return {"volunteers": n, "records": r, "outlets": o, "seconds": round(time.perf_counter() - started, 1)}
+    return {"volunteers": n, "records": r, "outlets": o, "needs": nd, "centres": size["centres"],
+            "seconds": round(time.perf_counter() - started, 1)}
+
+
+def _needs(rng, count, volunteers, community_of, categories, today):
+    from datetime import datetime
+
+    now = datetime.combine(today, datetime.min.time())
+    for i in range(count):
+        created = now - timedelta(days=rng.randint(0, 3 * 365), hours=rng.randint(0, 23))
+        v = rng.randint(1, volunteers)
+        roll = rng.random()
+        status = ("confirmed" if roll < 0.6 else "done" if roll < 0.65 else "claimed" if roll < 0.72
+                  else "cancelled" if roll < 0.8 else "open")
+        claimed = created + timedelta(hours=rng.uniform(0.5, 72)) if status in ("confirmed", "done", "claimed") else None
+        done = claimed + timedelta(hours=rng.uniform(1, 48)) if status in ("confirmed", "done") else None
+        confirmed = done + timedelta(hours=rng.uniform(1, 24)) if status == "confirmed" else None
+        iso = lambda d: d.isoformat(timespec="seconds") if d else None  # noqa: E731
+        yield ("need", "代配药品", categories[i % len(categories)], community_of[v], "居民", 1 + i % 3, 60,
+               iso(created + timedelta(days=7))[:16], status, "synthetic", iso(created), v if claimed else None,
+               iso(claimed), iso(done), 60 if done else None, "synthetic" if confirmed else None, iso(confirmed))
+
+
+def _daycare(db: Database, rng, centres: int, members: int, today) -> None:
+    """Centres with the demo's weekly programmes, members and three months of attendance."""
+    from db.calendar import overrides
+    from db.daycare import add_centre
+    from db.daycare_schedule import sessions
+    from seed.daycare import WEEK
+
+    communities = communities_full(db)[:centres]
+    added = overrides(db)
+    start = today - timedelta(days=90)
+    for k, c in enumerate(communities):
+        centre_id = add_centre(db, SYSTEM, {"name": f"{c['name']}照料中心", "community_id": c["id"],
+                                            "address": f"{c['name']}服务中心", "lat": c["lat"], "lon": c["lon"],
+                                            "phones": f"0566-{3000000 + k}", "opening_hours": "Mo-Fr 08:00-17:00; PH off"},
+                               capacity=300)
+        with write(db):
+            insert_rows(db, "daycare_programmes", ["centre_id", "title", "kind", "room", "capacity", "lead", "notes",
+                                                   "byday", "opens_at", "closes_at", "valid_from", "created_by"],
+                        ((centre_id, title, kind, room, capacity * 2, lead, "", byday, opens, closes, start.isoformat(),
+                          "synthetic") for title, kind, room, capacity, byday, opens, closes, lead in WEEK))
+            per = members // max(1, centres)
+            insert_rows(db, "daycare_members", ["centre_id", "name", "birth_year", "community_id", "emergency_contact",
+                                                "emergency_phone", "created_at"],
+                        ((centre_id, f"会员{j}", 1930 + j % 25, c["id"], "家属", f"138{j:08d}", today.isoformat())
+                         for j in range(per)))
+            ids = [r["id"] for r in db.query("SELECT id FROM daycare_members WHERE centre_id = ?", [centre_id])]
+            rows = []
+            for p in db.query("SELECT * FROM daycare_programmes WHERE centre_id = ?", [centre_id]):
+                for s in sessions(p, start, today, added):
+                    if s["held"]:
+                        for m in rng.sample(ids, min(len(ids), int(p["capacity"] * 0.7))):
+                            rows.append((p["id"], s["date"].isoformat(), m, "booked", 1 if rng.random() < 0.9 else 0,
+                                         today.isoformat()))
+            insert_rows(db, "daycare_bookings", ["programme_id", "session_date", "member_id", "status", "attended",
+                                                 "created_at"], rows)
 
 
 def communities_full(db: Database) -> list[dict]:

@@ -1,0 +1,196 @@
+"""python -m bench [--db PATH] [--size city|ci] — every page for its roles with AppTest at city
+scale, cold and warm; the dashboard's SQL aggregates alone (the floor) and a naive pandas
+baseline. Prints a table, then one JSON line with every figure in milliseconds and the ratios."""
+
+import argparse
+import json
+import os
+import sqlite3
+import statistics
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+ROLES = ["public", "volunteer", "coordinator", "leader", "admin"]
+TARGETS = {"warm_ms": 1000, "cold_ms": 3000, "dashboard_over_floor": 2.0, "naive_over_dashboard": 10.0}
+
+
+def ensure_db(path: Path, size: str) -> None:
+    from db.connection import connect
+    from seed.demo import is_empty
+    from seed.synthetic import SIZES, seed_synthetic
+
+    db = connect(path)
+    if is_empty(db):
+        print(f"Generating the synthetic city ({size}) into {path} …", flush=True)
+        seed_synthetic(db, SIZES[size], log=lambda m: print("  " + m, flush=True))
+    _volunteer_login(db)
+    db.close()
+
+
+def _volunteer_login(db) -> None:
+    """The benchmark's volunteer account: the busiest volunteer of 秋浦社区."""
+    from db.connection import write
+    from db.models import SYSTEM, UserIn
+    from db.users import insert_user
+
+    if list(db.query("SELECT 1 FROM users WHERE username = 'volunteer'")):
+        return
+    v = next(db.query("SELECT v.id FROM volunteers v JOIN communities c ON c.id = v.community_id"
+                      " WHERE c.name = '秋浦社区' AND v.status = 'active' ORDER BY v.approved_minutes DESC LIMIT 1"))
+    with write(db):
+        uid = insert_user(db, SYSTEM, UserIn(username="volunteer", display_name="志愿者", role="volunteer",
+                                             community="秋浦社区", password="linli-demo"))
+        db.execute("UPDATE volunteers SET user_id = ? WHERE id = ?", [uid, v["id"]])
+
+
+def time_pages(path: Path) -> list[dict]:
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from components.navigation import PAGES
+
+    os.environ.update({"LINLI_DB_PATH": str(path), "LINLI_DEMO": "0"})
+    rows = []
+    for role in ROLES:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+        if role != "public":
+            at.switch_page("app_pages/login.py").run()
+            at.text_input[0].input(role)
+            at.text_input[1].input("linli-demo")
+            at.button[0].click().run()
+            assert at.session_state["actor"].role == role, f"login as {role} failed"
+        for spec in PAGES:
+            if role not in spec.roles or spec.path.endswith("login.py"):
+                continue
+            st.cache_data.clear()  # cold: nothing cached from earlier pages
+            at.switch_page(spec.path)
+            started = time.perf_counter()
+            at.run()
+            cold = (time.perf_counter() - started) * 1000
+            warm_runs = []
+            for _ in range(2):
+                started = time.perf_counter()
+                at.run()
+                warm_runs.append((time.perf_counter() - started) * 1000)
+            problem = str(at.exception[0].message)[:60] if at.exception else ""
+            rows.append({"page": spec.path.split("/")[-1][:-3], "role": role, "cold_ms": round(cold),
+                         "warm_ms": round(statistics.median(warm_runs)), "error": problem})
+    return rows
+
+
+def dashboard_floor(path: Path) -> tuple[float, dict]:
+    """The dashboard's SQL aggregates alone, for the whole city over this year."""
+    from db import dashboard as figures
+    from db.connection import connect
+    from db.daycare import attendance_by_week
+    from db.outlets import coverage
+
+    db = connect(path, migrate=False)
+    today = date.today()
+    scope = figures.Scope(date(today.year, 1, 1), today)
+
+    def run():
+        figures.kpis(db, scope)
+        figures.kpis(db, scope.previous())
+        figures.hours_by_month(db, scope)
+        figures.by_area(db, scope, "district")
+        figures.star_distribution(db, scope)
+        figures.registrations_by_month(db, scope)
+        figures.funnel(db, scope)
+        figures.time_to_claim(db, scope)
+        coverage(db)
+        figures.daycare(db, scope)
+        return attendance_by_week(db, scope.start, scope.end)
+
+    run()  # page cache warm, like the page's own first query
+    times = []
+    for _ in range(3):
+        started = time.perf_counter()
+        run()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times), figures.ledger(db, scope)
+
+
+def naive_pandas(path: Path) -> tuple[float, dict]:
+    """What a quick script would do: load the tables into pandas and aggregate there."""
+    import pandas as pd
+
+    today = date.today()
+    started = time.perf_counter()
+    conn = sqlite3.connect(path)
+    records = pd.read_sql("SELECT * FROM service_records", conn)
+    volunteers = pd.read_sql("SELECT * FROM volunteers", conn)
+    communities = pd.read_sql("SELECT * FROM communities", conn)
+    requests = pd.read_sql("SELECT * FROM service_requests", conn)
+    period = records[(records.status == "approved") & (records.service_date >= f"{today.year}-01-01")
+                     & (records.service_date <= today.isoformat())]
+    result = {"hours": period.minutes.sum() / 60, "active_volunteers": period.volunteer_id.nunique()}
+    period.assign(month=period.service_date.str[:7]).groupby(["month", "category"]).minutes.sum()
+    period.merge(communities, left_on="community_id", right_on="id").groupby("district").minutes.sum()
+    volunteers.groupby("community_id").approved_minutes.describe()
+    requests.groupby("status").size()
+    conn.close()
+    return (time.perf_counter() - started) * 1000, result
+
+
+def dashboard_render(rows: list[dict]) -> float:
+    cold = [r["cold_ms"] for r in rows if r["page"] == "dashboard" and r["role"] == "leader"]
+    return float(cold[0]) if cold else float("nan")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--db", default=str(ROOT / "data" / "bench-city.db"), help="benchmark database (created if absent)")
+    parser.add_argument("--size", default="city", choices=["city", "ci"], help="synthetic size when generating")
+    args = parser.parse_args(argv)
+    path = Path(args.db)
+    ensure_db(path, args.size)
+    floor_ms, sql_result = dashboard_floor(path)
+    rows = time_pages(path)
+    # The dashboard page for a leader with the year filter, cold (caches cleared).
+    os.environ["LINLI_DB_PATH"] = str(path)
+    from streamlit.testing.v1 import AppTest
+    import streamlit as st
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at.switch_page("app_pages/login.py").run()
+    at.text_input[0].input("leader")
+    at.text_input[1].input("linli-demo")
+    at.button[0].click().run()
+    at.query_params["period"] = "year"
+    st.cache_data.clear()
+    at.switch_page("app_pages/dashboard.py")
+    started = time.perf_counter()
+    at.run()
+    dashboard_ms = (time.perf_counter() - started) * 1000
+    naive_ms, naive_result = naive_pandas(path)
+    assert abs(naive_result["hours"] - sql_result["hours"]) < 0.01, "the baseline must compute the same figure"
+
+    print(f"\n{'page':<22}{'role':<13}{'cold ms':>9}{'warm ms':>9}  note")
+    for r in rows:
+        flag = "" if r["cold_ms"] <= TARGETS["cold_ms"] and r["warm_ms"] <= TARGETS["warm_ms"] else "  SLOW"
+        print(f"{r['page']:<22}{r['role']:<13}{r['cold_ms']:>9}{r['warm_ms']:>9}  {r['error']}{flag}")
+    result = {
+        "pages": {f"{r['page']}:{r['role']}": {"cold_ms": r["cold_ms"], "warm_ms": r["warm_ms"]} for r in rows},
+        "dashboard_year_cold_ms": round(dashboard_ms),
+        "sql_floor_ms": round(floor_ms),
+        "naive_pandas_ms": round(naive_ms),
+        "dashboard_over_floor": round(dashboard_ms / floor_ms, 2),
+        "naive_over_dashboard": round(naive_ms / dashboard_ms, 2),
+        "max_cold_ms": max(r["cold_ms"] for r in rows),
+        "max_warm_ms": max(r["warm_ms"] for r in rows),
+        "errors": [f"{r['page']}:{r['role']}" for r in rows if r["error"]],
+    }
+    print(f"\ndashboard (leader, this year, cold): {dashboard_ms:.0f} ms; SQL floor {floor_ms:.0f} ms;"
+          f" naive pandas {naive_ms:.0f} ms")
+    print(json.dumps(result, ensure_ascii=False))
+    return 0 if not result["errors"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
