@@ -69,6 +69,30 @@ def cmd_backup(args) -> int:
     return 0
 
 
+def cmd_restore(args) -> int:
+    """Copy a backup into a new, empty path with the online backup API, then check it."""
+    source, target = Path(args.backup), Path(args.target)
+    if not source.exists():
+        print(f"No backup at {source}", file=sys.stderr)
+        return 2
+    if target.exists() and target.stat().st_size > 0:
+        print(f"{target} is not empty; restore only into a new path.", file=sys.stderr)
+        return 2
+    target.parent.mkdir(parents=True, exist_ok=True)
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    if src.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+        print(f"{source} fails its integrity check; not restored.", file=sys.stderr)
+        return 1
+    dest = sqlite3.connect(str(target))
+    with dest:
+        src.backup(dest)
+    dest.close()
+    src.close()
+    print(f"Restored {source} to {target}")
+    args.db = str(target)
+    return cmd_check(args)
+
+
 def cmd_check(args) -> int:
     if not Path(args.db).exists():
         print(f"No database at {args.db}", file=sys.stderr)
@@ -101,6 +125,10 @@ def main(argv=None) -> int:
     p = sub.add_parser("backup", help="online backup to a new file")
     p.add_argument("path")
     p.set_defaults(fn=cmd_backup)
+    p = sub.add_parser("restore", help="restore a backup into a new, empty path")
+    p.add_argument("backup")
+    p.add_argument("target")
+    p.set_defaults(fn=cmd_restore)
     sub.add_parser("check", help="integrity check and migration status").set_defaults(fn=cmd_check)
     args = parser.parse_args(argv)
     return args.fn(args)
