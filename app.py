@@ -35,7 +35,7 @@ with st.sidebar:
     if actor.role != "public":
         st.caption(t("app.signed_in_as", name=st.session_state.get("name") or actor.username,
                      role=t("role." + actor.role)))
-        logout_button(auth)
+        logout_button(db, auth)
         if not st.session_state.get("authentication_status"):
             st.rerun()  # just logged out: rebuild the navigation for the public
     if demo_mode():

@@ -1,5 +1,7 @@
 """Login with streamlit-authenticator against the users table, lockout, and the current Actor."""
 
+import time
+
 import streamlit as st
 import streamlit_authenticator as stauth
 from streamlit_authenticator.utilities import LoginError
@@ -7,7 +9,8 @@ from streamlit_authenticator.utilities import LoginError
 from components.i18n import t
 from db.keys import secret
 from db.models import PUBLIC, Actor
-from db.users import MAX_FAILED_LOGINS, actor_for, is_locked, login_credentials, record_login
+from db.users import (MAX_FAILED_LOGINS, actor_for, cookie_revoked, is_locked, login_credentials, record_login,
+                      record_logout)
 
 COOKIE_NAME = "linli_auth"
 COOKIE_DAYS = 7
@@ -29,6 +32,13 @@ def authenticator(db) -> stauth.Authenticate:
 def current_actor(db, auth: stauth.Authenticate) -> Actor:
     """Who is using this session: the signed-in account (by form or cookie), else the public.
     An account deactivated or locked since it signed in is signed out here."""
+    if not st.session_state.get("authentication_status"):
+        token = auth.cookie_controller.get_cookie()
+        # The cookie's JWT holds only the username and expiry; it was issued COOKIE_DAYS before
+        # that expiry. One issued before the account's last logout is refused (a copied cookie
+        # stops working once its owner logs out).
+        if token and cookie_revoked(db, token["username"], token["exp_date"] - COOKIE_DAYS * 86400):
+            st.session_state["logout"] = True  # the library then skips the cookie this session
     try:
         auth.login(location="unrendered")
     except LoginError:
@@ -85,8 +95,12 @@ def remember_login(auth: stauth.Authenticate) -> None:
         auth.cookie_controller.set_cookie()
 
 
-def logout_button(auth: stauth.Authenticate) -> None:
-    auth.logout(button_name=t("app.logout"), location="sidebar", key="logout_button")
+def logout_button(db, auth: stauth.Authenticate) -> None:
+    def remember(details: dict) -> None:
+        if details.get("username"):
+            record_logout(db, details["username"], time.time())
+
+    auth.logout(button_name=t("app.logout"), location="sidebar", key="logout_button", callback=remember)
 
 
 def session_actor() -> Actor:

@@ -370,6 +370,12 @@ def m0007_dashboard_index(db: Database):
     db.execute("CREATE INDEX idx_volunteers_created ON volunteers(created_at, community_id, status)")
 
 
+@migrations(name="0008_logout_time")
+def m0008_logout_time(db: Database):
+    # A login cookie issued before the account's last logout is refused (see db.users.cookie_revoked).
+    db.execute("ALTER TABLE users ADD COLUMN logged_out_at REAL")
+
+
 def migrate(db: Database) -> list[str]:
     """Apply pending migrations; returns the names applied."""
     # Importing the feature modules registers their migrations on `migrations`.

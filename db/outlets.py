@@ -15,6 +15,7 @@ from db.errors import InputError, NotFound
 from db.models import Actor, OutletIn, parse
 from db.opening import hours_in_words, is_open, next_change
 from db.permissions import require_community
+from db.text import contains
 
 TZ = ZoneInfo("Asia/Shanghai")
 WALK_RADIUS_M = 1000  # a 15-minute walk
@@ -123,11 +124,12 @@ def search(db: Database, text: str = "", district: str | None = None, community_
     where, params = ["1=1"], []
     text = text.strip()
     if text:
-        clause = "(o.name LIKE ? OR o.address LIKE ? OR o.services LIKE ?"
-        params += [f"%{text}%"] * 3
+        like = "LIKE ? ESCAPE '\\'"
+        clause = f"(o.name {like} OR o.address {like} OR o.services {like}"
+        params += [contains(text)] * 3
         if text.isascii() and text.isalpha():
-            clause += " OR o.initials LIKE ?"
-            params.append(f"%{text.lower()}%")
+            clause += f" OR o.initials {like}"
+            params.append(contains(text.lower()))
         where.append(clause + ")")
     for column, value in (("c.district", district), ("o.community_id", community_id), ("o.category", category)):
         if value:

@@ -157,3 +157,20 @@ def actor_for(db: Database, username: str) -> Actor | None:
 def is_locked(db: Database, username: str) -> bool:
     rows = list(db.query("SELECT failed_logins FROM users WHERE username = ?", [username.strip().lower()]))
     return bool(rows) and rows[0]["failed_logins"] >= MAX_FAILED_LOGINS
+
+
+def record_logout(db: Database, username: str, at: float) -> None:
+    """Remember when an account logged out: cookies issued before then stop working."""
+    with write(db):
+        rows = list(db.query("SELECT id FROM users WHERE username = ?", [username]))
+        if rows:
+            db.execute("UPDATE users SET logged_out_at = ? WHERE id = ?", [at, rows[0]["id"]])
+            audit.record(db, Actor(username=username, role="public"), "logout", "users", rows[0]["id"])
+
+
+def cookie_revoked(db: Database, username: str, issued_at: float) -> bool:
+    """True if the account logged out after this cookie was issued (or no longer exists)."""
+    rows = list(db.query("SELECT logged_out_at FROM users WHERE username = ?", [username]))
+    if not rows:
+        return True
+    return rows[0]["logged_out_at"] is not None and issued_at <= rows[0]["logged_out_at"]

@@ -11,6 +11,7 @@ from db.errors import Conflict, InputError, NotFound, PermissionDenied
 from db.identity import mask_id, mask_phone
 from db.models import (Actor, Reason, StarThresholds, UserIn, VolunteerIn, parse)
 from db.permissions import require_admin, require_community
+from db.text import contains
 from db.users import insert_user, one_time_password
 
 DEFAULT_STARS = [100, 300, 600, 1000, 1500]  # hours, 中国社区志愿者注册管理办法 art. 18
@@ -202,11 +203,11 @@ def search(db: Database, actor: Actor, text: str = "", community_id: int | None 
             where.append("v.number = ?")
             params.append(text.upper())
         elif text.isdigit():
-            where.append("v.phone LIKE ?")
-            params.append(f"%{text}%")
+            where.append("v.phone LIKE ? ESCAPE '\\'")
+            params.append(contains(text))
         else:
-            where.append("v.real_name LIKE ?")
-            params.append(f"%{text}%")
+            where.append("v.real_name LIKE ? ESCAPE '\\'")
+            params.append(contains(text))
     if skill:
         where.append("v.id IN (SELECT volunteer_id FROM volunteer_skills WHERE category = ?)")
         params.append(skill)

@@ -1,0 +1,84 @@
+"""In a real browser: HTML, script and markdown payloads typed into free-text fields render as
+inert text; a login cookie stops working once its owner logs out."""
+
+from datetime import datetime, timedelta
+
+from playwright.sync_api import expect
+
+from db.connection import connect
+from db.exchange import post_need
+from db.models import PUBLIC, Actor
+from db.outlets import create_outlet
+from tests.e2e.conftest import login, wait_for_app
+
+PAYLOADS = ['<script>window.pwned = 1</script>', '<img src=x onerror="window.pwned = 2">',
+            '[点我](javascript:window.pwned=3)', '<b onmouseover="window.pwned=4">粗体</b>']
+
+
+def test_payloads_render_as_text(server, new_page):
+    page = new_page()
+    page.goto(server.url)
+    wait_for_app(page)  # the first visit seeds the demo city
+    db = connect(server.db_path, migrate=False)
+    qiupu = next(db.query("SELECT id, lat, lon FROM communities WHERE name = '秋浦社区'"))
+    coordinator = Actor("coordinator", "coordinator", community_id=qiupu["id"], user_id=3)
+    for n, payload in enumerate(PAYLOADS):
+        post_need(db, coordinator, {"title": f"攻击{n} {payload}"[:60], "category": "medicine",
+                                    "description": payload, "community_id": qiupu["id"], "requester_name": payload[:20],
+                                    "expires_at": datetime.now() + timedelta(days=2), "urgency": 3})
+        create_outlet(db, coordinator, {"name": f"攻击{n} {payload}"[:60], "category": "pharmacy",
+                                        "community_id": qiupu["id"], "address": payload[:100], "services": payload,
+                                        "lat": qiupu["lat"], "lon": qiupu["lon"], "opening_hours": "24/7"})
+    post_need(db, PUBLIC, {"title": "公众 <script>window.pwned=5</script>", "category": "errands",
+                           "community_id": qiupu["id"], "expires_at": datetime.now() + timedelta(days=2)})
+    db.close()
+
+    for path in ("/exchange", "/directory?community=%d" % qiupu["id"]):
+        page.goto(server.url + path)
+        wait_for_app(page)
+        expect(page.get_by_text("攻击0").first).to_be_visible()
+        page.mouse.move(600, 600)
+        assert page.evaluate("() => window.pwned") is None
+        assert page.locator("main script, [data-testid='stMain'] script").count() == 0
+        assert page.locator("[data-testid='stMain'] img[src='x']").count() == 0
+        assert page.locator("[data-testid='stMain'] a[href^='javascript']").count() == 0
+    # The payload is shown as the text that was typed.
+    expect(page.get_by_text("<script>window.pwned = 1</script>").first).to_be_visible()
+
+    login(page, server, "coordinator")
+    page.goto(server.url + "/exchange_manage")
+    wait_for_app(page)
+    expect(page.get_by_text("公众 <script>window.pwned=5</script>").first).to_be_visible()
+    assert page.evaluate("() => window.pwned") is None
+
+
+def test_cookie_is_refused_after_logout(server, browser):
+    first = browser.new_context()
+    page = first.new_page()
+    login(page, server, "admin")
+    page.goto(server.url + "/users")
+    wait_for_app(page)
+    expect(page.get_by_role("heading", name="用户管理")).to_be_visible()
+    copied = [c for c in first.cookies() if c["name"] == "linli_auth"]
+    assert copied
+    # Control: before the logout, the copied cookie alone logs a new browser in.
+    twin = browser.new_context()
+    twin.add_cookies(copied)
+    twin_page = twin.new_page()
+    twin_page.goto(server.url)
+    wait_for_app(twin_page)
+    expect(twin_page.get_by_test_id("stSidebar").get_by_role("link", name="用户管理")).to_be_visible()
+    twin.close()
+    page.get_by_test_id("stSidebar").get_by_role("button", name="退出登录").click()
+    wait_for_app(page)
+    first.close()
+
+    thief = browser.new_context()
+    thief.add_cookies(copied)
+    stolen = thief.new_page()
+    stolen.goto(server.url)
+    wait_for_app(stolen)
+    sidebar = stolen.get_by_test_id("stSidebar")
+    expect(sidebar.get_by_role("link", name="登录", exact=True)).to_be_visible()
+    expect(sidebar.get_by_role("link", name="用户管理")).to_have_count(0)
+    thief.close()
