@@ -18,6 +18,7 @@ CHROMIUM = os.environ.get("LINLI_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"]
 ARTIFACTS = ROOT / "test-artifacts"
+COOKIE_KEY = "e2e-cookie-key-" + "y" * 32  # the servers these tests start sign login cookies with it
 
 
 def free_port() -> int:
@@ -27,12 +28,12 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, tmp: Path):
+    def __init__(self, tmp: Path, db_path: Path | None = None):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.db_path = tmp / "e2e.db"
+        self.db_path = db_path or tmp / "e2e.db"
         env = {**os.environ, "LINLI_DB_PATH": str(self.db_path), "LINLI_DEMO": "1",
-               "LINLI_COOKIE_KEY": "e2e-cookie-key-" + "y" * 32, "LINLI_BCRYPT_ROUNDS": "4"}
+               "LINLI_COOKIE_KEY": COOKIE_KEY, "LINLI_BCRYPT_ROUNDS": "4"}
         self.log = open(tmp / "streamlit.log", "w")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(self.port),
