@@ -241,21 +241,36 @@ def daycare_charts():
     return out
 
 
-SECTIONS = [("sec.kpi", None), ("sec.volunteers", volunteer_charts), ("sec.exchange", exchange_charts),
-            ("sec.coverage", coverage_charts), ("sec.daycare", daycare_charts)]
+BUILDERS = {"sec.volunteers": volunteer_charts, "sec.exchange": exchange_charts, "sec.coverage": coverage_charts,
+            "sec.daycare": daycare_charts}
+
+
+@st.cache_data(show_spinner=False, ttl=3600)
+def section_specs(section: str, s: figures.Scope, language: str, path_: str) -> list[tuple[str, str, str, dict]]:
+    """A section's charts as finished Vega-Lite specs, cached per filter set and language:
+    building and validating altair charts is most of a warm run's work."""
+    return [(key, title, reading, charts.styled(chart).to_dict()) for key, title, reading, chart in BUILDERS[section]()]
+
+
+SECTIONS = [("sec.kpi", None), ("sec.volunteers", True), ("sec.exchange", True), ("sec.coverage", True),
+            ("sec.daycare", True)]
+
+
+def built(section: str):
+    return section_specs(section, scope, lang(), path)
 
 
 def draw(section_charts):
     if not section_charts:
         st.info(t("db.no_data"))
     for key, title, reading, chart in section_charts:
-        st.altair_chart(charts.styled(chart))
+        st.vega_lite_chart(chart)
         st.markdown(f"**{reading}**")
         if not meeting:
             c1, c2, _ = st.columns([1, 1, 6])
-            c1.download_button(t("db.png"), lambda chart=chart: chart_png(charts.styled(chart)), file_name=f"{key}.png",
+            c1.download_button(t("db.png"), lambda chart=chart: chart_png(chart), file_name=f"{key}.png",
                                mime="image/png", key=f"png_{key}")
-            c2.download_button(t("db.svg"), lambda chart=chart: chart_svg(charts.styled(chart)), file_name=f"{key}.svg",
+            c2.download_button(t("db.svg"), lambda chart=chart: chart_svg(chart), file_name=f"{key}.svg",
                                mime="image/svg+xml", key=f"svg_{key}")
 
 
@@ -268,7 +283,7 @@ if meeting:
     n = st.session_state.setdefault("meeting_section", 0)
     title_key, build = SECTIONS[n]
     st.header(t(title_key))
-    kpi_tiles() if build is None else draw(build())
+    kpi_tiles() if build is None else draw(built(title_key))
     c1, c2, c3 = st.columns([1, 2, 1])
     if c1.button(t("db.prev"), disabled=n == 0):
         st.session_state["meeting_section"] = n - 1
@@ -284,7 +299,7 @@ else:
         if build is None:
             kpi_tiles()
         else:
-            made = build()
+            made = built(title_key)
             every_chart += made
             draw(made)
 
@@ -295,7 +310,7 @@ else:
             rows.append((t("kpi." + key), fmt(key, now[key]), fmt(key, before[key]), "—" if delta is None else f"{delta:+.0%}"))
         return brief_pdf(t("db.brief_title"), f"{t('db.filters_used')}：{scope_line}", rows,
                          (t("kpi.figure"), t("kpi.value"), t("kpi.previous"), t("kpi.change")),
-                         [(title, reading, charts.styled(chart)) for _, title, reading, chart in every_chart])
+                         [(title, reading, chart) for _, title, reading, chart in every_chart])
 
     st.download_button(t("db.brief"), brief, file_name=f"linli-brief-{start}-{end}.pdf", mime="application/pdf",
                        type="primary")

@@ -74,7 +74,9 @@ with list_tab:
     if list_tab.open:
         if not rows:
             st.info(t("dir.none"))
-        for r in rows[:100]:
+        # A page of 30: a resident wants the nearest few, and every card costs a render.
+        shown = st.session_state.get("directory_shown", 30)
+        for r in rows[:shown]:
             with st.container(border=True):
                 distance = f" · {t('dir.distance', m=r['distance_m'])}" if "distance_m" in r else ""
                 st.markdown(f"### {r['name']}")
@@ -85,6 +87,9 @@ with list_tab:
                                                                 for p in r["phones"].split(", ")))
                 if r["services"]:
                     st.caption(r["services"])
+        if len(rows) > shown and st.button(t("dir.more", n=len(rows) - shown)):
+            st.session_state["directory_shown"] = shown + 30
+            st.rerun()
 with map_tab:
     if map_tab.open:
         st.caption(t("dir.map_note"))

@@ -6,7 +6,8 @@ interaction latency and errors as one JSON line.
 Half the clients are residents on the directory (search terms and communities in the URL);
 half are leaders, logged in by their signed cookie, switching the dashboard's filters. Each
 interaction is a script rerun; its latency runs from the request to Streamlit's
-script_finished message. Traffic goes only to 127.0.0.1; the run stops by itself."""
+script_finished message; between interactions a client waits 2–5 s, as a person reading does.
+Traffic goes only to 127.0.0.1; the run stops by itself."""
 
 import argparse
 import asyncio
@@ -73,7 +74,7 @@ async def client(n: int, url: str, deadline: float, timings: list, errors: list,
                 else:
                     query = urlencode({"community": rng.randint(1, 92)})
                     timings.append(("directory", await _rerun(ws, "directory", query)))
-                await asyncio.sleep(rng.uniform(0.2, 1.0))  # a person reads
+                await asyncio.sleep(rng.uniform(2.0, 5.0))  # a person reads the page before the next click
     except Exception as exc:  # every failure is counted, none stops the others
         errors.append(f"{'leader' if leader else 'resident'}: {type(exc).__name__}: {str(exc)[:120]}")
 

@@ -14,18 +14,22 @@ def _fonts() -> None:
     vlc.register_font_directory(str(FONTS))
 
 
-def chart_png(chart: alt.Chart, scale: float = 2) -> bytes:
-    _fonts()
-    return vlc.vegalite_to_png(chart.to_dict(), scale=scale)
+def _spec(chart: alt.Chart | dict) -> dict:
+    return chart if isinstance(chart, dict) else chart.to_dict()
 
 
-def chart_svg(chart: alt.Chart) -> str:
+def chart_png(chart: alt.Chart | dict, scale: float = 2) -> bytes:
     _fonts()
-    return vlc.vegalite_to_svg(chart.to_dict())
+    return vlc.vegalite_to_png(_spec(chart), scale=scale)
+
+
+def chart_svg(chart: alt.Chart | dict) -> str:
+    _fonts()
+    return vlc.vegalite_to_svg(_spec(chart))
 
 
 def brief_pdf(title: str, filters: str, kpi_rows: list[tuple[str, str, str, str]], kpi_header: tuple[str, str, str, str],
-              charts: list[tuple[str, str, alt.Chart]]) -> bytes:
+              charts: list[tuple[str, str, alt.Chart | dict]]) -> bytes:
     """The meeting brief: filters used, the KPI table, then every chart with its one-line reading."""
     pdf = new_pdf()
     pdf.set_font("cjk", size=20)

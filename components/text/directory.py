@@ -25,6 +25,7 @@ TEXT = {
     "dir.near_none": ("不排序", "Don't sort"),
     "dir.found": ("找到 {n} 个网点", "{n} outlets found"),
     "dir.none": ("没有符合条件的网点。", "No outlets match."),
+    "dir.more": ("再显示 30 个（还有 {n} 个）", "Show 30 more ({n} left)"),
     "dir.open": ("营业中", "Open"),
     "dir.closed": ("休息中", "Closed"),
     "dir.temporarily_closed": ("暂停营业", "Temporarily closed"),
