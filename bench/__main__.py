@@ -130,10 +130,20 @@ def naive_pandas(path: Path) -> tuple[float, dict]:
     period = records[(records.status == "approved") & (records.service_date >= f"{today.year}-01-01")
                      & (records.service_date <= today.isoformat())]
     result = {"hours": period.minutes.sum() / 60, "active_volunteers": period.volunteer_id.nunique()}
+    outlets = pd.read_sql("SELECT * FROM outlets", conn)
+    bookings = pd.read_sql("SELECT * FROM daycare_bookings", conn)
+    programmes = pd.read_sql("SELECT * FROM daycare_programmes", conn)
+    # The same figures the dashboard shows, the pandas way.
     period.assign(month=period.service_date.str[:7]).groupby(["month", "category"]).minutes.sum()
-    period.merge(communities, left_on="community_id", right_on="id").groupby("district").minutes.sum()
-    volunteers.groupby("community_id").approved_minutes.describe()
-    requests.groupby("status").size()
+    by_area = period.merge(communities, left_on="community_id", right_on="id")
+    by_area.groupby("district").agg(minutes=("minutes", "sum"), active=("volunteer_id", "nunique"))
+    pd.cut(volunteers[volunteers.status == "active"].approved_minutes / 60, [-1, 100, 300, 600, 1000, 1500, 1e9]).value_counts()
+    volunteers.assign(month=volunteers.created_at.str[:7]).groupby("month").size()
+    needs = requests[(requests.kind == "need") & (requests.created_at >= f"{today.year}-01-01")]
+    (pd.to_datetime(needs.claimed_at) - pd.to_datetime(needs.created_at)).groupby(needs.category).median()
+    needs.status.value_counts()
+    outlets[outlets.status == "open"].groupby(["community_id", "category"]).size()
+    bookings.merge(programmes, left_on="programme_id", right_on="id").groupby("centre_id").attended.sum()
     conn.close()
     return (time.perf_counter() - started) * 1000, result
 
