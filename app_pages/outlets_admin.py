@@ -7,13 +7,13 @@ import streamlit as st
 
 from components.auth import session_actor
 from components.data import get_db
-from components.feedback import attempt, show_error
+from components.feedback import attempt
+from components.imports import import_preview
 from components.i18n import lang, t
 from components.spreadsheet import neutralise, read_table, to_csv
 from db import outlet_transfer
 from db.calendar import add_day, covered_years, list_days, remove_day
 from db.communities import list_communities
-from db.errors import LinliError
 from db.models import OUTLET_STATUSES
 from db.outlets import categories, create_outlet, get_outlet, search, set_status, update_outlet, verify
 
@@ -94,21 +94,13 @@ with transfer_tab:
         fmt = st.radio(t("out.format"), ["linli", "hsds"], format_func=lambda f: t("out.format." + f), horizontal=True)
         upload = st.file_uploader(t("out.upload"), type=["csv", "xlsx"] if fmt == "linli" else ["zip"], key=f"outlets_{fmt}")
         if upload is not None:
-            try:
-                raw = read_table(upload.name, upload.getvalue()) if fmt == "linli" else outlet_transfer.read_hsds(upload.getvalue())
-                rows = outlet_transfer.preview(db, actor, raw)
-            except LinliError as exc:
-                show_error(exc)
-                rows = None
-            if rows is not None:
-                good = [p for p in rows if not p["errors"]]
-                st.write(t("transfer.preview", good=len(good), bad=len(rows) - len(good)))
-                st.dataframe([{t("transfer.row"): p["row"], t("out.name"): p["shown"]["name"],
-                               t("out.address"): p["shown"]["address"],
-                               t("transfer.errors"): "；".join(f"{t('field.' + f)}: {t(k, **pp)}" for f, k, pp in p["errors"])
-                               or t("transfer.ok")} for p in rows], hide_index=True)
-                if good and st.button(t("transfer.confirm", n=len(good)), type="primary"):
-                    attempt(lambda: outlet_transfer.commit(db, actor, rows), "transfer.done", n=len(good))
+            def read():
+                if fmt == "linli":
+                    return read_table(upload.name, upload.getvalue())
+                return outlet_transfer.read_hsds(upload.getvalue())
+
+            import_preview(read, lambda rows: outlet_transfer.preview(db, actor, rows),
+                           lambda rows: outlet_transfer.commit(db, actor, rows), f"outlets_{fmt}")
         st.caption(t("transfer.formula_note"))
         c1, c2 = st.columns(2)
         c1.download_button(t("out.download_linli"), to_csv(outlet_transfer.export_rows(db, actor)),

@@ -46,6 +46,16 @@ def _change(db: Database, actor: Actor, request: dict, action: str, **values) ->
 
 # --- posting -----------------------------------------------------------------------------------
 
+def _need_row(need: NeedIn, actor: Actor, status: str, **extra) -> dict:
+    """A validated need as a row, times as ISO minutes."""
+    def minutes(moment):
+        return moment.isoformat(timespec="minutes") if moment else None
+
+    return {**need.model_dump(), "kind": "need", "status": status, "created_by": actor.username,
+            "created_at": _now(), "expires_at": minutes(need.expires_at), "window_start": minutes(need.window_start),
+            "window_end": minutes(need.window_end), **extra}
+
+
 def post_need(db: Database, actor: Actor, data: dict, redeem_minutes: int | None = None) -> int:
     """The public posts (pending moderation); a coordinator posts for a resident (open at once);
     a volunteer posts for themselves or family, optionally paying from their time bank."""
@@ -59,10 +69,7 @@ def post_need(db: Database, actor: Actor, data: dict, redeem_minutes: int | None
     else:
         raise PermissionDenied("err.permission")
     with write(db):
-        row = {**need.model_dump(), "kind": "need", "status": status, "created_by": actor.username,
-               "created_at": _now(), "expires_at": need.expires_at.isoformat(timespec="minutes"),
-               "window_start": need.window_start.isoformat(timespec="minutes") if need.window_start else None,
-               "window_end": need.window_end.isoformat(timespec="minutes") if need.window_end else None}
+        row = _need_row(need, actor, status)
         if redeem_minutes:
             volunteer_id = own_volunteer_id(db, actor)
             if volunteer_id is None:
@@ -115,11 +122,7 @@ def request_offer(db: Database, actor: Actor, offer_id: int, data: dict) -> int:
     need = parse(NeedIn, {**data, "category": offer["category"], "community_id": offer["community_id"],
                           "title": data.get("title") or offer["title"]})
     with write(db):
-        row = {**need.model_dump(), "kind": "need", "status": "pending", "created_by": actor.username,
-               "created_at": _now(), "expires_at": need.expires_at.isoformat(timespec="minutes"),
-               "window_start": need.window_start.isoformat(timespec="minutes") if need.window_start else None,
-               "window_end": need.window_end.isoformat(timespec="minutes") if need.window_end else None,
-               "offer_id": offer_id}
+        row = _need_row(need, actor, "pending", offer_id=offer_id)
         request_id = db["service_requests"].insert(row).last_pk
         audit.record(db, actor, "create", "service_requests", request_id, after={"offer_id": offer_id},
                      community_id=offer["community_id"])

@@ -93,14 +93,20 @@ def _add_minutes(db: Database, volunteer_id: int, minutes: int) -> None:
     db.execute("UPDATE volunteers SET approved_minutes = approved_minutes + ? WHERE id = ?", [minutes, volunteer_id])
 
 
+def _pending(db: Database, actor: Actor, record_ids: list[int]) -> list[dict]:
+    """The records to approve or reject, all checked before any changes."""
+    records = [_record(db, rid) for rid in dict.fromkeys(record_ids)]
+    for r in records:
+        require_community(actor, r["community_id"])
+        if r["status"] != "pending":
+            raise Conflict("err.record_not_pending", id=r["id"])
+    return records
+
+
 def approve(db: Database, actor: Actor, record_ids: list[int]) -> int:
     """Approve pending records (bulk). All are checked before any is approved."""
     with write(db):
-        records = [_record(db, rid) for rid in dict.fromkeys(record_ids)]
-        for r in records:
-            require_community(actor, r["community_id"])
-            if r["status"] != "pending":
-                raise Conflict("err.record_not_pending", id=r["id"])
+        records = _pending(db, actor, record_ids)
         now = audit.now()
         for r in records:
             db.execute("UPDATE service_records SET status = 'approved', approved_by = ?, approved_at = ?"
@@ -114,11 +120,7 @@ def approve(db: Database, actor: Actor, record_ids: list[int]) -> int:
 def reject(db: Database, actor: Actor, record_ids: list[int], reason: str) -> int:
     why = parse(Reason, {"reason": reason})
     with write(db):
-        records = [_record(db, rid) for rid in dict.fromkeys(record_ids)]
-        for r in records:
-            require_community(actor, r["community_id"])
-            if r["status"] != "pending":
-                raise Conflict("err.record_not_pending", id=r["id"])
+        records = _pending(db, actor, record_ids)
         for r in records:
             db.execute("UPDATE service_records SET status = 'rejected', reject_reason = ?, approved_by = ?,"
                        " approved_at = ? WHERE id = ?", [why.reason, actor.username, audit.now(), r["id"]])

@@ -249,12 +249,16 @@ class CalendarDayIn(Strict):
     name: Annotated[str, Field(max_length=40)] = ""
 
 
+def _phone(value: str) -> str:
+    """One mobile or landline number, spaces removed; anything else is refused by name."""
+    phone = value.strip().replace(" ", "")
+    if not (MOBILE.match(phone) or PHONE_LANDLINE.match(phone)):
+        raise PydanticCustomError("err.phone_kind", "err.phone_kind", {"phone": phone})
+    return phone
+
+
 def _phones(value: str) -> str:
-    parts = [p.strip().replace(" ", "") for p in re.split(r"[,，;；、/]", value) if p.strip()]
-    for p in parts:
-        if not (MOBILE.match(p) or PHONE_LANDLINE.match(p)):
-            raise PydanticCustomError("err.phone_kind", "err.phone_kind", {"phone": p})
-    return ", ".join(parts)
+    return ", ".join(_phone(p) for p in re.split(r"[,，;；、/]", value) if p.strip())
 
 
 def _opening_hours(value: str) -> str:
@@ -317,10 +321,7 @@ class NeedIn(Strict):
 
     @model_validator(mode="after")
     def _checks(self):
-        phone = self.requester_phone.strip().replace(" ", "")
-        if phone and not (MOBILE.match(phone) or PHONE_LANDLINE.match(phone)):
-            raise PydanticCustomError("err.phone_kind", "err.phone_kind", {"phone": phone})
-        self.requester_phone = phone
+        self.requester_phone = _phone(self.requester_phone) if self.requester_phone.strip() else ""
         if self.window_start and self.window_end and self.window_end <= self.window_start:
             raise PydanticCustomError("err.end_before_start", "err.end_before_start")
         if self.expires_at <= _datetime.now():
@@ -379,11 +380,8 @@ class MemberIn(Strict):
     mobility: Annotated[str, Field(max_length=100)] = ""
 
     @model_validator(mode="after")
-    def _phone(self):
-        phone = self.emergency_phone.strip().replace(" ", "")
-        if not (MOBILE.match(phone) or PHONE_LANDLINE.match(phone)):
-            raise PydanticCustomError("err.phone_kind", "err.phone_kind", {"phone": phone})
-        self.emergency_phone = phone
+    def _emergency_phone(self):
+        self.emergency_phone = _phone(self.emergency_phone)
         return self
 
 

@@ -30,7 +30,7 @@ def seed_exchange(db: Database, seed: int = 2026, needs: int = 300) -> None:
                       " ON s.volunteer_id = v.id WHERE v.status = 'active'"):
         volunteers.setdefault((v["community_id"], v["category"]), []).append(v["id"])
     keys = [k for k in volunteers if k[1] in NEEDS]
-    rows, records = [], []
+    rows = []
     for i in range(needs):
         community_id, category = rng.choice(keys)
         state = rng.choice(STATES)
