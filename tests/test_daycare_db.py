@@ -1,7 +1,7 @@
 """Day care: recurrence over the National Day week and 调休 days, closures, valid_to, capacity
 and waitlist, room clashes, the .ics round trip, meals, helpers, and who sees members."""
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 import pytest
 import recurring_ical_events
