@@ -112,6 +112,7 @@ import sys
 sys.path.insert(0, {root!r})
 from datetime import date, timedelta
 from db.connection import connect
+from db.identity import make_id
 from db.models import SYSTEM
 from db.transfer import commit_volunteers, preview_volunteers
 db = connect({path!r}, migrate=False)
