@@ -13,7 +13,7 @@ from components.i18n import lang, t
 from db.categories import list_categories
 from db.communities import list_communities
 from db.exchange import board, confirm, mark_done, my_claims, post_need, publish_offer, release
-from db.timebank import available_minutes, balance, statement
+from db.timebank import add_family_member, available_minutes, balance, family, statement
 from db.volunteers import own_volunteer_id
 
 db, actor = get_db(), session_actor()
@@ -63,13 +63,29 @@ with bank_tab:
         c1, c2 = st.columns(2)
         c1.metric(t("my.balance_total"), f"{balance(db, volunteer_id) / 60:.1f} h")
         c2.metric(t("my.balance"), f"{available_minutes(db, volunteer_id) / 60:.1f} h")
+        relatives = family(db, actor)
         with st.expander(t("my.redeem")):
             communities = list_communities(db)
-            data = need_form("redeem", communities, names, community_id=actor.community_id, redeem=True,
+            data = need_form("redeem", communities, names, community_id=actor.community_id, family=relatives,
                              submit=t("ex.post"))
             if data:
-                attempt(lambda: post_need(db, actor, data, redeem_minutes=data["est_minutes"]), "my.redeemed",
-                        minutes=data["est_minutes"])
+                member = data.pop("family_member_id")
+                attempt(lambda: post_need(db, actor, data, redeem_minutes=data["est_minutes"], family_member_id=member),
+                        "my.redeemed", minutes=data["est_minutes"])
+        with st.expander(t("my.family")):
+            for f in relatives:
+                st.write(f"{f['name']} · {t('rel.' + f['relation'])} · {f['phone'] or '—'} · {f['address'] or '—'}")
+            with st.form("family", clear_on_submit=True):
+                c1, c2 = st.columns(2)
+                name = c1.text_input(t("dm.name"), max_chars=20)
+                relation = c2.selectbox(t("my.relation"), ["parent", "spouse", "child", "grandparent", "sibling", "other"],
+                                        format_func=lambda r: t("rel." + r))
+                c3, c4 = st.columns(2)
+                phone = c3.text_input(t("ex.phone"), max_chars=13)
+                address = c4.text_input(t("ex.address"), max_chars=100)
+                if st.form_submit_button(t("my.add_family")):
+                    attempt(lambda: add_family_member(db, actor, {"name": name, "relation": relation, "phone": phone,
+                                                                  "address": address}), "my.family_added")
         for_me = [r for r in board(db, actor, "need", actor.community_id, status="done") if r["redeemer_id"] == volunteer_id]
         if for_me:
             st.markdown(f"**{t('my.confirm_for_me')}**")

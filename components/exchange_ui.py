@@ -8,8 +8,10 @@ from components.i18n import t
 
 
 def need_form(key: str, communities: list[dict], names: dict[str, str], *, community_id: int | None = None,
-              redeem: bool = False, submit: str) -> dict | None:
-    """A need's fields; returns raw values (db/ validates). `community_id` fixes the community."""
+              family: list[dict] | None = None, submit: str) -> dict | None:
+    """A need's fields; returns raw values (db/ validates). `community_id` fixes the community;
+    `family` (a volunteer redeeming time) asks for whom: themself or a registered family member."""
+    redeem = family is not None
     with st.form(key, clear_on_submit=True):
         c1, c2 = st.columns([2, 1])
         title = c1.text_input(t("ex.title"), max_chars=60)
@@ -22,9 +24,11 @@ def need_form(key: str, communities: list[dict], names: dict[str, str], *, commu
         else:
             chosen = community_id
         c3, c4, c5 = st.columns(3)
-        relation = ""
+        for_whom = None
         if redeem:
-            relation = c3.selectbox(t("my.relation"), ["self", "parent", "spouse", "child"], format_func=lambda r: t("rel." + r))
+            for_whom = c3.selectbox(t("my.relation"), [None, *[f["id"] for f in family]],
+                                    format_func=lambda i: t("rel.self") if i is None else next(
+                                        f"{f['name']}（{t('rel.' + f['relation'])}）" for f in family if f["id"] == i))
             requester = ""
         else:
             requester = c3.text_input(t("ex.requester"), max_chars=20)
@@ -43,7 +47,7 @@ def need_form(key: str, communities: list[dict], names: dict[str, str], *, commu
                     "requester_name": requester, "requester_phone": phone, "address": address,
                     "window_start": datetime.combine(start_day, start_time), "urgency": urgency,
                     "est_minutes": minutes, "expires_at": datetime.combine(expires, time(23, 59)),
-                    "relation": t("rel." + relation) if relation else ""}
+                    "relation": "self" if redeem and for_whom is None else "", "family_member_id": for_whom}
     return None
 
 

@@ -56,9 +56,18 @@ def _need_row(need: NeedIn, actor: Actor, status: str, **extra) -> dict:
             "window_end": minutes(need.window_end), **extra}
 
 
-def post_need(db: Database, actor: Actor, data: dict, redeem_minutes: int | None = None) -> int:
+def post_need(db: Database, actor: Actor, data: dict, redeem_minutes: int | None = None,
+              family_member_id: int | None = None) -> int:
     """The public posts (pending moderation); a coordinator posts for a resident (open at once);
-    a volunteer posts for themselves or family, optionally paying from their time bank."""
+    a volunteer posts for themselves or a registered family member, optionally paying from their
+    time bank."""
+    if family_member_id is not None:
+        member = next(db.query("SELECT f.*, v.user_id FROM family_members f JOIN volunteers v ON v.id = f.volunteer_id"
+                               " WHERE f.id = ?", [family_member_id]), None)
+        if member is None or actor.role != "volunteer" or member["user_id"] != actor.user_id:
+            raise PermissionDenied("err.not_your_family")
+        data = {**data, "requester_name": member["name"], "requester_phone": member["phone"] or data.get("requester_phone", ""),
+                "address": member["address"] or data.get("address", ""), "relation": member["relation"]}
     need = parse(NeedIn, data)
     _check_category(db, need.category)
     if actor.role in ("coordinator", "admin"):
@@ -69,7 +78,7 @@ def post_need(db: Database, actor: Actor, data: dict, redeem_minutes: int | None
     else:
         raise PermissionDenied("err.permission")
     with write(db):
-        row = _need_row(need, actor, status)
+        row = _need_row(need, actor, status, family_member_id=family_member_id)
         if redeem_minutes:
             volunteer_id = own_volunteer_id(db, actor)
             if volunteer_id is None:

@@ -376,6 +376,26 @@ def m0008_logout_time(db: Database):
     db.execute("ALTER TABLE users ADD COLUMN logged_out_at REAL")
 
 
+@migrations(name="0009_family_members")
+def m0009_family_members(db: Database):
+    # The family a volunteer may spend their time bank on (需求可为本人或登记的家庭成员发布).
+    db.executescript(
+        """
+        CREATE TABLE family_members (
+            id INTEGER PRIMARY KEY,
+            volunteer_id INTEGER NOT NULL REFERENCES volunteers(id),
+            name TEXT NOT NULL,
+            relation TEXT NOT NULL,
+            phone TEXT NOT NULL DEFAULT '',
+            address TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX idx_family_volunteer ON family_members(volunteer_id);
+        ALTER TABLE service_requests ADD COLUMN family_member_id INTEGER REFERENCES family_members(id);
+        """
+    )
+
+
 def migrate(db: Database) -> list[str]:
     """Apply pending migrations; returns the names applied."""
     # Importing the feature modules registers their migrations on `migrations`.

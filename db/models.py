@@ -317,7 +317,7 @@ class NeedIn(Strict):
     urgency: Annotated[int, Field(ge=1, le=3)] = 1
     est_minutes: Annotated[int, Field(ge=15, le=480)] = 60
     expires_at: _datetime
-    relation: Annotated[str, Field(max_length=10)] = ""
+    relation: Annotated[str, Field(max_length=20)] = ""
 
     @model_validator(mode="after")
     def _checks(self):
@@ -389,3 +389,15 @@ class ClosureIn(Strict):
     centre_id: int
     day: _date
     reason: Annotated[str, Field(max_length=60), AfterValidator(_not_blank)]
+
+
+class FamilyMemberIn(Strict):
+    name: Annotated[str, Field(max_length=20), AfterValidator(_not_blank)]
+    relation: Literal["parent", "spouse", "child", "grandparent", "sibling", "other"]
+    phone: str = ""
+    address: Annotated[str, Field(max_length=100)] = ""
+
+    @model_validator(mode="after")
+    def _phone_ok(self):
+        self.phone = _phone(self.phone) if self.phone.strip() else ""
+        return self

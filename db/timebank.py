@@ -50,3 +50,29 @@ def statement(db: Database, actor: Actor, volunteer_id: int | None = None) -> li
         running += r["minutes"]
         r["balance"] = running
     return rows
+
+
+def add_family_member(db: Database, actor: Actor, data: dict) -> int:
+    """A volunteer registers a family member they may spend their time bank on."""
+    from db import audit
+    from db.connection import write
+    from db.models import FamilyMemberIn, parse
+
+    member = parse(FamilyMemberIn, data)
+    volunteer_id = own_volunteer_id(db, actor)
+    if volunteer_id is None:
+        raise PermissionDenied("err.permission")
+    with write(db):
+        row = {**member.model_dump(), "volunteer_id": volunteer_id, "created_at": audit.now()}
+        member_id = db["family_members"].insert(row).last_pk
+        audit.record(db, actor, "create", "family_members", member_id, after={"relation": member.relation})
+    return member_id
+
+
+def family(db: Database, actor: Actor) -> list[dict]:
+    """The signed-in volunteer's registered family."""
+    volunteer_id = own_volunteer_id(db, actor)
+    if volunteer_id is None:
+        raise PermissionDenied("err.permission")
+    return list(db.query("SELECT id, name, relation, phone, address FROM family_members WHERE volunteer_id = ?"
+                         " ORDER BY id", [volunteer_id]))

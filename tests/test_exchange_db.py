@@ -285,3 +285,28 @@ def test_figures_by_hand(empty_db):
     assert groups["repair"]["median_hours_to_claim"] == pytest.approx(3.0)
     assert funnel(db, ("2025-01-01", "2025-01-31")) == {"posted": 0, "claimed": 0, "done": 0, "confirmed": 0,
                                                         "fulfilment_rate": None}
+
+
+def test_redeeming_for_a_registered_family_member(db):
+    from db.ledger import approve, record_hours
+    from db.timebank import add_family_member, family
+
+    c = coordinator(db)
+    vid, vol = volunteer_login(db, 51)
+    _, other = volunteer_login(db, 52)
+    approve(db, c, record_hours(db, c, {"volunteer_ids": [vid], "activity": "巡逻", "category": "safety",
+                                        "service_date": date.today() - timedelta(days=1), "minutes": 120}))
+    mother = add_family_member(db, vol, {"name": "王秀英", "relation": "parent", "phone": "0566-2021111",
+                                         "address": "秋浦新村 3 栋"})
+    assert [f["name"] for f in family(db, vol)] == ["王秀英"] and family(db, other) == []
+    rid = post_need(db, vol, {"title": "陪妈妈复诊", "category": "medicine", "community_id": community(db),
+                              "expires_at": TOMORROW}, redeem_minutes=60, family_member_id=mother)
+    row = db["service_requests"].get(rid)
+    assert (row["requester_name"], row["requester_phone"], row["address"], row["relation"], row["family_member_id"]) == \
+        ("王秀英", "0566-2021111", "秋浦新村 3 栋", "parent", mother)
+    assert available_minutes(db, vid) == 60
+    with pytest.raises(PermissionDenied):
+        post_need(db, other, {"title": "冒用", "category": "medicine", "community_id": community(db),
+                              "expires_at": TOMORROW}, family_member_id=mother)
+    with pytest.raises(InputError):
+        add_family_member(db, vol, {"name": "", "relation": "parent"})
