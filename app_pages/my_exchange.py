@@ -69,7 +69,7 @@ with bank_tab:
             data = need_form("redeem", communities, names, community_id=actor.community_id, family=relatives,
                              submit=t("ex.post"))
             if data:
-                member = data.pop("family_member_id")
+                member = data.pop("family_member_id")  # post_need fills the family member's details
                 attempt(lambda: post_need(db, actor, data, redeem_minutes=data["est_minutes"], family_member_id=member),
                         "my.redeemed", minutes=data["est_minutes"])
         with st.expander(t("my.family")):

@@ -43,11 +43,13 @@ def need_form(key: str, communities: list[dict], names: dict[str, str], *, commu
                                   max_value=480, value=60, step=15)
         expires = c10.date_input(t("ex.expires"), value=date.today() + timedelta(days=7))
         if st.form_submit_button(submit, type="primary"):
-            return {"title": title, "category": category, "description": description, "community_id": chosen,
+            data = {"title": title, "category": category, "description": description, "community_id": chosen,
                     "requester_name": requester, "requester_phone": phone, "address": address,
                     "window_start": datetime.combine(start_day, start_time), "urgency": urgency,
-                    "est_minutes": minutes, "expires_at": datetime.combine(expires, time(23, 59)),
-                    "relation": "self" if redeem and for_whom is None else "", "family_member_id": for_whom}
+                    "est_minutes": minutes, "expires_at": datetime.combine(expires, time(23, 59))}
+            if redeem:
+                data.update(relation="self" if for_whom is None else "", family_member_id=for_whom)
+            return data
     return None
 
 
