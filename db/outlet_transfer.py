@@ -8,8 +8,8 @@ import zipfile
 
 from sqlite_utils import Database
 
-from db.connection import write
-from db.errors import InputError, LinliError, PermissionDenied
+from db.errors import InputError, LinliError
+from db.importing import check_importer, commit_rows
 from db.models import Actor, OutletIn, parse
 from db.outlets import COLUMNS, distances_m, insert_outlet
 
@@ -18,14 +18,9 @@ LINLI_COLUMNS = ["name", "category", "services", "community", "address", "lat", 
 HSDS_FILES = ("organizations", "locations", "services", "phones", "schedules", "physical_addresses")
 
 
-def _check_editor(actor: Actor) -> None:
-    if actor.role not in ("coordinator", "admin"):
-        raise PermissionDenied("err.permission")
-
-
 def export_rows(db: Database, actor: Actor) -> list[dict]:
     """Our CSV: a coordinator exports their community, an admin the city."""
-    _check_editor(actor)
+    check_importer(actor)
     sql = f"SELECT {COLUMNS} FROM outlets o JOIN communities c ON c.id = o.community_id"
     params = []
     if actor.role == "coordinator":
@@ -104,7 +99,7 @@ def read_hsds(content: bytes) -> list[dict]:
 
 
 def preview(db: Database, actor: Actor, rows: list[dict]) -> list[dict]:
-    _check_editor(actor)
+    check_importer(actor)
     communities = list(db.query("SELECT id, name, lat, lon FROM communities"))
     by_name = {c["name"]: c["id"] for c in communities}
     result = []
@@ -142,12 +137,4 @@ def _nearest_community(communities, lat, lon):
 
 
 def commit(db: Database, actor: Actor, rows: list[dict]) -> int:
-    _check_editor(actor)
-    good = [p for p in rows if not p["errors"]]
-    with write(db):
-        for p in good:
-            outlet = parse(OutletIn, p["data"])
-            if actor.role == "coordinator" and outlet.community_id != actor.community_id:
-                raise PermissionDenied("err.outside_community")
-            insert_outlet(db, actor, outlet)
-    return len(good)
+    return commit_rows(db, actor, rows, OutletIn, lambda outlet: insert_outlet(db, actor, outlet))

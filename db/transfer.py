@@ -7,8 +7,9 @@ from sqlite_utils import Database
 
 from db import keys
 from db.connection import write
-from db.errors import InputError, LinliError, PermissionDenied
+from db.errors import InputError, LinliError
 from db.identity import mask_phone
+from db.importing import check_importer, commit_rows
 from db.ledger import insert_records
 from db.models import Actor, RecordIn, VolunteerIn, parse
 from db.volunteers import insert_volunteer
@@ -46,16 +47,11 @@ def _categories(db: Database) -> dict[str, str]:
     return lookup
 
 
-def _check_importer(actor: Actor) -> None:
-    if actor.role not in ("coordinator", "admin"):
-        raise PermissionDenied("err.permission")
-
-
 # --- volunteers --------------------------------------------------------------------------------
 
 def preview_volunteers(db: Database, actor: Actor, rows: list[dict]) -> list[dict]:
     """Each row with its parsed data and every error; nothing is written."""
-    _check_importer(actor)
+    check_importer(actor)
     communities = {r["name"]: r["id"] for r in db.query("SELECT id, name FROM communities")}
     categories = _categories(db)
     seen_ids, seen_phones, preview = set(), set(), []
@@ -94,21 +90,13 @@ def preview_volunteers(db: Database, actor: Actor, rows: list[dict]) -> list[dic
 
 def commit_volunteers(db: Database, actor: Actor, preview: list[dict]) -> int:
     """Write the error-free rows of a preview, all in one transaction (active, numbered)."""
-    _check_importer(actor)
-    good = [p for p in preview if not p["errors"]]
-    with write(db):
-        for p in good:
-            v = parse(VolunteerIn, p["data"])
-            if actor.role == "coordinator" and v.community_id != actor.community_id:
-                raise PermissionDenied("err.outside_community")
-            insert_volunteer(db, actor, v, "active", "import")
-    return len(good)
+    return commit_rows(db, actor, preview, VolunteerIn, lambda v: insert_volunteer(db, actor, v, "active", "import"))
 
 
 # --- hours -------------------------------------------------------------------------------------
 
 def preview_hours(db: Database, actor: Actor, rows: list[dict]) -> list[dict]:
-    _check_importer(actor)
+    check_importer(actor)
     categories = _categories(db)
     preview = []
     for n, raw in enumerate(rows, start=2):
@@ -142,7 +130,7 @@ def preview_hours(db: Database, actor: Actor, rows: list[dict]) -> list[dict]:
 def commit_hours(db: Database, actor: Actor, preview: list[dict]) -> int:
     """Write the error-free rows as pending records, in one transaction. A rule that only shows
     against the ledger (a duplicate, over 24 hours) refuses the whole import with its row number."""
-    _check_importer(actor)
+    check_importer(actor)
     good = [p for p in preview if not p["errors"]]
     with write(db):
         for p in good:
