@@ -146,3 +146,21 @@ def test_chart_specs(town):
     assert encoded_fields(charts.weekly_lines(weeks, "周", LABELS).to_dict()) == {"week_start", "attended", "centre"}
     for chart in (charts.by_area(areas, "t", LABELS, "active_per_1000"),):
         assert isinstance(chart, alt.Chart)
+
+
+def test_chart_exports_render_offline_with_chinese(town):
+    from components.export import brief_pdf, chart_png, chart_svg
+
+    db, _, _ = town
+    stages = pd.DataFrame([{"label": "发布", "needs": 5}, {"label": "确认", "needs": 2}])
+    chart = charts.styled(charts.simple_bars(stages, "需求处理漏斗", "label", "needs", "环节", "需求数"))
+    png = chart_png(chart)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 2000
+    svg = chart_svg(chart.to_dict())
+    assert svg.lstrip().startswith("<svg") and "需求处理漏斗" in svg
+    from pypdf import PdfReader
+    import io
+
+    pdf = PdfReader(io.BytesIO(brief_pdf("会议简报", "筛选条件：全市", [("审核时长", "8", "1.5", "+433%")],
+                                         ("指标", "本期", "上期", "变化"), [("漏斗", "读数一句", chart)])))
+    assert len(pdf.pages) == 2 and "会议简报" in pdf.pages[0].extract_text() and len(pdf.pages[1].images) == 1
