@@ -23,6 +23,9 @@ cats = categories(db)
 cat_name = {c["code"]: c["name_zh"] if lang() == "zh" else c["name_en"] for c in cats}
 communities = [c for c in list_communities(db) if actor.role == "admin" or c["id"] == actor.community_id]
 community_name = {c["id"]: c["name"] for c in communities}
+if not communities:  # a new installation before its communities are entered
+    st.info(t("man.nothing"))
+    st.stop()
 
 
 def outlet_form(key: str, current: dict | None = None) -> dict | None:

@@ -16,6 +16,10 @@ from db.outlets import categories, service_card
 
 db, actor = get_db(), session_actor()
 communities = list_communities(db)
+if not communities:  # a new installation before its communities are entered
+    st.title(t("page.service_card"))
+    st.info(t("man.nothing"))
+    st.stop()
 ids = [c["id"] for c in communities]
 default = ids.index(actor.community_id) if actor.community_id in ids else 0
 community_id = st.selectbox(t("card.pick"), ids, index=default,
