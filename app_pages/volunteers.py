@@ -60,7 +60,7 @@ with roster_tab:
                            t("vol.id_number"): r["id_masked"], t("vol.phone"): r["phone"],
                            t("vol.community"): r["community"], t("vol.status"): t("status." + r["status"]),
                            t("vol.hours"): round(r["approved_minutes"] / 60, 1),
-                           t("vol.stars"): "★" * star_level(r["approved_minutes"] / 60, thresholds)} for r in rows],
+                           t("vol.stars"): "★" * star_level(r["approved_minutes"] / 60, thresholds) or "—"} for r in rows],
                          hide_index=True)
             chosen = st.selectbox(t("roster.detail"), [None, *rows],
                                   format_func=lambda r: "—" if r is None else f"{r['real_name']} · {r['number'] or t('status.pending')}")
