@@ -199,22 +199,24 @@ def claim(db: Database, actor: Actor, request_id: int, volunteer_id: int | None 
                      after={"status": "claimed", "claimed_by": volunteer_id}, community_id=r["community_id"])
 
 
-def _claimer_or_coordinator(db: Database, actor: Actor, r: dict) -> None:
+def _claimed(db: Database, actor: Actor, request_id: int) -> dict:
+    """A claimed need that the actor may move on: its claimer, or the community's coordinator."""
+    r = _request(db, request_id)
     if actor.role == "volunteer":
         if own_volunteer_id(db, actor) != r["claimed_by"]:
             raise PermissionDenied("err.not_your_claim")
     else:
         require_community(actor, r["community_id"])
+    if r["status"] != "claimed":
+        raise Conflict("err.wrong_state", state=r["status"])
+    return r
 
 
 def release(db: Database, actor: Actor, request_id: int, reason: str) -> None:
     """The claimer (or a coordinator) gives a claimed need back to the board, with a reason."""
     why = parse(Reason, {"reason": reason})
     with write(db):
-        r = _request(db, request_id)
-        _claimer_or_coordinator(db, actor, r)
-        if r["status"] != "claimed":
-            raise Conflict("err.wrong_state", state=r["status"])
+        r = _claimed(db, actor, request_id)
         _change(db, actor, r, "release", status="open", claimed_by=None, claimed_at=None, reason=why.reason)
 
 
@@ -222,10 +224,7 @@ def mark_done(db: Database, actor: Actor, request_id: int, actual_minutes: int) 
     """The claimer reports the need done with the time it actually took."""
     done = parse(DoneIn, {"actual_minutes": actual_minutes})
     with write(db):
-        r = _request(db, request_id)
-        _claimer_or_coordinator(db, actor, r)
-        if r["status"] != "claimed":
-            raise Conflict("err.wrong_state", state=r["status"])
+        r = _claimed(db, actor, request_id)
         _change(db, actor, r, "done", status="done", done_at=_now(), actual_minutes=done.actual_minutes)
 
 
