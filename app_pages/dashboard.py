@@ -100,9 +100,18 @@ def cached(name: str, s: figures.Scope, path: str, *args):
 
 
 path = str(db.conn.execute("PRAGMA database_list").fetchone()[2])
-now = cached("kpis", scope, path)
-before = cached("kpis", scope.previous(), path)
-versus = cached("kpis", city, path) if actor.role == "coordinator" else None
+
+
+@st.cache_data(show_spinner=False, ttl=3600)
+def cached_coverage(district_, community_, path_):
+    return coverage(db, district=district_, community_id=community_)
+
+
+# One coverage computation serves this period's tiles, the previous period's and the heatmap.
+cells_here = cached_coverage(district, community, path)
+now = cached("kpis", scope, path, cells_here)
+before = cached("kpis", scope.previous(), path, cells_here)
+versus = cached("kpis", city, path, cached_coverage(None, None, path)) if actor.role == "coordinator" else None
 
 where = community_name.get(community) or district or t("db.city")
 scope_line = t("db.scope", start=start, end=end, where=where, category=names.get(category, t("db.all")))
@@ -198,11 +207,6 @@ def exchange_charts():
                     charts.simple_bars(waits, t("ch.time_to_claim"), "label", "median_hours", t("lab.category"),
                                        t("lab.median_hours"), charts.OKABE_ITO[5], sort="-y")))
     return out
-
-
-@st.cache_data(show_spinner=False, ttl=3600)
-def cached_coverage(district_, community_, path_):
-    return coverage(db, district=district_, community_id=community_)
 
 
 def coverage_charts():

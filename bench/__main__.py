@@ -95,15 +95,15 @@ def dashboard_floor(path: Path) -> tuple[float, dict]:
     scope = figures.Scope(date(today.year, 1, 1), today)
 
     def run():
-        figures.kpis(db, scope)
-        figures.kpis(db, scope.previous())
+        cells = coverage(db)  # once, as the page does, for both periods' tiles and the heatmap
+        figures.kpis(db, scope, cells)
+        figures.kpis(db, scope.previous(), cells)
         figures.hours_by_month(db, scope)
         figures.by_area(db, scope, "district")
         figures.star_distribution(db, scope)
         figures.registrations_by_month(db, scope)
         figures.funnel(db, scope)
         figures.time_to_claim(db, scope)
-        coverage(db)
         figures.daycare(db, scope)
         return attendance_by_week(db, scope.start, scope.end)
 
