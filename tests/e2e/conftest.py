@@ -11,6 +11,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import ROOT, in_ci
 
@@ -148,4 +149,19 @@ def set_date(page, label: str, day) -> None:
         page.locator(f'[aria-label="{part}, {label}"]').first.click()
         page.keyboard.type(value)
     page.keyboard.press("Escape")  # close the calendar the field opens
+    wait_for_app(page)
+
+
+def set_time(page, label: str, moment) -> None:
+    """Type a time into Streamlit's time field and commit it. The field (react-aria) applies a typed
+    value only on Enter or blur; Escape throws it away, so a test that pressed Escape silently ran
+    at the current hour."""
+    field = page.locator('[data-testid="stTimeInput"]').filter(has=page.get_by_text(label, exact=True))
+    # The segments are named in the browser's locale ("小时, 时间"); CSS, not role, because the
+    # date picker's popover may leave the rest aria-hidden for a moment.
+    for part, value in (("小时", f"{moment.hour:02d}"), ("分钟", f"{moment.minute:02d}")):
+        field.locator(f'[aria-label="{part}, {label}"]').click()
+        page.keyboard.type(value)
+    page.keyboard.press("Enter")
+    expect(field.locator('input[type="hidden"]')).to_have_value(f"{moment:%H:%M}:00")
     wait_for_app(page)

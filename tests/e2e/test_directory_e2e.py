@@ -7,9 +7,9 @@ import re
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from datetime import date
+from datetime import date, time
 
-from tests.e2e.conftest import login, set_date, wait_for_app
+from tests.e2e.conftest import login, set_date, set_time, wait_for_app
 from tests.e2e.test_volunteers_e2e import choose
 
 
@@ -22,12 +22,7 @@ def test_resident_finds_pharmacies_open_at_spring_festival(server, new_page):
     page.get_by_text("指定时间营业").click()
     wait_for_app(page)
     set_date(page, "日期", date(2025, 1, 29))
-    for part, value in (("小时", "10"), ("分钟", "00")):  # the time field names its parts in the browser's locale
-        # CSS, not role: the date picker's popover may leave the rest aria-hidden for a moment.
-        page.locator(f'[aria-label="{part}, 时间"]').click()
-        page.keyboard.type(value)
-    page.keyboard.press("Escape")
-    wait_for_app(page)
+    set_time(page, "时间", time(10, 0))
     expect(page.get_by_text("2025-01-29 是法定节假日（节假日）。")).to_be_visible()
     expect(page.get_by_role("heading", name="找到 2 个网点")).to_be_visible()
     expect(page.get_by_role("heading", name="秋浦大药房")).to_be_visible()
