@@ -8,6 +8,7 @@ from components.auth import session_actor
 from components.data import get_db
 from components.i18n import t
 from db.audit import PAGE_SIZE, distinct_values, entries
+from db import clock
 
 db, actor = get_db(), session_actor()
 st.title(t("audit.title"))
@@ -28,7 +29,7 @@ if not rows:
     st.info(t("audit.empty"))
 else:
     st.caption(t("audit.showing", n=min(len(rows), PAGE_SIZE)))
-    st.dataframe([{t("col.at"): r["at"], t("audit.actor"): r["actor"], t("audit.action"): r["action"],
+    st.dataframe([{t("col.at"): clock.shown(r["at"]), t("audit.actor"): r["actor"], t("audit.action"): r["action"],
                    t("audit.table"): r["table_name"], t("col.row_id"): r["row_id"],
                    t("col.before"): r["before"], t("col.after"): r["after"]} for r in rows],
                  hide_index=True)

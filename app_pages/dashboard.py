@@ -20,6 +20,7 @@ from db.errors import LinliError
 from db.models import DISTRICTS
 from db.outlets import categories as outlet_categories
 from db.outlets import coverage
+from db import clock
 
 db, actor = get_db(), session_actor()
 names = {c["code"]: c["name_zh"] if lang() == "zh" else c["name_en"] for c in list_categories(db)}
@@ -53,7 +54,7 @@ category = q.get("category") if q.get("category") in names else None
 try:
     custom = (date.fromisoformat(q.get("from", "")), date.fromisoformat(q.get("to", "")))
 except ValueError:
-    custom = (date.today() - timedelta(days=30), date.today())
+    custom = (clock.today() - timedelta(days=30), clock.today())
 if actor.role == "coordinator":
     district, community = None, actor.community_id
 
@@ -83,7 +84,7 @@ for key, value in wanted.items():
     elif q.get(key) != str(value):
         q[key] = str(value)
 
-start, end = period_dates(period, date.today(), custom)
+start, end = period_dates(period, clock.today(), custom)
 scope = figures.Scope(start, end, district, community, category)
 city = figures.Scope(start, end, None, None, category)
 try:

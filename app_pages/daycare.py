@@ -6,12 +6,14 @@ from datetime import date, timedelta
 import streamlit as st
 
 from components.auth import session_actor
+from components.calendar_note import unknown_year_warning
 from components.daycare_ui import centre_picker, reason_text, session_line
 from components.data import get_db
 from components.forms import weekday_name
 from components.i18n import t
 from db.daycare import calendar_context, centre_sessions, centres, next_sessions, programmes
 from db.daycare_schedule import to_ical
+from db import clock
 
 db, actor = get_db(), session_actor()
 st.title(t("page.daycare"))
@@ -22,7 +24,7 @@ if not all_centres:
 c = centre_picker(all_centres, "daycare_centre", actor.community_id)
 st.caption(f"{c['address']} · " + t("dc.hotline", phone=c["hotline"]))
 
-today = date.today()
+today = clock.today()
 week_tab, today_tab, next_tab = st.tabs([t("dc.week"), t("dc.today"), t("dc.next")], key="daycare_tabs",
                                         on_change="rerun")
 with week_tab:
@@ -30,6 +32,7 @@ with week_tab:
         picked = st.date_input(t("dc.week_of"), value=today)
         monday = picked - timedelta(days=picked.weekday())
         week = centre_sessions(db, c["id"], monday, monday + timedelta(days=6))
+        unknown_year_warning(db, [monday, monday + timedelta(days=6)])
         for offset in range(7):
             day = monday + timedelta(days=offset)
             todays = [s for s in week if s["date"] == day]
@@ -46,6 +49,7 @@ with week_tab:
 with today_tab:
     if today_tab.open:
         todays = centre_sessions(db, c["id"], today, today)
+        unknown_year_warning(db, [today])
         if not todays:
             st.info(t("dc.nothing_today"))
         for s in todays:

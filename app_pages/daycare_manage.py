@@ -6,6 +6,7 @@ from datetime import date, time
 import streamlit as st
 
 from components.auth import session_actor
+from components.calendar_note import unknown_year_warning
 from components.daycare_ui import centre_picker, reason_text
 from components.data import get_db
 from components.feedback import attempt
@@ -16,6 +17,7 @@ from db.daycare import (add_closure, add_member, add_programme, book, cancel_boo
                         check_in, meals, members, record_helpers, roster)
 from db.models import PROGRAMME_KINDS, WEEKDAY_CODES
 from db.volunteers import active_volunteers
+from db import clock
 
 db, actor = get_db(), session_actor()
 st.title(t("page.daycare_manage"))
@@ -32,8 +34,9 @@ prog_tab, closure_tab, member_tab, booking_tab, checkin_tab, meal_tab, helper_ta
 
 def pick_session(key: str):
     """A day and one of its sessions at this centre."""
-    day = st.date_input(t("dm.day"), value=date.today(), key=key + "_day")
+    day = st.date_input(t("dm.day"), value=clock.today(), key=key + "_day")
     todays = [s for s in centre_sessions(db, c["id"], day, day)]
+    unknown_year_warning(db, [day])
     if not todays:
         st.info(t("dm.no_sessions"))
         return day, None
@@ -56,7 +59,7 @@ with prog_tab:
             closes = c5.time_input(t("dm.closes"), value=time(10, 0), step=900)
             capacity = c6.number_input(t("dm.capacity"), min_value=1, max_value=500, value=20)
             c7, c8, c9 = st.columns(3)
-            valid_from = c7.date_input(t("dm.valid_from"), value=date.today())
+            valid_from = c7.date_input(t("dm.valid_from"), value=clock.today())
             valid_to = c8.date_input(t("dm.valid_to"), value=None)
             lead = c9.text_input(t("dm.lead"), max_chars=40)
             notes = st.text_input(t("dm.notes"), max_chars=200)
@@ -70,7 +73,7 @@ with closure_tab:
     if closure_tab.open:
         with st.form("closure"):
             c1, c2 = st.columns([1, 2])
-            day = c1.date_input(t("dm.day"), value=date.today())
+            day = c1.date_input(t("dm.day"), value=clock.today())
             reason = c2.text_input(t("dm.reason"), max_chars=60)
             if st.form_submit_button(t("cal.add")):
                 attempt(lambda: add_closure(db, actor, {"centre_id": c["id"], "day": day, "reason": reason}),
@@ -138,7 +141,7 @@ with checkin_tab:
 
 with meal_tab:
     if meal_tab.open:
-        day = st.date_input(t("dm.day"), value=date.today(), key="meal_day")
+        day = st.date_input(t("dm.day"), value=clock.today(), key="meal_day")
         counts = meals(db, c["id"], day)
         m1, m2 = st.columns(2)
         m1.metric(t("dm.meals_booked"), counts["booked_meals"])

@@ -7,13 +7,16 @@ from datetime import datetime, time
 import pandas as pd
 import streamlit as st
 
+from components.calendar_note import unknown_year_warning
 from components.charts import outlets_map
+from components.daycare_ui import holiday_text
 from components.data import get_db
 from components.i18n import lang, t
-from db.calendar import HOLIDAY, MAKEUP, day_status, overrides
+from db.calendar import HOLIDAY, MAKEUP, added_names, day_status, holiday_name, overrides
 from db.communities import list_communities
 from db.models import DISTRICTS
-from db.outlets import categories, local_now, nearest_first, search, with_hours
+from db.outlets import categories, nearest_first, search, with_hours
+from db import clock
 
 db = get_db()
 st.title(t("page.directory"))
@@ -34,7 +37,7 @@ community = c2.selectbox(t("dir.community"), [None, *[c["id"] for c in choices]]
 category = c3.selectbox(t("dir.category"), [None, *cat_name], format_func=lambda c: t("dir.all") if c is None else cat_name[c])
 c4, c5, c6 = st.columns(3)
 when_mode = c4.radio(t("dir.when"), ["any", "now", "at"], format_func=lambda m: t("dir.when." + m), horizontal=True)
-now = local_now()
+now = clock.now()
 when = now
 if when_mode == "at":
     when = datetime.combine(c5.date_input(t("dir.at_date"), value=now.date()),
@@ -43,9 +46,11 @@ near = st.selectbox(t("dir.near"), [None, *[c["id"] for c in communities]],
                     index=[None, *[c["id"] for c in communities]].index(preset) if preset else 0,
                     format_func=lambda i: t("dir.near_none") if i is None else f"{by_id[i]['name']}（{by_id[i]['district']}）")
 
-status = day_status(when.date(), overrides(db))
+added = overrides(db)
+status = day_status(when.date(), added)
+unknown_year_warning(db, [when.date()])
 if status == HOLIDAY:
-    st.info(t("dir.holiday_note", day=when.date().isoformat(), kind=t("day.holiday")))
+    st.info(t("dir.holiday_note", day=when.date().isoformat(), name=holiday_text(holiday_name(when.date(), added_names(db)))))
 elif status == MAKEUP:
     st.info(t("dir.makeup_note", day=when.date().isoformat()))
 

@@ -12,6 +12,7 @@ from db.categories import list_categories
 from db.communities import list_communities
 from db.exchange import board, claim, post_need, request_offer
 from db.volunteers import own_volunteer_id
+from db import clock
 
 db, actor = get_db(), session_actor()
 st.title(t("page.exchange"))
@@ -61,7 +62,7 @@ with offers_tab:
 
                                 attempt(lambda: request_offer(db, actor, o["id"], {
                                     "requester_name": who, "requester_phone": phone, "address": address,
-                                    "expires_at": datetime.now() + timedelta(days=14)}), "ex.requested")
+                                    "expires_at": clock.now() + timedelta(days=14)}), "ex.requested")
 
 with post_tab:
     if post_tab.open:

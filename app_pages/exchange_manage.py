@@ -3,6 +3,7 @@ residents who do not use phones, match and assign volunteers, confirm done needs
 
 import streamlit as st
 
+from components.numbers import hours_text
 from components.auth import session_actor
 from components.data import get_db
 from components.exchange_ui import need_card, need_form
@@ -61,7 +62,7 @@ with match_tab:
                 c1, c2 = st.columns([4, 1])
                 c1.write(f"{v['real_name']} · {v['number']} · {t('man.fits') + ' ✓' if v['fits'] else ''} · "
                          f"{t('man.last_served')} {v['last_served'] or '—'} · "
-                         f"{t('man.recent_hours')} {v['recent_minutes'] / 60:.1f}")
+                         f"{t('man.recent_hours')} {hours_text(v['recent_minutes'])}")
                 if c2.button(t("man.assign"), key=f"assign_{chosen}_{v['id']}"):
                     attempt(lambda: claim(db, actor, chosen, v["id"]), "man.assigned")
 

@@ -3,6 +3,7 @@ approve or reject in bulk, reverse approved records; admins set the star levels.
 
 import streamlit as st
 
+from components.numbers import hours_text
 from components.auth import session_actor
 from components.data import get_db
 from components.feedback import attempt
@@ -41,7 +42,7 @@ with pending_tab:
             # The multiselect has its own "select all" for bulk approval.
             chosen = st.multiselect(t("hours.select"), [r["id"] for r in pending],
                                     format_func=lambda i: next(f"{i} · {r['real_name']} · {r['service_date']} · "
-                                                               f"{r['minutes'] / 60:.1f}h" for r in pending if r["id"] == i))
+                                                               f"{hours_text(r['minutes'])}h" for r in pending if r["id"] == i))
             c1, c2, c3 = st.columns([1, 1, 2])
             reason = c3.text_input(t("roster.reason"), max_chars=200, key="reject_reason")
             if c1.button(t("hours.approve_selected"), type="primary"):

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 
 import streamlit as st
 
+from components.numbers import hours_text
 from components.auth import session_actor
 from components.data import get_db
 from components.exchange_ui import need_card, need_form
@@ -15,6 +16,7 @@ from db.communities import list_communities
 from db.exchange import board, confirm, mark_done, my_claims, post_need, publish_offer, release
 from db.timebank import add_family_member, available_minutes, balance, family, statement
 from db.volunteers import own_volunteer_id
+from db import clock
 
 db, actor = get_db(), session_actor()
 st.title(t("page.my_exchange"))
@@ -52,7 +54,7 @@ with offer_tab:
             title = st.text_input(t("ex.title"), max_chars=60)
             category = st.selectbox(t("ex.category"), list(names), format_func=names.get)
             description = st.text_area(t("ex.description"), max_chars=500, height=80)
-            until = st.date_input(t("ex.expires"), value=(datetime.now() + timedelta(days=30)).date())
+            until = st.date_input(t("ex.expires"), value=(clock.now() + timedelta(days=30)).date())
             if st.form_submit_button(t("my.offer"), type="primary"):
                 attempt(lambda: publish_offer(db, actor, {"title": title, "category": category, "description": description,
                                                           "expires_at": datetime.combine(until, datetime.max.time())}),
@@ -61,8 +63,8 @@ with offer_tab:
 with bank_tab:
     if bank_tab.open:
         c1, c2 = st.columns(2)
-        c1.metric(t("my.balance_total"), f"{balance(db, volunteer_id) / 60:.1f} h")
-        c2.metric(t("my.balance"), f"{available_minutes(db, volunteer_id) / 60:.1f} h")
+        c1.metric(t("my.balance_total"), f"{hours_text(balance(db, volunteer_id))} h")
+        c2.metric(t("my.balance"), f"{hours_text(available_minutes(db, volunteer_id))} h")
         relatives = family(db, actor)
         with st.expander(t("my.redeem")):
             communities = list_communities(db)

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from components.numbers import hours_left_text, hours_text
 from components.auth import session_actor
 from components.certificate import certificate_panel
 from components.data import get_db
@@ -28,13 +29,13 @@ hours = v["approved_minutes"] / 60
 level = star_level(hours, thresholds)
 
 c1, c2, c3 = st.columns(3)
-c1.metric(t("my.total"), f"{hours:.1f}")
+c1.metric(t("my.total"), hours_text(v["approved_minutes"]))
 c2.metric(t("my.stars"), "★" * level or "—")
 c3.metric(t("vol.number"), v["number"] or t("status." + v["status"]))
 upcoming = next_star(hours, thresholds)
 if upcoming:
     target, share = upcoming
-    st.progress(min(max(share, 0.0), 1.0), text=t("my.next_star", stars=level + 1, left=f"{target - hours:.1f}"))
+    st.progress(min(max(share, 0.0), 1.0), text=t("my.next_star", stars=level + 1, left=hours_left_text(target * 60 - v["approved_minutes"])))
 else:
     st.success(t("my.top_star"))
 

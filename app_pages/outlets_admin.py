@@ -10,12 +10,14 @@ from components.data import get_db
 from components.feedback import attempt
 from components.imports import import_preview
 from components.i18n import lang, t
-from components.spreadsheet import neutralise, read_table, to_csv
+from components.calendar_note import unknown_year_warning
+from components.spreadsheet import decode_text, neutralise, read_table, to_csv
 from db import outlet_transfer
-from db.calendar import add_day, covered_years, list_days, remove_day
+from db.calendar import add_day, covered_years, import_arrangement, list_days, remove_day
 from db.communities import list_communities
 from db.models import OUTLET_STATUSES
 from db.outlets import categories, create_outlet, get_outlet, search, set_status, update_outlet, verify
+from db import clock
 
 db, actor = get_db(), session_actor()
 st.title(t("page.outlets_admin"))
@@ -51,7 +53,7 @@ def outlet_form(key: str, current: dict | None = None) -> dict | None:
         status = c7.selectbox(t("out.status"), OUTLET_STATUSES, format_func=lambda s: t("status." + s),
                               index=OUTLET_STATUSES.index(current.get("status", "open")))
         verified = c8.date_input(t("out.verified"), value=date.fromisoformat(current["last_verified"])
-                                 if current.get("last_verified") else date.today(), max_value=date.today())
+                                 if current.get("last_verified") else clock.today(), max_value=clock.today())
         accessibility = st.text_input(t("out.accessibility"), value=current.get("accessibility", ""), max_chars=200)
         if st.form_submit_button(t("form.save"), type="primary"):
             return {"name": name, "category": category, "community_id": community, "address": address, "lat": lat,
@@ -116,6 +118,17 @@ if calendar_tab:
         if calendar_tab[0].open:
             first, last = covered_years()
             st.caption(t("cal.covered", first=first, last=last))
+            today = clock.today()
+            unknown_year_warning(db, [today, date(today.year + 1, 1, 1)])
+            st.subheader(t("cal.import"))
+            st.caption(t("cal.import_help"))
+            pasted = st.text_area(t("cal.paste"), height=150, key="arrangement_text",
+                                  placeholder="开始,结束,类型,名称\n2027-02-06,2027-02-13,放假,春节\n2027-02-14,,上班,春节")
+            upload = st.file_uploader(t("cal.upload"), type=["csv", "json", "txt"], key="arrangement_file")
+            if st.button(t("cal.import_button"), key="arrangement_import"):
+                content = decode_text(upload.getvalue()) if upload is not None else pasted
+                attempt(lambda: import_arrangement(db, actor, content), lambda n: t("cal.imported", n=n))
+            st.subheader(t("cal.add"))
             with st.form("calendar_day"):
                 c1, c2, c3 = st.columns(3)
                 day = c1.date_input(t("cal.day"), value=date(last + 1, 1, 1))

@@ -7,8 +7,8 @@ from components.auth import session_actor
 from components.data import get_db
 from components.imports import import_preview
 from components.i18n import t
-from components.spreadsheet import read_table, to_csv, to_xlsx
-from db.transfer import (HOURS_HEADERS, VOLUNTEER_HEADERS, commit_hours, commit_volunteers, default_period,
+from components.spreadsheet import read_table, template_xlsx, to_csv, to_xlsx
+from db.transfer import (HOURS_HEADERS, TEMPLATES, VOLUNTEER_HEADERS, commit_hours, commit_volunteers, default_period,
                          export_records, export_volunteers, preview_hours, preview_volunteers)
 
 db, actor = get_db(), session_actor()
@@ -24,7 +24,10 @@ with import_tab:
     if import_tab.open:
         kind = st.radio(t("transfer.kind"), list(KINDS), format_func=lambda k: t("transfer.kind." + k), horizontal=True)
         headers, preview_fn, commit_fn = KINDS[kind]
-        st.caption(t("transfer.columns", columns="、".join(h for h in headers if not h.isascii())))
+        st.caption(t("transfer.columns", columns="、".join(TEMPLATES[kind])))
+        st.download_button(t("transfer.template"), template_xlsx(TEMPLATES[kind], t("transfer.kind." + kind)),
+                           file_name=f"linli-{kind}-template.xlsx", key=f"template_{kind}",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         upload = st.file_uploader(t("transfer.upload"), type=["xlsx", "csv"], key=f"upload_{kind}")
         if upload is not None:
             import_preview(lambda: read_table(upload.name, upload.getvalue()), lambda rows: preview_fn(db, actor, rows),

@@ -6,6 +6,7 @@ from components.auth import session_actor
 from components.data import get_db
 from components.feedback import attempt
 from components.i18n import t
+from db import clock
 from db.communities import list_communities
 from db.models import ROLES
 from db.users import (MAX_FAILED_LOGINS, change_role, create_user, list_users, reset_password,
@@ -21,7 +22,7 @@ st.dataframe(
       t("col.active"): bool(u["active"]),
       t("col.failed_logins"): (f"{u['failed_logins']} · {t('users.locked')}"
                                if u["failed_logins"] >= MAX_FAILED_LOGINS else str(u["failed_logins"])),
-      t("col.created_at"): u["created_at"]} for u in users],
+      t("col.created_at"): clock.shown(u["created_at"])} for u in users],
     hide_index=True)
 
 community_names = [None] + [c["name"] for c in list_communities(db)]

@@ -4,6 +4,7 @@ import math
 
 import streamlit as st
 
+from components.numbers import hours_text
 from components.auth import session_actor
 from components.data import get_db
 from components.feedback import attempt
@@ -59,7 +60,7 @@ with roster_tab:
                            t("vol.gender"): t("gender." + r["gender"]), t("roster.age"): age(r["birth_date"]),
                            t("vol.id_number"): r["id_masked"], t("vol.phone"): r["phone"],
                            t("vol.community"): r["community"], t("vol.status"): t("status." + r["status"]),
-                           t("vol.hours"): round(r["approved_minutes"] / 60, 1),
+                           t("vol.hours"): r["approved_minutes"] // 6 / 10,
                            t("vol.stars"): "★" * star_level(r["approved_minutes"] / 60, thresholds) or "—"} for r in rows],
                          hide_index=True)
             chosen = st.selectbox(t("roster.detail"), [None, *rows],
@@ -69,7 +70,7 @@ with roster_tab:
                 hours = v["approved_minutes"] / 60
                 st.subheader(f"{v['real_name']} · {v['number'] or t('status.' + v['status'])}")
                 m1, m2, m3, m4 = st.columns(4)
-                m1.metric(t("vol.hours"), f"{hours:.1f}")
+                m1.metric(t("vol.hours"), hours_text(v["approved_minutes"]))
                 m2.metric(t("vol.stars"), "★" * star_level(hours, thresholds) or "—")
                 m3.metric(t("vol.phone"), v["phone"])
                 m4.metric(t("vol.id_number"), v["id_masked"])

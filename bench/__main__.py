@@ -11,6 +11,7 @@ import sys
 import time
 from datetime import date
 from pathlib import Path
+from db import clock
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -91,7 +92,7 @@ def dashboard_floor(path: Path) -> tuple[float, dict]:
     from db.outlets import coverage
 
     db = connect(path, migrate=False)
-    today = date.today()
+    today = clock.today()
     scope = figures.Scope(date(today.year, 1, 1), today)
 
     def run():
@@ -120,7 +121,7 @@ def naive_pandas(path: Path) -> tuple[float, dict]:
     """What a quick script would do: load the tables into pandas and aggregate there."""
     import pandas as pd
 
-    today = date.today()
+    today = clock.today()
     started = time.perf_counter()
     conn = sqlite3.connect(path)
     records = pd.read_sql("SELECT * FROM service_records", conn)

@@ -4,19 +4,21 @@ from datetime import date
 
 import streamlit as st
 
+from components.numbers import hours_text
 from components.feedback import attempt
 from components.i18n import t
 from components.pdf import certificate_pdf
 from db.categories import list_categories
 from db.certificates import certificates_of, issue_certificate
+from db import clock
 
 
 def certificate_panel(db, actor, volunteer_id: int, key: str, heading: str) -> None:
     st.markdown(f"**{heading}**")
     with st.form(key):
         c1, c2 = st.columns(2)
-        start = c1.date_input(t("my.period_from"), value=date(date.today().year, 1, 1))
-        end = c2.date_input(t("my.period_to"), value=date.today())
+        start = c1.date_input(t("my.period_from"), value=date(clock.today().year, 1, 1))
+        end = c2.date_input(t("my.period_to"), value=clock.today())
         submitted = st.form_submit_button(t("my.issue"))
     if submitted:
         cert = attempt(lambda: issue_certificate(db, actor, volunteer_id, {"period_from": start, "period_to": end}),
@@ -25,14 +27,14 @@ def certificate_panel(db, actor, volunteer_id: int, key: str, heading: str) -> N
             st.session_state[key + "_issued"] = cert
     cert = st.session_state.get(key + "_issued")
     if cert and cert["volunteer_id"] == volunteer_id:
-        hours = f"{cert['total_minutes'] / 60:.1f}"
+        hours = hours_text(cert["total_minutes"])
         st.success(t("my.issued", number=cert["number"], hours=hours))
         st.download_button(t("my.download"), certificate_pdf(cert, _zh_names(db)),
                            file_name=f"{cert['number']}.pdf", mime="application/pdf", key=key + "_download")
     issued = certificates_of(db, volunteer_id)
     if issued:
         st.caption(t("my.past_certificates") + "：" + "，".join(
-            f"{c['number']}（{c['period_from']}～{c['period_to']}，{c['total_minutes'] / 60:.1f}h）" for c in issued[:5]))
+            f"{c['number']}（{c['period_from']}～{c['period_to']}，{hours_text(c['total_minutes'])}h）" for c in issued[:5]))
 
 
 def _zh_names(db) -> dict[str, str]:

@@ -1,7 +1,10 @@
 """Shared pieces of the day-care pages."""
 
+from datetime import date
+
 import streamlit as st
 
+from components.forms import weekday_name
 from components.i18n import t
 
 
@@ -9,10 +12,17 @@ def reason_text(reason: str) -> str:
     """'holiday:National Day' → 国庆节; 'closure:设备检修' → 设备检修."""
     kind, _, detail = reason.partition(":")
     if kind == "holiday":
-        key = "holiday." + detail
-        translated = t(key)
-        return translated if translated != key else (detail or t("day.holiday"))
+        return holiday_text(detail)
+    if kind == "workday":  # a make-up working day runs another weekday's timetable
+        return t("dc.workday", weekday=weekday_name(date.fromisoformat(detail).isoweekday()))
     return detail
+
+
+def holiday_text(name: str) -> str:
+    """chinesecalendar's English name in the user's language (春节); an admin's own name as given."""
+    key = "holiday." + name
+    translated = t(key)
+    return translated if translated != key else (name or t("day.holiday"))
 
 
 def session_line(s: dict) -> str:

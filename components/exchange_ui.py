@@ -5,6 +5,7 @@ from datetime import date, datetime, time, timedelta
 import streamlit as st
 
 from components.i18n import t
+from db import clock
 
 
 def need_form(key: str, communities: list[dict], names: dict[str, str], *, community_id: int | None = None,
@@ -35,13 +36,13 @@ def need_form(key: str, communities: list[dict], names: dict[str, str], *, commu
         phone = c4.text_input(t("ex.phone"), max_chars=13)
         address = c5.text_input(t("ex.address"), max_chars=100)
         c6, c7, c8 = st.columns(3)
-        start_day = c6.date_input(t("ex.window_start"), value=date.today() + timedelta(days=1))
+        start_day = c6.date_input(t("ex.window_start"), value=clock.today() + timedelta(days=1))
         start_time = c7.time_input(t("ex.window_start") + " ", value=time(9, 0), step=1800)
         urgency = c8.selectbox(t("ex.urgency"), [1, 2, 3], format_func=lambda u: t(f"urgency.{u}"))
         c9, c10 = st.columns(2)
         minutes = c9.number_input(t("my.redeem_minutes") if redeem else t("ex.est_minutes"), min_value=15,
                                   max_value=480, value=60, step=15)
-        expires = c10.date_input(t("ex.expires"), value=date.today() + timedelta(days=7))
+        expires = c10.date_input(t("ex.expires"), value=clock.today() + timedelta(days=7))
         if st.form_submit_button(submit, type="primary"):
             data = {"title": title, "category": category, "description": description, "community_id": chosen,
                     "requester_name": requester, "requester_phone": phone, "address": address,
@@ -55,7 +56,7 @@ def need_form(key: str, communities: list[dict], names: dict[str, str], *, commu
 
 def need_card(r: dict, names: dict[str, str]) -> None:
     """One need as a bordered card: title, state, where, who, when; contact only if visible."""
-    age = datetime.now() - datetime.fromisoformat(r["created_at"])
+    age = clock.now() - clock.parse(r["created_at"])
     posted = t("ex.age_days", days=age.days) if age.days else t("ex.age_hours", hours=age.seconds // 3600)
     st.markdown(f"**{r['title']}** · {t('urgency.' + str(r['urgency']))} · {t('exst.' + r['shown_status'])}")
     parts = [names.get(r["category"], r["category"]), r["community"], posted]

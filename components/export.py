@@ -32,27 +32,20 @@ def brief_pdf(title: str, filters: str, kpi_rows: list[tuple[str, str, str, str]
               charts: list[tuple[str, str, alt.Chart | dict]]) -> bytes:
     """The meeting brief: filters used, the KPI table, then every chart with its one-line reading."""
     pdf = new_pdf()
-    pdf.set_font("cjk", size=20)
-    pdf.cell(0, 12, title, new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("cjk", size=11)
-    pdf.multi_cell(0, 7, filters, new_x="LMARGIN", new_y="NEXT")
+    pdf.font_size(20)
+    pdf.line_cell(0, 12, title, new_line=True)
+    pdf.font_size(11)
+    pdf.paragraph(0, 7, filters)
     pdf.ln(3)
-    widths = (70, 40, 40, 30)
-    pdf.set_font("cjk", size=10.5)
-    for text, width in zip(kpi_header, widths):
-        pdf.cell(width, 8, text, border=1, align="C")
-    pdf.ln()
-    for row in kpi_rows:
-        for text, width in zip(row, widths):
-            pdf.cell(width, 8, text, border=1, align="L" if width == 70 else "R")
-        pdf.ln()
+    pdf.font_size(10.5)
+    pdf.table((70, 40, 40, 30), [kpi_header, *kpi_rows], 8, aligns=("L", "R", "R", "R"))
     for heading, reading, chart in charts:
         png = chart_png(chart, scale=1.5)
         pdf.add_page()
-        pdf.set_font("cjk", size=14)
-        pdf.multi_cell(0, 8, heading, new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("cjk", size=11)
-        pdf.multi_cell(0, 7, reading, new_x="LMARGIN", new_y="NEXT")
+        pdf.font_size(14)
+        pdf.paragraph(0, 8, heading)
+        pdf.font_size(11)
+        pdf.paragraph(0, 7, reading)
         pdf.ln(2)
         from PIL import Image
 

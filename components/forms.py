@@ -6,6 +6,7 @@ import streamlit as st
 
 from components.i18n import lang, t
 from db.models import DAY_PARTS
+from db import clock
 
 WEEKDAYS_ZH = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"]
 WEEKDAYS_EN = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
@@ -25,7 +26,7 @@ def volunteer_form(key: str, communities: list[dict], categories: list[dict], *,
         gender = c2.radio(t("vol.gender"), ["M", "F"], format_func=lambda g: t("gender." + g), horizontal=True)
         c3, c4 = st.columns(2)
         birth = c3.date_input(t("vol.birth_date"), value=date(1980, 1, 1), min_value=date(1900, 1, 1),
-                              max_value=date.today())
+                              max_value=clock.today())
         id_number = c4.text_input(t("vol.id_number"), max_chars=18, help=t("vol.id_help"))
         c5, c6 = st.columns(2)
         phone = c5.text_input(t("vol.phone"), max_chars=13)
@@ -58,7 +59,7 @@ def hours_form(key: str, volunteers: list[dict], categories: list[dict], *, grou
         activity = c1.text_input(t("hours.activity"), max_chars=60)
         category = c2.selectbox(t("hours.category"), list(names), format_func=names.get)
         c3, c4, c5 = st.columns(3)
-        day = c3.date_input(t("hours.date"), value=date.today(), max_value=None)
+        day = c3.date_input(t("hours.date"), value=clock.today(), max_value=None)
         start = c4.time_input(t("hours.start"), value=time(9, 0), step=900)
         end = c5.time_input(t("hours.end"), value=time(11, 0), step=900)
         use_times = st.checkbox(t("hours.use_times"), value=True)

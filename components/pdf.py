@@ -1,25 +1,146 @@
-"""PDF documents with Chinese text (fpdf2 and the bundled Droid Sans Fallback font)."""
+"""PDF documents with Chinese text: fpdf2 with the bundled DejaVu Sans (Latin) and Droid Sans
+Fallback (Chinese, which has no Latin glyphs of its own).
 
+fpdf2's own fallback fonts lose the font selection between cells (py-pdf/fpdf2#1772: Poppler says
+"No font in show" and viewers print empty cells), so text is written here as runs, each with its
+font set explicitly; cells wrap (tables) or shrink (headings) instead of overflowing."""
+
+import io
+from functools import lru_cache
 from pathlib import Path
 
+from fontTools.ttLib import TTFont
 from fpdf import FPDF
+
+from components.numbers import hours_text
 
 FONTS = Path(__file__).resolve().parent.parent / "assets" / "fonts"
 LATIN_FONT = FONTS / "DejaVuSans.ttf"
 CJK_FONT = FONTS / "DroidSansFallbackFull.ttf"
+LATIN, HAN = "latin", "han"
 
 
-def new_pdf() -> FPDF:
-    """An A4 page whose font "cjk" writes Latin with DejaVu Sans and falls back to Droid Sans
-    Fallback for Chinese (which has no Latin glyphs of its own)."""
-    pdf = FPDF(format="A4")
-    pdf.add_font("cjk", fname=str(LATIN_FONT))
-    pdf.add_font("cjk-han", fname=str(CJK_FONT))
-    pdf.set_fallback_fonts(["cjk-han"])
-    pdf.set_font("cjk", size=12)
-    pdf.set_auto_page_break(True, margin=18)
-    pdf.add_page()
-    return pdf
+@lru_cache(maxsize=1)
+def _latin_chars() -> frozenset[int]:
+    return frozenset(TTFont(str(LATIN_FONT), lazy=True).getBestCmap())
+
+
+def runs(text: str) -> list[tuple[str, str]]:
+    """The text cut into (font, piece): DejaVu for what it has, Droid Sans Fallback for the rest."""
+    latin, out = _latin_chars(), []
+    for ch in text:
+        family = LATIN if ord(ch) in latin else HAN
+        if out and out[-1][0] == family:
+            out[-1] = (family, out[-1][1] + ch)
+        else:
+            out.append((family, ch))
+    return out
+
+
+class Document(FPDF):
+    """An A4 document that writes mixed Chinese and Latin text safely."""
+
+    def __init__(self):
+        super().__init__(format="A4")
+        self.add_font(LATIN, fname=str(LATIN_FONT))
+        self.add_font(HAN, fname=str(CJK_FONT))
+        self.size = 12.0
+        self.set_font(LATIN, size=self.size)
+        self.set_auto_page_break(True, margin=18)
+        self.add_page()
+
+    def font_size(self, size: float) -> None:
+        self.size = size
+        self.set_font(LATIN, size=size)
+
+    def width(self, text: str, size: float | None = None) -> float:
+        total = 0.0
+        for family, piece in runs(text):
+            self.set_font(family, size=size or self.size)
+            total += self.get_string_width(piece)
+        return total
+
+    def _put(self, x: float, y: float, h: float, text: str, size: float) -> None:
+        """One line of text at (x, y), every run with its font."""
+        self.set_xy(x, y)
+        for family, piece in runs(text):
+            self.set_font(family, size=size)
+            self.cell(self.get_string_width(piece), h, piece, new_x="RIGHT", new_y="TOP")
+
+    def line_cell(self, w: float, h: float, text: str, border: bool = False, align: str = "L",
+                  new_line: bool = False, min_size: float = 7) -> None:
+        """One line in a box of width w (0: to the right margin); too long a text shrinks to fit."""
+        x, y = self.get_x(), self.get_y()
+        w = w or (self.w - self.r_margin - x)
+        room = w - 2 * self.c_margin
+        size = self.size
+        while size > min_size and self.width(text, size) > room:
+            size -= 0.5
+        if border:
+            self.rect(x, y, w, h)
+        used = self.width(text, size)
+        left = x + {"L": 0, "C": (w - used) / 2 - self.c_margin, "R": w - used - 2 * self.c_margin}[align]
+        self._put(left, y, h, text, size)
+        self.set_font(LATIN, size=self.size)
+        if new_line:
+            self.set_xy(self.l_margin, y + h)
+        else:
+            self.set_xy(x + w, y)
+
+    def wrap(self, text: str, width: float, size: float | None = None) -> list[str]:
+        """Lines no wider than `width`: Chinese breaks anywhere, a Latin word (a phone number, a
+        time range) moves to the next line whole when it fits there."""
+        lines = []
+        for paragraph in text.split("\n"):
+            line = ""
+            for ch in paragraph:
+                if line and self.width(line + ch, size) > width:
+                    cut = max(line.rfind(" "), line.rfind("、"), line.rfind("，"))
+                    word = line[cut + 1:]
+                    if 0 < cut and word and ch.isascii() and word.isascii() and self.width(word + ch, size) <= width:
+                        lines.append(line[:cut + 1].rstrip())
+                        line = word
+                    else:
+                        lines.append(line)
+                        line = ""
+                line += ch
+            lines.append(line)
+        return lines
+
+    def paragraph(self, w: float, h: float, text: str, align: str = "L") -> None:
+        """Wrapped text from the current position; ends at the left margin below it."""
+        x = self.get_x()
+        w = w or (self.w - self.r_margin - x)
+        for line in self.wrap(text, w - 2 * self.c_margin):
+            if self.get_y() + h > self.h - self.b_margin:
+                self.add_page()
+            self.set_x(x)
+            self.line_cell(w, h, line, align=align)
+            self.set_xy(x, self.get_y() + h)
+        self.set_x(self.l_margin)
+
+    def table(self, widths: tuple[float, ...], rows: list[tuple[str, ...]], h: float,
+              aligns: tuple[str, ...] | None = None, header: bool = True) -> None:
+        """Bordered rows whose cells wrap; a row is as tall as its longest cell."""
+        aligns = aligns or ("L",) * len(widths)
+        left = self.get_x()
+        for n, row in enumerate(rows):
+            cells = [self.wrap(str(text), width - 2 * self.c_margin) for text, width in zip(row, widths)]
+            height = h * max(len(c) for c in cells)
+            if self.get_y() + height > self.h - self.b_margin:
+                self.add_page()
+            x, y = left, self.get_y()
+            for lines, width, align in zip(cells, widths, aligns):
+                self.rect(x, y, width, height)
+                for k, line in enumerate(lines):
+                    self.set_xy(x, y + k * h)
+                    self.line_cell(width, h, line, align="C" if header and n == 0 else align)
+                x += width
+            self.set_xy(left, y + height)
+
+
+def new_pdf() -> Document:
+    return Document()
 
 
 def certificate_pdf(cert: dict, category_names: dict[str, str]) -> bytes:
@@ -28,95 +149,72 @@ def certificate_pdf(cert: dict, category_names: dict[str, str]) -> bytes:
     pdf.set_margins(22, 20, 22)
     pdf.set_line_width(0.8)
     pdf.rect(10, 10, 190, 277)
-    pdf.set_y(28)
-    pdf.set_font("cjk", size=26)
-    pdf.cell(0, 14, "志愿服务记录证明", align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("cjk", size=11)
-    pdf.cell(0, 8, "Certificate of Volunteer Service Record", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_line_width(0.2)
+    pdf.set_xy(22, 28)
+    pdf.font_size(26)
+    pdf.line_cell(0, 14, "志愿服务记录证明", align="C", new_line=True)
+    pdf.font_size(11)
+    pdf.line_cell(0, 8, "Certificate of Volunteer Service Record", align="C", new_line=True)
     pdf.ln(4)
-    pdf.cell(0, 8, f"证明编号：{cert['number']}", align="R", new_x="LMARGIN", new_y="NEXT")
+    pdf.line_cell(0, 8, f"证明编号：{cert['number']}", align="R", new_line=True)
     pdf.ln(6)
-    hours = cert["total_minutes"] / 60
-    pdf.set_font("cjk", size=14)
-    pdf.set_x(22)
-    pdf.multi_cell(166, 10, align="L", text=
-                   # No spaces: fpdf2 wraps at spaces, and Chinese text should wrap anywhere.
-                   f"　　兹证明{cert['real_name']}（证件类型：居民身份证；证件号码：{cert['id_masked']}；"
-                   f"志愿者编号：{cert['volunteer_number']}）于{cert['period_from']}至{cert['period_to']}"
-                   f"期间在{cert['district']}{cert['community']}参加志愿服务，经审核确认，"
-                   f"累计志愿服务时长{hours:.1f}小时。",
-                   new_x="LMARGIN", new_y="NEXT")
+    pdf.font_size(14)
+    pdf.paragraph(166, 10, f"　　兹证明{cert['real_name']}（证件类型：居民身份证；证件号码：{cert['id_masked']}；"
+                           f"志愿者编号：{cert['volunteer_number']}）于{cert['period_from']}至{cert['period_to']}"
+                           f"期间在{cert['district']}{cert['community']}参加志愿服务，经审核确认，"
+                           f"累计志愿服务时长{hours_text(cert['total_minutes'])}小时。")
     pdf.ln(6)
-    pdf.set_font("cjk", size=12)
-    pdf.set_x(22)
-    pdf.cell(0, 8, "服务内容摘要：", new_x="LMARGIN", new_y="NEXT")
-    widths = (76, 45, 45)
-    pdf.set_x(22)
-    for text, width in zip(("服务类别", "时长（小时）", "记录数"), widths):
-        pdf.cell(width, 9, text, border=1, align="C")
-    pdf.ln()
-    for row in cert["by_category"]:
-        pdf.set_x(22)
-        values = (category_names.get(row["category"], row["category"]), f"{row['minutes'] / 60:.1f}",
-                  str(row["records"]))
-        for text, width in zip(values, widths):
-            pdf.cell(width, 9, text, border=1, align="C")
-        pdf.ln()
+    pdf.font_size(12)
+    pdf.line_cell(0, 8, "服务内容摘要：", new_line=True)
+    rows = [("服务类别", "时长（小时）", "记录数")]
+    rows += [(category_names.get(r["category"], r["category"]), hours_text(r["minutes"]), str(r["records"]))
+             for r in cert["by_category"]]
     if not cert["by_category"]:
-        pdf.set_x(22)
-        pdf.cell(sum(widths), 9, "（此期间无经审核的服务记录）", border=1, align="C", new_x="LMARGIN", new_y="NEXT")
+        rows.append(("（此期间无经审核的服务记录）", "", ""))
+    pdf.table((76, 45, 45), rows, 9, aligns=("L", "R", "R"))
     pdf.ln(14)
-    pdf.set_x(22)
-    pdf.cell(0, 9, f"出具单位：{cert['district']}{cert['community']}居民委员会", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_x(22)
-    pdf.cell(0, 9, f"出具日期：{cert['issued_at'][:10]}", new_x="LMARGIN", new_y="NEXT")
+    pdf.line_cell(0, 9, f"出具单位：{cert['district']}{cert['community']}居民委员会", new_line=True)
+    pdf.line_cell(0, 9, f"出具日期：{cert['issued_at'][:10]}", new_line=True)
     pdf.set_y(-40)
-    pdf.set_font("cjk", size=9)
-    pdf.set_x(22)
-    pdf.multi_cell(166, 6, align="L", text="本证明依据《志愿服务记录办法》出具，时长仅计经审核的服务时间（不含交通时间）。"
-                           "可凭证明编号向出具单位核验。")
+    pdf.font_size(9)
+    pdf.paragraph(166, 6, "本证明依据《志愿服务记录办法》出具，时长仅计经审核的服务时间（不含交通时间）。"
+                          "可凭证明编号向出具单位核验。")
     return bytes(pdf.output())
 
 
 def service_card_pdf(card: dict, category_names: dict[str, str], qr_png: bytes, url: str) -> bytes:
     """便民服务卡: one A4 page in large type — hotlines, the nearest outlet of each kind, a QR code."""
-    import io
-
     pdf = new_pdf()
     pdf.set_margins(16, 14, 16)
     community = card["community"]
-    pdf.set_y(14)
-    pdf.set_font("cjk", size=24)
-    pdf.cell(0, 13, f"{community['district']}{community['name']}便民服务卡", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_xy(16, 14)
+    pdf.font_size(24)
+    pdf.line_cell(0, 13, f"{community['district']}{community['name']}便民服务卡", align="C", new_line=True)
     pdf.ln(2)
-    pdf.set_font("cjk", size=16)
-    pdf.cell(0, 10, "服务热线", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("cjk", size=15)
+    pdf.font_size(16)
+    pdf.line_cell(0, 10, "服务热线", new_line=True)
+    pdf.font_size(15)
     for h in card["hotlines"]:
-        pdf.cell(0, 10, f"{category_names.get(h['category'], h['category'])}：{h['phones']}（{h['name']}）",
-                 new_x="LMARGIN", new_y="NEXT")
+        pdf.paragraph(0, 9, f"{category_names.get(h['category'], h['category'])}：{h['phones']}（{h['name']}）")
     pdf.ln(2)
-    pdf.set_font("cjk", size=16)
-    pdf.cell(0, 10, "身边的便民网点", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("cjk", size=11.5)
-    widths = (28, 52, 40, 42, 16)
-    for text, width in zip(("类别", "名称", "电话", "今日营业", "距离"), widths):
-        pdf.cell(width, 8, text, border=1, align="C")
-    pdf.ln()
+    pdf.font_size(16)
+    pdf.line_cell(0, 10, "身边的便民网点", new_line=True)
+    pdf.font_size(11.5)
+    rows = [("类别", "名称", "电话", "今日营业", "距离")]
     for r in card["nearest"]:
-        hours = "、".join(r["today"]) or "今日休息"
-        values = (category_names.get(r["category"], r["category"]), r["name"], r["phones"].split(", ")[0] if r["phones"] else "",
-                  hours, f"{r['distance_m']}m")
-        for text, width in zip(values, widths):
-            pdf.cell(width, 8, text[:24], border=1)
-        pdf.ln()
+        rows.append((category_names.get(r["category"], r["category"]), r["name"],
+                     r["phones"].split(", ")[0] if r["phones"] else "—",
+                     "\n".join(r["today"]) or "今日休息", f"{r['distance_m']} m"))
+    pdf.table((34, 46, 36, 42, 20), rows, 7, aligns=("L", "L", "L", "L", "R"))
     pdf.ln(4)
+    if pdf.get_y() + 40 > pdf.h - pdf.b_margin:
+        pdf.add_page()
     y = pdf.get_y()
     pdf.image(io.BytesIO(qr_png), x=16, y=y, w=38, h=38)
     pdf.set_xy(58, y + 10)
-    pdf.set_font("cjk", size=13)
-    pdf.multi_cell(130, 8, align="L", text="扫码查看本社区全部便民网点和营业时间")
+    pdf.font_size(13)
+    pdf.paragraph(130, 8, "扫码查看本社区全部便民网点和营业时间")
     pdf.set_x(58)
-    pdf.set_font("cjk", size=8)
-    pdf.multi_cell(130, 5, align="L", text=url)
+    pdf.font_size(8)
+    pdf.paragraph(130, 5, url)
     return bytes(pdf.output())

@@ -2,10 +2,12 @@
 
 import csv
 import io
+import unicodedata
 
 from openpyxl import Workbook, load_workbook
 
 from db.errors import LinliError
+from db.importing import ROW
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -44,55 +46,70 @@ def to_xlsx(rows: list[dict], sheet: str = "Linli") -> bytes:
 
 
 def read_table(filename: str, content: bytes) -> list[dict]:
-    """Rows of an uploaded .csv or .xlsx as dicts of stripped text (first row = headers)."""
+    """Rows of an uploaded .csv or .xlsx as dicts of stripped text, each with its row number as the
+    spreadsheet shows it (ROW). The header is the first row with two or more filled cells, so a
+    merged title row above it ("秋浦社区志愿者名册") and blank lines are passed over."""
     if len(content) > MAX_UPLOAD_BYTES:
         raise LinliError("err.file_too_large", mb=MAX_UPLOAD_BYTES // (1024 * 1024))
     name = filename.lower()
     try:
         if name.endswith(".csv"):
-            rows = _read_csv(content)
+            lines = _csv_lines(content)
         elif name.endswith(".xlsx"):
-            rows = _read_xlsx(content)
+            lines = _xlsx_lines(content)
         else:
             raise LinliError("err.file_type")
+        return _with_header(lines)
     except LinliError:
         raise
     except Exception as exc:  # a malformed file of any kind: say so, never a traceback
         raise LinliError("err.file_unreadable", detail=type(exc).__name__) from exc
-    if len(rows) > MAX_ROWS:
-        raise LinliError("err.file_too_many_rows", max=MAX_ROWS)
+
+
+def _with_header(lines) -> list[dict]:
+    header, rows = None, []
+    for number, values in lines:
+        cells = [_cell_text(v) for v in values]
+        if not any(cells):
+            continue
+        if header is None:
+            if sum(1 for c in cells if c) >= 2 or len(cells) == 1:
+                header = [unicodedata.normalize("NFKC", c).replace(" ", "").lstrip("*") for c in cells]
+            continue
+        if len(rows) >= MAX_ROWS:  # counted while reading: a huge file is refused before it is held
+            raise LinliError("err.file_too_many_rows", max=MAX_ROWS)
+        row = {k: v for k, v in zip(header, cells) if k}
+        row[ROW] = number
+        rows.append(row)
+    if header is None:
+        raise LinliError("err.file_empty")
     return rows
 
 
-def _read_csv(content: bytes) -> list[dict]:
+def decode_text(content: bytes) -> str:
+    """Text as Chinese offices save it: UTF-8 (with or without BOM) or GBK/GB18030."""
     for encoding in ("utf-8-sig", "gb18030"):
         try:
-            text = content.decode(encoding)
-            break
+            return content.decode(encoding)
         except UnicodeDecodeError:
             continue
-    else:
-        raise LinliError("err.file_unreadable", detail="encoding")
-    reader = csv.DictReader(io.StringIO(text))
-    if not reader.fieldnames:
-        raise LinliError("err.file_empty")
-    return [{(k or "").strip(): (v or "").strip() for k, v in row.items() if k is not None} for row in reader]
+    raise LinliError("err.file_unreadable", detail="encoding")
 
 
-def _read_xlsx(content: bytes) -> list[dict]:
+def _csv_lines(content: bytes):
+    # csv.reader counts physical lines through quoted newlines, so line_num is the editor's row.
+    reader = csv.reader(io.StringIO(decode_text(content)))
+    for values in reader:
+        yield reader.line_num, values
+
+
+def _xlsx_lines(content: bytes):
     wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     ws = wb.worksheets[0]
-    it = ws.iter_rows(values_only=True)
-    header = next(it, None)
-    if not header:
-        raise LinliError("err.file_empty")
-    keys = [str(h).strip() if h is not None else "" for h in header]
-    rows = []
-    for values in it:
-        if values is None or all(v is None or str(v).strip() == "" for v in values):
-            continue
-        rows.append({k: _cell_text(v) for k, v in zip(keys, values) if k})
-    return rows
+    for row in ws.iter_rows():
+        cells = [c for c in row if c.value is not None]
+        if cells:
+            yield cells[0].row, [c.value for c in row if hasattr(c, "value")]
 
 
 def _cell_text(value) -> str:
@@ -100,6 +117,30 @@ def _cell_text(value) -> str:
         return ""
     if hasattr(value, "strftime"):
         return value.strftime("%H:%M") if type(value).__name__ == "time" else value.strftime("%Y-%m-%d")
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, (int, float)) and abs(value) >= 1e15:
+        # Excel keeps 15 significant digits: an ID number stored as a number has lost its last
+        # digits. Show it the way Excel does, so the import can say why it is refused.
+        return f"{value:.5E}"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
+
+
+def template_xlsx(headers: list[str], sheet: str) -> bytes:
+    """An empty workbook with the import's headers; every column is text, so Excel keeps all 18
+    digits of an ID number and the leading 0 of a landline."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = sheet[:31]
+    ws.append(headers)
+    for n, header in enumerate(headers, start=1):
+        letter = ws.cell(row=1, column=n).column_letter
+        ws.column_dimensions[letter].width = max(12, 2.2 * len(header))
+        for r in range(2, 502):
+            ws.cell(row=r, column=n).number_format = "@"
+    ws.freeze_panes = "A2"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

@@ -7,12 +7,9 @@ from sqlite_utils import Database
 
 from db.models import Actor
 from db.permissions import require_admin
+from db import clock
 
 PAGE_SIZE = 200
-
-
-def now() -> str:
-    return datetime.now().isoformat(timespec="seconds")
 
 
 def record(db: Database, actor: Actor, action: str, table: str, row_id, before=None, after=None,
@@ -21,7 +18,7 @@ def record(db: Database, actor: Actor, action: str, table: str, row_id, before=N
     db.execute(
         "INSERT INTO audit_log (at, actor, action, table_name, row_id, community_id, before, after)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [now(), actor.username, action, table, None if row_id is None else str(row_id), community_id,
+        [clock.stamp(), actor.username, action, table, None if row_id is None else str(row_id), community_id,
          _json(before), _json(after)],
     )
 

@@ -1,6 +1,6 @@
 """Proof certificates (志愿服务记录证明): each one issued is recorded with its figures."""
 
-from datetime import date
+import json
 
 from sqlite_utils import Database
 
@@ -11,6 +11,7 @@ from db.ledger import approved_minutes, check_period, minutes_by_category
 from db.models import Actor
 from db.permissions import require_community
 from db.volunteers import own_volunteer_id
+from db import clock
 
 
 def issue_certificate(db: Database, actor: Actor, volunteer_id: int, period: dict) -> dict:
@@ -26,12 +27,14 @@ def issue_certificate(db: Database, actor: Actor, volunteer_id: int, period: dic
         if v["number"] is None:
             raise PermissionDenied("err.not_registered")
         total = approved_minutes(db, volunteer_id, (period_from, period_to))
-        issued_at = audit.now()
+        summary = minutes_by_category(db, volunteer_id, (period_from, period_to))
+        issued_at = clock.stamp()
         cert_id = db["certificates"].insert({
             "number": f"pending-{volunteer_id}-{issued_at}", "volunteer_id": volunteer_id,
             "community_id": v["community_id"], "period_from": period_from, "period_to": period_to,
-            "total_minutes": total, "issued_by": actor.username, "issued_at": issued_at}).last_pk
-        number = f"ZYFW-{date.today().year}-{cert_id:06d}"
+            "total_minutes": total, "issued_by": actor.username, "issued_at": issued_at,
+            "by_category": json.dumps(summary, ensure_ascii=False)}).last_pk
+        number = f"ZYFW-{clock.today().year}-{cert_id:06d}"
         db.execute("UPDATE certificates SET number = ? WHERE id = ?", [number, cert_id])
         audit.record(db, actor, "issue", "certificates", cert_id,
                      after={"number": number, "volunteer_id": volunteer_id, "total_minutes": total,
@@ -48,7 +51,8 @@ def certificate(db: Database, cert_id: int) -> dict:
     if not rows:
         raise NotFound("err.not_found")
     cert = rows[0]
-    cert["by_category"] = minutes_by_category(db, cert["volunteer_id"], (cert["period_from"], cert["period_to"]))
+    cert["by_category"] = (json.loads(cert["by_category"]) if cert["by_category"] is not None  # frozen at issue
+                           else minutes_by_category(db, cert["volunteer_id"], (cert["period_from"], cert["period_to"])))
     return cert
 
 

@@ -14,6 +14,7 @@ from db.errors import Conflict, InputError, NotFound
 from db.ledger import insert_records
 from db.models import Actor, ClosureIn, MemberIn, ProgrammeIn, RecordIn, parse
 from db.permissions import require_community
+from db import clock
 
 MEAL_KINDS = ("meal",)
 
@@ -121,7 +122,7 @@ def centre_sessions(db: Database, centre_id: int, start: date, end: date) -> lis
 
 def next_sessions(db: Database, programme_id: int, count: int = 5, today: date | None = None) -> list[dict]:
     p = _programme(db, programme_id)
-    today = today or date.today()
+    today = today or clock.today()
     ctx = calendar_context(db, p["centre_id"])
     return sessions(p, today, today + timedelta(days=120), ctx["added"], ctx["closures"], ctx["names"])[:count]
 
@@ -132,7 +133,7 @@ def add_member(db: Database, actor: Actor, data: dict) -> int:
     m = parse(MemberIn, data)
     with write(db):
         _manager(db, actor, m.centre_id)
-        row = {**m.model_dump(), "created_at": audit.now()}
+        row = {**m.model_dump(), "created_at": clock.stamp()}
         mid = db["daycare_members"].insert(row).last_pk
         audit.record(db, actor, "create", "daycare_members", mid, after={"centre_id": m.centre_id})
     return mid
@@ -187,7 +188,7 @@ def book(db: Database, actor: Actor, programme_id: int, day: date, member_id: in
         else:
             booking_id = db["daycare_bookings"].insert({"programme_id": programme_id, "session_date": day.isoformat(),
                                                         "member_id": member_id, "status": status, "position": position,
-                                                        "created_at": audit.now()}).last_pk
+                                                        "created_at": clock.stamp()}).last_pk
         audit.record(db, actor, status, "daycare_bookings", booking_id, after={"programme_id": programme_id,
                                                                                  "day": day.isoformat()})
     return status

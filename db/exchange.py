@@ -15,13 +15,14 @@ from db.models import Actor, DoneIn, NeedIn, OfferIn, Reason, RecordIn, parse
 from db.permissions import require_community
 from db.timebank import available_minutes
 from db.volunteers import own_volunteer_id
+from db import clock
 
 URGENCY = {1: "normal", 2: "urgent", 3: "critical"}
 BOARD_LIMIT = 200
 
 
 def _now() -> str:
-    return datetime.now().isoformat(timespec="seconds")
+    return clock.stamp()
 
 
 def _request(db: Database, request_id: int) -> dict:
@@ -325,7 +326,7 @@ def suggestions(db: Database, actor: Actor, request_id: int, limit: int = 10) ->
     free on the need's weekday and part of day first, with their recent activity."""
     r = _request(db, request_id)
     require_community(actor, r["community_id"])
-    since = (datetime.now() - timedelta(days=90)).date().isoformat()
+    since = (clock.now() - timedelta(days=90)).date().isoformat()
     rows = list(db.query(
         "SELECT v.id, v.number, v.real_name, v.availability, v.approved_minutes,"
         " (SELECT MAX(service_date) FROM service_records x WHERE x.volunteer_id = v.id AND x.status = 'approved') AS last_served,"

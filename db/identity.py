@@ -1,12 +1,25 @@
 """Chinese resident ID numbers (GB 11643-1999) and mainland phone numbers: validation and masking."""
 
 import re
+import unicodedata
 from datetime import date
+from db import clock
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
-_ID = re.compile(r"^\d{17}[\dX]$")
-MOBILE = re.compile(r"^1[3-9]\d{9}$")
+# ASCII digits only: \d would also accept Arabic-Indic or other Unicode digits, which hash and
+# compare as a different number than the same digits typed in ASCII.
+_ID = re.compile(r"^[0-9]{17}[0-9X]$")
+MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
+
+
+def normalise_id(number: str) -> str:
+    """What a person means: full-width digits (１２３) and a lower-case x become 123…X."""
+    return unicodedata.normalize("NFKC", number).strip().upper()
+
+
+def normalise_phone(phone: str) -> str:
+    return unicodedata.normalize("NFKC", phone).strip().replace(" ", "").replace("-", "")
 
 
 def check_digit(first17: str) -> str:
@@ -16,14 +29,14 @@ def check_digit(first17: str) -> str:
 def id_problem(number: str, birth: date | None = None, gender: str | None = None) -> str | None:
     """The catalogue key of what is wrong with an ID number, or None if it is valid and agrees
     with the stated birth date and gender (M/F)."""
-    number = number.strip().upper()
+    number = normalise_id(number)
     if not _ID.match(number):
         return "err.id_format"
     try:
         born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
         return "err.id_birth_impossible"
-    if born > date.today() or born.year < 1900:
+    if born > clock.today() or born.year < 1900:
         return "err.id_birth_impossible"
     if check_digit(number[:17]) != number[17]:
         return "err.id_check_digit"

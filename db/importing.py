@@ -7,6 +7,17 @@ from db.errors import PermissionDenied
 from db.models import Actor, parse
 
 
+ROW = "__row__"  # the row number a spreadsheet shows, carried by each row read from a file
+
+
+def numbered(rows: list[dict]):
+    """(row number as the spreadsheet shows it, row without it); rows that did not come from a
+    file count from 2, under a header row."""
+    for n, raw in enumerate(rows, start=2):
+        raw = dict(raw)
+        yield raw.pop(ROW, n), raw
+
+
 def check_importer(actor: Actor) -> None:
     if actor.role not in ("coordinator", "admin"):
         raise PermissionDenied("err.permission")

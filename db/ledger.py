@@ -8,6 +8,7 @@ from db.connection import write
 from db.errors import Conflict, InputError, NotFound, PermissionDenied
 from db.models import Actor, Period, Reason, RecordIn, parse
 from db.permissions import require_community
+from db import clock
 
 MAX_MINUTES_PER_DAY = 24 * 60
 PAGE_SIZE = 100
@@ -64,7 +65,7 @@ def insert_records(db: Database, actor: Actor, rec: RecordIn, source: str, statu
                "service_date": day, "start_time": start, "end_time": end, "minutes": rec.minutes,
                "place": rec.place, "beneficiary": rec.beneficiary, "content": rec.content,
                "category": rec.category, "status": status, "source": source,
-               "recorded_by": actor.username, "recorded_at": audit.now()}
+               "recorded_by": actor.username, "recorded_at": clock.stamp()}
         if status == "approved":
             row.update(approved_by=actor.username, approved_at=row["recorded_at"])
         record_id = db["service_records"].insert(row).last_pk
@@ -107,7 +108,7 @@ def approve(db: Database, actor: Actor, record_ids: list[int]) -> int:
     """Approve pending records (bulk). All are checked before any is approved."""
     with write(db):
         records = _pending(db, actor, record_ids)
-        now = audit.now()
+        now = clock.stamp()
         for r in records:
             db.execute("UPDATE service_records SET status = 'approved', approved_by = ?, approved_at = ?"
                        " WHERE id = ?", [actor.username, now, r["id"]])
@@ -123,7 +124,7 @@ def reject(db: Database, actor: Actor, record_ids: list[int], reason: str) -> in
         records = _pending(db, actor, record_ids)
         for r in records:
             db.execute("UPDATE service_records SET status = 'rejected', reject_reason = ?, approved_by = ?,"
-                       " approved_at = ? WHERE id = ?", [why.reason, actor.username, audit.now(), r["id"]])
+                       " approved_at = ? WHERE id = ?", [why.reason, actor.username, clock.stamp(), r["id"]])
             audit.record(db, actor, "reject", "service_records", r["id"], before={"status": "pending"},
                          after={"status": "rejected", "reason": why.reason}, community_id=r["community_id"])
     return len(records)
@@ -140,7 +141,7 @@ def reverse(db: Database, actor: Actor, record_id: int, reason: str) -> int:
             raise Conflict("err.only_approved_reversed")
         if list(db.query("SELECT 1 FROM service_records WHERE reverses_id = ?", [record_id])):
             raise Conflict("err.already_reversed")
-        now = audit.now()
+        now = clock.stamp()
         row = {"volunteer_id": r["volunteer_id"], "community_id": r["community_id"],
                "activity": r["activity"], "service_date": r["service_date"], "start_time": None,
                "end_time": None, "minutes": -r["minutes"], "place": r["place"], "beneficiary": r["beneficiary"],
@@ -201,9 +202,11 @@ def approved_minutes(db: Database, volunteer_id: int, period: tuple[str, str] | 
 
 def minutes_by_category(db: Database, volunteer_id: int, period: tuple[str, str]) -> list[dict]:
     """Approved minutes per category in a period: the certificate's summary of service content."""
+    # A reversed record and its reversal cancel out: neither is counted as service.
     return list(db.query(
-        "SELECT category, SUM(minutes) AS minutes, COUNT(*) FILTER (WHERE minutes > 0) AS records"
-        " FROM service_records WHERE volunteer_id = ? AND status = 'approved' AND service_date BETWEEN ? AND ?"
+        "SELECT category, SUM(minutes) AS minutes, COUNT(*) AS records"
+        " FROM service_records r WHERE volunteer_id = ? AND status = 'approved' AND service_date BETWEEN ? AND ?"
+        " AND reverses_id IS NULL AND NOT EXISTS (SELECT 1 FROM service_records x WHERE x.reverses_id = r.id)"
         " GROUP BY category HAVING SUM(minutes) > 0 ORDER BY minutes DESC",
         [volunteer_id, *period]))
 

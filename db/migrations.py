@@ -396,6 +396,13 @@ def m0009_family_members(db: Database):
     )
 
 
+@migrations(name="0010_certificate_summary")
+def m0010_certificate_summary(db: Database):
+    # A certificate's category table is frozen at issue, like its total: a later reversal must not
+    # change what a printed certificate says.
+    db.execute("ALTER TABLE certificates ADD COLUMN by_category TEXT")
+
+
 def migrate(db: Database) -> list[str]:
     """Apply pending migrations; returns the names applied."""
     # Importing the feature modules registers their migrations on `migrations`.

@@ -2,6 +2,7 @@
 InputError whose problems are catalogue keys, so a page can say what is wrong in the user's language."""
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Annotated, Literal, TypeVar
 
@@ -9,6 +10,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 from pydantic_core import PydanticCustomError
 
 from db.errors import InputError
+from db import clock
 
 ROLES = ("volunteer", "coordinator", "leader", "admin")
 DISTRICTS = ("贵池区", "东至县", "石台县", "青阳县", "九华山风景区")
@@ -147,7 +149,7 @@ class PasswordIn(Strict):
 
 from datetime import date as _date, datetime as _datetime, time as _time  # noqa: E402
 
-from db.identity import MOBILE, id_problem  # noqa: E402
+from db.identity import MOBILE, id_problem, normalise_id, normalise_phone  # noqa: E402
 
 DAY_PARTS = ("morning", "afternoon", "evening")
 
@@ -172,11 +174,11 @@ class VolunteerIn(Strict):
 
     @model_validator(mode="after")
     def _identity(self):
-        self.id_number = self.id_number.strip().upper()
+        self.id_number = normalise_id(self.id_number)
         problem = id_problem(self.id_number, self.birth_date, self.gender)
         if problem:
             raise PydanticCustomError(problem, problem)
-        self.phone = self.phone.strip().replace(" ", "").replace("-", "")
+        self.phone = normalise_phone(self.phone)
         if not MOBILE.match(self.phone):
             raise PydanticCustomError("err.phone_format", "err.phone_format")
         return self
@@ -199,7 +201,7 @@ class RecordIn(Strict):
 
     @model_validator(mode="after")
     def _duration(self):
-        if self.service_date > _date.today():
+        if self.service_date > clock.today():
             raise PydanticCustomError("err.future_date", "err.future_date")
         if self.start_time and self.end_time:
             if self.end_time <= self.start_time:
@@ -239,7 +241,7 @@ class StarThresholds(Strict):
 
 # --- directory ---------------------------------------------------------------------------------
 
-PHONE_LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
+PHONE_LANDLINE = re.compile(r"^0[0-9]{2,3}-?[0-9]{7,8}$")
 OUTLET_STATUSES = ("open", "temporarily_closed", "closed")
 
 
@@ -251,7 +253,7 @@ class CalendarDayIn(Strict):
 
 def _phone(value: str) -> str:
     """One mobile or landline number, spaces removed; anything else is refused by name."""
-    phone = value.strip().replace(" ", "")
+    phone = unicodedata.normalize("NFKC", value).strip().replace(" ", "")
     if not (MOBILE.match(phone) or PHONE_LANDLINE.match(phone)):
         raise PydanticCustomError("err.phone_kind", "err.phone_kind", {"phone": phone})
     return phone
@@ -297,7 +299,7 @@ class OutletIn(Strict):
 
     @model_validator(mode="after")
     def _verified_not_future(self):
-        if self.last_verified and self.last_verified > _date.today():
+        if self.last_verified and self.last_verified > clock.today():
             raise PydanticCustomError("err.future_date", "err.future_date")
         return self
 
@@ -324,7 +326,7 @@ class NeedIn(Strict):
         self.requester_phone = _phone(self.requester_phone) if self.requester_phone.strip() else ""
         if self.window_start and self.window_end and self.window_end <= self.window_start:
             raise PydanticCustomError("err.end_before_start", "err.end_before_start")
-        if self.expires_at <= _datetime.now():
+        if self.expires_at <= clock.now():
             raise PydanticCustomError("err.expiry_past", "err.expiry_past")
         return self
 

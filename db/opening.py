@@ -1,8 +1,11 @@
 """Opening hours in OpenStreetMap syntax, evaluated in China's calendar.
 
-opening-hours-py's own Chinese holidays are incomplete, so PH is never left to it: on a
-statutory holiday the token PH is replaced by that date before evaluating, on other days PH
-matches nothing, and a 调休 make-up working day is evaluated as the next regular working day."""
+opening-hours-py's own Chinese holidays are incomplete, so it is never given a country: PH then
+matches no day. On a statutory holiday we replace the token PH by that day's weekday code, so
+`Su,PH 09:00-17:00` or `PH off` apply to it wherever PH stands in a selector list; a 调休 make-up
+working day is evaluated as the next regular working day (calendar.timetable_day, shared with day
+care). Each day is evaluated under its own status; what a range past midnight (22:00-02:00) adds
+after midnight comes from the evening before, under that evening's status."""
 
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
@@ -10,9 +13,9 @@ import re
 
 from opening_hours import OpeningHours, State
 
-from db.calendar import HOLIDAY, MAKEUP, WORKDAY, day_status
+from db.calendar import HOLIDAY, WEEKEND, WORKDAY, day_status, timetable_day
 
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+CODES = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
 _PH = re.compile(r"\bPH\b")
 
 
@@ -20,9 +23,7 @@ def parse_problem(expression: str) -> str | None:
     """The parser's own message if the expression does not parse, else None."""
     try:
         OpeningHours(expression)
-    except (SyntaxError, ValueError) as exc:
-        return str(exc).strip()
-    except Exception as exc:  # the parser raises its own ParserError type
+    except Exception as exc:  # SyntaxError, ValueError or the parser's own ParserError
         return str(exc).strip()
     return None
 
@@ -36,33 +37,70 @@ def _parsed(expression: str) -> OpeningHours | None:
 
 
 @lru_cache(maxsize=65536)
-def _open_spans(expression: str, on: date) -> tuple[tuple[datetime, datetime], ...]:
+def _spans(expression: str, start: date, days: int) -> tuple[tuple[datetime, datetime], ...]:
     oh = _parsed(expression)
     if oh is None:
         return ()
-    start = datetime.combine(on, time())
-    return tuple((s, e) for s, e, state, _ in oh.intervals(start, start + timedelta(days=1)) if state == State.OPEN)
+    begin = datetime.combine(start, time())
+    return tuple((s, e) for s, e, state, _ in oh.intervals(begin, begin + timedelta(days=days)) if state == State.OPEN)
+
+
+def _rule(expression: str, day: date, added: dict | None) -> tuple[str, date]:
+    """The expression and the calendar day to evaluate for `day`'s own opening."""
+    if day_status(day, added) == HOLIDAY:
+        return _PH.sub(CODES[day.weekday()], expression), day
+    return expression, timetable_day(day, added)
+
+
+def _own_evening(expression: str, day: date, added: dict | None) -> list[tuple[datetime, datetime]]:
+    """What `day`'s own rule keeps open past its midnight, moved onto the real dates."""
+    rule, proxy = _rule(expression, day, added)
+    shift = day - proxy
+    midnight = datetime.combine(proxy + timedelta(days=1), time())
+    return [(midnight + shift, e + shift) for s, e in _spans(rule, proxy, 2) if s < midnight < e]
+
+
+def _plain(day: date, added: dict | None) -> bool:
+    return day_status(day, added) in (WORKDAY, WEEKEND)
 
 
 def day_spans(expression: str, day: date, added: dict | None = None) -> list[tuple[datetime, datetime]]:
     """Open intervals within [day 00:00, day+1 00:00), in local (Asia/Shanghai) time."""
-    status = day_status(day, added)
-    if status == HOLIDAY:
-        stamp = f"{day.year} {MONTHS[day.month - 1]} {day.day:02d}"
-        return list(_open_spans(_PH.sub(stamp, expression), day))
-    if status == MAKEUP:
-        proxy = _next_regular_workday(day, added)
-        shift = day - proxy
-        return [(s + shift, e + shift) for s, e in _open_spans(expression, proxy)]
-    return list(_open_spans(expression, day))
+    rule, proxy = _rule(expression, day, added)
+    shift = day - proxy
+    own = [(s + shift, e + shift) for s, e in _spans(rule, proxy, 1)]
+    eve = day - timedelta(days=1)
+    if _plain(day, added) and _plain(eve, added):
+        return own  # the parser's own view of the evening before is right on ordinary days
+    # Replace what the parser carried over from the evening before (evaluated under today's rule)
+    # by what that evening's own rule carries over.
+    midnight = datetime.combine(day, time())
+    carried = [(midnight, e + shift) for s, e in _spans(rule, proxy - timedelta(days=1), 2)
+               if s < midnight - shift < e]
+    own = _subtract(own, carried)
+    end = midnight + timedelta(days=1)
+    spans = own + [(s, min(e, end)) for s, e in _own_evening(expression, eve, added)]
+    return _merged(spans)
 
 
-def _next_regular_workday(day: date, added: dict | None) -> date:
-    for n in range(1, 15):
-        candidate = day + timedelta(days=n)
-        if candidate.weekday() < 5 and day_status(candidate, added) == WORKDAY:
-            return candidate
-    return day - timedelta(days=day.weekday() - 4)  # fall back to that week's Friday
+def _subtract(spans, holes):
+    out = []
+    for s, e in spans:
+        pieces = [(s, e)]
+        for hs, he in holes:
+            pieces = [p for a, b in pieces for p in ((a, min(b, hs)), (max(a, he), b)) if p[0] < p[1]]
+        out += pieces
+    return out
+
+
+def _merged(spans):
+    out = []
+    for s, e in sorted(spans):
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
 
 
 def is_open(expression: str, when: datetime, added: dict | None = None) -> bool:
@@ -82,7 +120,7 @@ def next_change(expression: str, when: datetime, added: dict | None = None, days
 
 
 def hours_in_words(expression: str, day: date, added: dict | None = None) -> list[str]:
-    """Today's opening as 'HH:MM–HH:MM' strings ('00:00–24:00' for all day), [] when closed."""
+    """A day's opening as 'HH:MM–HH:MM' strings ('00:00–24:00' for all day), [] when closed."""
     spans = day_spans(expression, day, added)
     midnight = datetime.combine(day + timedelta(days=1), time())
     return [f"{s:%H:%M}–{'24:00' if e >= midnight else format(e, '%H:%M')}" for s, e in spans]

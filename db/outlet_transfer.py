@@ -9,7 +9,7 @@ import zipfile
 from sqlite_utils import Database
 
 from db.errors import InputError, LinliError
-from db.importing import check_importer, commit_rows
+from db.importing import check_importer, commit_rows, numbered
 from db.models import Actor, OutletIn, parse
 from db.outlets import COLUMNS, distances_m, insert_outlet
 
@@ -103,7 +103,7 @@ def preview(db: Database, actor: Actor, rows: list[dict]) -> list[dict]:
     communities = list(db.query("SELECT id, name, lat, lon FROM communities"))
     by_name = {c["name"]: c["id"] for c in communities}
     result = []
-    for n, raw in enumerate(rows, start=2):
+    for n, raw in numbered(rows):
         errors = []
         community_id = by_name.get((raw.get("community") or "").strip())
         if community_id is None and not raw.get("community"):

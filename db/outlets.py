@@ -2,7 +2,6 @@
 coverage gaps and the service card. Everyone reads; coordinators edit their community, admins all."""
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 import numpy as np
 from pypinyin import Style, lazy_pinyin
@@ -16,17 +15,12 @@ from db.models import Actor, OutletIn, parse
 from db.opening import hours_in_words, is_open, next_change
 from db.permissions import require_community
 from db.text import contains
+from db import clock
 
-TZ = ZoneInfo("Asia/Shanghai")
 WALK_RADIUS_M = 1000  # a 15-minute walk
 EARTH_M = 6_371_000
 COLUMNS = ("o.id, o.name, o.category, o.services, o.community_id, c.name AS community, c.district, o.address,"
            " o.lat, o.lon, o.phones, o.opening_hours, o.status, o.accessibility, o.last_verified, o.source")
-
-
-def local_now() -> datetime:
-    """Now in Asia/Shanghai, as a naive local time (how opening hours are written)."""
-    return datetime.now(TZ).replace(tzinfo=None)
 
 
 def initials(name: str) -> str:
@@ -56,7 +50,7 @@ def _row(outlet: OutletIn) -> dict:
     row = outlet.model_dump()
     row["last_verified"] = outlet.last_verified.isoformat() if outlet.last_verified else None
     row["initials"] = initials(outlet.name)
-    row["updated_at"] = audit.now()
+    row["updated_at"] = clock.stamp()
     return row
 
 
@@ -100,7 +94,7 @@ def set_status(db: Database, actor: Actor, outlet_id: int, status: str) -> None:
     with write(db):
         before = get_outlet(db, outlet_id)
         require_community(actor, before["community_id"])
-        db["outlets"].update(outlet_id, {"status": status, "updated_at": audit.now()})
+        db["outlets"].update(outlet_id, {"status": status, "updated_at": clock.stamp()})
         audit.record(db, actor, "set_status", "outlets", outlet_id, before={"status": before["status"]},
                      after={"status": status}, community_id=before["community_id"])
 
@@ -110,8 +104,8 @@ def verify(db: Database, actor: Actor, outlet_id: int) -> None:
     with write(db):
         before = get_outlet(db, outlet_id)
         require_community(actor, before["community_id"])
-        today = date.today().isoformat()
-        db["outlets"].update(outlet_id, {"last_verified": today, "updated_at": audit.now()})
+        today = clock.today().isoformat()
+        db["outlets"].update(outlet_id, {"last_verified": today, "updated_at": clock.stamp()})
         audit.record(db, actor, "verify", "outlets", outlet_id, before={"last_verified": before["last_verified"]},
                      after={"last_verified": today}, community_id=before["community_id"])
 
@@ -143,7 +137,7 @@ def search(db: Database, text: str = "", district: str | None = None, community_
 
 def with_hours(db: Database, rows: list[dict], when: datetime | None = None) -> list[dict]:
     """Add open_now, today's hours and the next change to each row, evaluated at `when` (local)."""
-    when = when or local_now()
+    when = when or clock.now()
     added = overrides(db)
     # Thousands of outlets share a few dozen expressions: evaluate each expression once.
     seen: dict[str, tuple] = {}

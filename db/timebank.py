@@ -6,6 +6,7 @@ from sqlite_utils import Database
 from db.errors import PermissionDenied
 from db.models import Actor
 from db.volunteers import own_volunteer_id
+from db import clock
 
 
 def _sums(db: Database, volunteer_id: int) -> tuple[int, int, int]:
@@ -63,7 +64,7 @@ def add_family_member(db: Database, actor: Actor, data: dict) -> int:
     if volunteer_id is None:
         raise PermissionDenied("err.permission")
     with write(db):
-        row = {**member.model_dump(), "volunteer_id": volunteer_id, "created_at": audit.now()}
+        row = {**member.model_dump(), "volunteer_id": volunteer_id, "created_at": clock.stamp()}
         member_id = db["family_members"].insert(row).last_pk
         audit.record(db, actor, "create", "family_members", member_id, after={"relation": member.relation})
     return member_id

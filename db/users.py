@@ -13,6 +13,7 @@ from db.connection import write
 from db.errors import Conflict, NotFound
 from db.models import Actor, PasswordIn, RoleChange, UserIn, parse
 from db.permissions import require_admin
+from db import clock
 
 MAX_FAILED_LOGINS = 5
 PUBLIC_COLUMNS = "u.id, u.username, u.display_name, u.role, u.community_id, c.name AS community," \
@@ -59,7 +60,7 @@ def insert_user(db: Database, actor: Actor, user: UserIn) -> int:
         raise Conflict("err.duplicate_username", username=user.username)
     row = {"username": user.username, "display_name": user.display_name, "role": user.role,
            "community_id": community_id, "password_hash": hash_password(user.password),
-           "active": 1, "failed_logins": 0, "created_at": audit.now()}
+           "active": 1, "failed_logins": 0, "created_at": clock.stamp()}
     cursor = db.execute(
         "INSERT INTO users (username, display_name, password_hash, role, community_id, active,"
         " failed_logins, created_at) VALUES (:username, :display_name, :password_hash, :role,"

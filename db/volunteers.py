@@ -13,6 +13,7 @@ from db.models import (Actor, Reason, StarThresholds, UserIn, VolunteerIn, parse
 from db.permissions import require_admin, require_community
 from db.text import contains
 from db.users import insert_user, one_time_password
+from db import clock
 
 DEFAULT_STARS = [100, 300, 600, 1000, 1500]  # hours, 中国社区志愿者注册管理办法 art. 18
 PAGE_SIZE = 50
@@ -80,7 +81,7 @@ def insert_volunteer(db: Database, actor: Actor, v: VolunteerIn, status: str, so
             c = clash[0]
             raise Conflict("err.duplicate_volunteer_id" if column == "id_hash" else "err.duplicate_volunteer_phone",
                            number=c["number"] or "—", masked=c["id_masked"], phone=mask_phone(c["phone"]))
-    now = audit.now()
+    now = clock.stamp()
     row = {"real_name": v.real_name, "gender": v.gender, "birth_date": v.birth_date.isoformat(),
            "id_cipher": keys.encrypt(v.id_number), "id_hash": id_hash, "id_masked": mask_id(v.id_number),
            "phone": v.phone, "community_id": v.community_id,
@@ -132,7 +133,7 @@ def approve_signup(db: Database, actor: Actor, volunteer_id: int, create_login: 
         require_community(actor, v["community_id"])
         if v["status"] != "pending":
             raise Conflict("err.not_pending")
-        now = audit.now()
+        now = clock.stamp()
         db.execute("UPDATE volunteers SET status = 'active', approved_at = ?, approved_by = ? WHERE id = ?",
                    [now, actor.username, volunteer_id])
         number = _assign_number(db, volunteer_id)
@@ -275,5 +276,5 @@ def active_volunteers(db: Database, actor: Actor, community_id: int | None = Non
 
 
 def age(birth_date: str, on: date | None = None) -> int:
-    born, on = date.fromisoformat(birth_date), on or date.today()
+    born, on = date.fromisoformat(birth_date), on or clock.today()
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))

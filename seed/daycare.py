@@ -12,6 +12,7 @@ from db.connection import write
 from db.daycare import add_centre
 from db.daycare_schedule import sessions
 from db.models import SYSTEM
+from db import clock
 
 CENTRES = ["秋浦社区", "清溪社区", "杏花村社区", "尧渡社区", "蓉城社区", "仁里社区"]
 WEEK = [  # title, kind, room, capacity, byday, opens, closes, lead
@@ -27,7 +28,7 @@ GIVEN = ["秀英", "桂英", "玉兰", "德明", "国华", "淑珍", "建国", "
 
 def seed_daycare(db: Database, seed: int = 2026) -> None:
     rng = random.Random(seed + 13)
-    today = date.today()
+    today = clock.today()
     start = today - timedelta(days=90)
     added = overrides(db)
     for name in CENTRES:
@@ -45,7 +46,7 @@ def seed_daycare(db: Database, seed: int = 2026) -> None:
                     "birth_year": rng.randint(1930, 1955), "community_id": c["id"],
                     "emergency_contact": rng.choice(SURNAMES) + "女士", "emergency_phone": f"138{rng.randint(0, 99999999):08d}",
                     "diet": rng.choice(["", "", "低盐", "糖尿病餐", "软食"]), "mobility": rng.choice(["", "", "拄拐", "轮椅"]),
-                    "created_at": audit.now()} for _ in range(30)]
+                    "created_at": clock.stamp()} for _ in range(30)]
         with write(db):
             db["daycare_programmes"].insert_all(rows)
             db["daycare_members"].insert_all(members)
@@ -60,6 +61,6 @@ def seed_daycare(db: Database, seed: int = 2026) -> None:
                         past = s["date"] < today
                         bookings.append({"programme_id": p["id"], "session_date": s["date"].isoformat(), "member_id": m,
                                          "status": "booked", "attended": (1 if rng.random() < 0.88 else 0) if past else None,
-                                         "created_at": audit.now()})
+                                         "created_at": clock.stamp()})
             db["daycare_bookings"].insert_all(bookings, batch_size=1000)
             audit.record(db, SYSTEM, "seed_demo", "daycare_bookings", centre_id, after={"bookings": len(bookings)})

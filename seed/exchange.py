@@ -10,6 +10,7 @@ from db import audit
 from db.bulk import refresh_volunteer_totals
 from db.connection import write
 from db.models import SYSTEM
+from db import clock
 
 NEEDS = {
     "medicine": ["帮忙到医院配降压药", "代取慢病处方药"], "repair": ["厨房水龙头漏水", "灯不亮了需要换灯泡", "门锁坏了"],
@@ -24,7 +25,7 @@ STATES = ["pending"] * 4 + ["open"] * 6 + ["claimed"] * 4 + ["done"] * 3 + ["con
 
 def seed_exchange(db: Database, seed: int = 2026, needs: int = 300) -> None:
     rng = random.Random(seed + 9)
-    now = datetime.now().replace(microsecond=0)
+    now = clock.now().replace(microsecond=0)
     volunteers = {}
     for v in db.query("SELECT v.id, v.community_id, s.category FROM volunteers v JOIN volunteer_skills s"
                       " ON s.volunteer_id = v.id WHERE v.status = 'active'"):
@@ -46,17 +47,17 @@ def seed_exchange(db: Database, seed: int = 2026, needs: int = 300) -> None:
                "requester_phone": f"139{rng.randint(0, 99999999):08d}", "address": f"{rng.randint(1, 30)}栋{rng.randint(1, 6)}单元",
                "urgency": rng.choice([1, 1, 1, 2, 2, 3]), "est_minutes": rng.choice([30, 60, 90, 120]),
                "expires_at": expires.isoformat(timespec="minutes"), "status": state,
-               "created_by": "coordinator", "created_at": created.isoformat()}
+               "created_by": "coordinator", "created_at": clock.stamp(created)}
         if state in ("claimed", "done", "confirmed"):
             claimed = created + timedelta(hours=rng.uniform(0.5, 48))
             row.update(claimed_by=rng.choice(volunteers[(community_id, category)]),
-                       claimed_at=claimed.isoformat(timespec="seconds"))
+                       claimed_at=clock.stamp(claimed))
             if state in ("done", "confirmed"):
                 done = claimed + timedelta(hours=rng.uniform(2, 48))
-                row.update(done_at=done.isoformat(timespec="seconds"), actual_minutes=rng.choice([30, 60, 90, 120]))
+                row.update(done_at=clock.stamp(done), actual_minutes=rng.choice([30, 60, 90, 120]))
             if state == "confirmed":
                 confirmed = done + timedelta(hours=rng.uniform(1, 24))
-                row.update(confirmed_by="coordinator", confirmed_at=confirmed.isoformat(timespec="seconds"))
+                row.update(confirmed_by="coordinator", confirmed_at=clock.stamp(confirmed))
         if state in ("cancelled", "rejected"):
             row["reason"] = "居民已自行解决" if state == "cancelled" else "不属于服务范围"
         rows.append(row)
@@ -76,7 +77,7 @@ def seed_exchange(db: Database, seed: int = 2026, needs: int = 300) -> None:
             community = next(db.query("SELECT community_id FROM volunteers WHERE id = ?", [offerer]))["community_id"]
             db["service_requests"].insert({"kind": "offer", "title": title, "category": category, "community_id": community,
                                            "expires_at": (now + timedelta(days=60)).isoformat(timespec="minutes"),
-                                           "status": "open", "created_by": "system", "created_at": now.isoformat(),
+                                           "status": "open", "created_by": "system", "created_at": clock.stamp(now),
                                            "offered_by": offerer})
         refresh_volunteer_totals(db)
         audit.record(db, SYSTEM, "seed_demo", "service_requests", None, after={"needs": len(rows)})

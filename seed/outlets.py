@@ -10,6 +10,7 @@ from db import audit
 from db.connection import write
 from db.models import SYSTEM
 from db.outlets import initials
+from db import clock
 
 HOURS = {
     "convenience_store": ["07:00-23:00", "24/7"],
@@ -64,8 +65,8 @@ def seed_outlets(db: Database, seed: int = 2026) -> None:
             "lat": round(community["lat"] + rng.uniform(-near, near), 6),
             "lon": round(community["lon"] + rng.uniform(-near, near), 6),
             "phones": phone, "opening_hours": hours, "status": "open", "accessibility": "",
-            "last_verified": (date.today() - timedelta(days=rng.randint(0, 400))).isoformat(),
-            "source": "demo", "initials": initials(name), "updated_at": audit.now()})
+            "last_verified": (clock.today() - timedelta(days=rng.randint(0, 400))).isoformat(),
+            "source": "demo", "initials": initials(name), "updated_at": clock.stamp()})
 
     for c in communities:
         stem = c["name"].removesuffix("社区").removesuffix("村")

@@ -16,6 +16,7 @@ from db.taxonomy import service_category_rows
 from db.users import insert_user
 from seed import chizhou
 from seed.volunteers import ACTIVITIES, GIVEN, REGIONS, SURNAMES
+from db import clock
 
 SIZES = {
     "city": {"volunteers": 100_000, "records": 2_000_000, "needs": 20_000, "outlets": 5_000,
@@ -37,7 +38,7 @@ def seed_synthetic(db: Database, size: dict, seed: int = 7, log=print) -> dict:
             insert_user(db, SYSTEM, UserIn(**account, password=SYNTHETIC_PASSWORD))
     communities = list(db.query("SELECT id, district FROM communities ORDER BY id"))
     categories = [c["code"] for c in service_category_rows()]
-    today = date.today()
+    today = clock.today()
     with write(db), indexes_deferred(db, "volunteers", "volunteer_skills", "service_records", "outlets",
                                      "service_requests"):
         n = insert_rows(db, "volunteers", [
@@ -85,7 +86,7 @@ def _needs(rng, count, volunteers, community_of, categories, today):
         claimed = created + timedelta(hours=rng.uniform(0.5, 72)) if status in ("confirmed", "done", "claimed") else None
         done = claimed + timedelta(hours=rng.uniform(1, 48)) if status in ("confirmed", "done") else None
         confirmed = done + timedelta(hours=rng.uniform(1, 24)) if status == "confirmed" else None
-        iso = lambda d: d.isoformat(timespec="seconds") if d else None  # noqa: E731
+        iso = lambda d: clock.stamp(d) if d else None  # noqa: E731
         yield ("need", "代配药品", categories[i % len(categories)], community_of[v], "居民", 1 + i % 3, 60,
                iso(created + timedelta(days=7))[:16], status, "synthetic", iso(created), v if claimed else None,
                iso(claimed), iso(done), 60 if done else None, "synthetic" if confirmed else None, iso(confirmed))
@@ -136,7 +137,7 @@ def _outlets(rng, count, communities, today):
     from seed.outlets import HOURS, NAMES
 
     categories = list(HOURS)
-    now = today.isoformat() + "T08:00:00"
+    now = today.isoformat() + "T08:00:00+08:00"
     for i in range(count):
         c = communities[i % len(communities)]
         category = categories[rng.randrange(len(categories))]
@@ -149,7 +150,7 @@ def _outlets(rng, count, communities, today):
 def _volunteers(rng, count, communities, today):
     # One real encryption, reused: the benchmark measures queries, not Fernet (the cipher text
     # still differs from the plain number, so nothing plain lands in the file).
-    now = today.isoformat() + "T08:00:00"
+    now = today.isoformat() + "T08:00:00+08:00"
     for i in range(1, count + 1):
         community = communities[(i * 7) % len(communities)]
         gender = "M" if i % 2 else "F"
@@ -160,12 +161,12 @@ def _volunteers(rng, count, communities, today):
                born.isoformat(), keys.encrypt(id_number) if i <= 200 else "synthetic",
                keys.lookup_hash(f"{id_number}|{i}"), mask_id(id_number), f"1{3 + i % 7}{i:09d}",
                community["id"], '{"days": [6, 7], "parts": ["morning"]}', int(i % 3 == 0), "", status, "signup",
-               now, (today - timedelta(days=i % 1095)).isoformat() + "T09:00:00",
+               now, (today - timedelta(days=i % 1095)).isoformat() + "T09:00:00+08:00",
                None if status == "pending" else now, None if status == "pending" else "system")
 
 
 def _records(rng, count, volunteers, community_of, categories, today):
-    now = today.isoformat() + "T08:00:00"
+    now = today.isoformat() + "T08:00:00+08:00"
     days = 3 * 365
     for _ in range(count):
         v = int(rng.paretovariate(1.2)) % volunteers + 1 if rng.random() < 0.5 else rng.randint(1, volunteers)

@@ -10,6 +10,7 @@ from db import audit, keys
 from db.connection import write
 from db.identity import make_id, mask_id
 from db.models import SYSTEM
+from db import clock
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = ["伟", "芳", "娜", "秀英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超",
@@ -31,8 +32,8 @@ def seed_volunteers(db: Database, seed: int = 2026, volunteers: int = 400, recor
     rng = random.Random(seed)
     communities = list(db.query("SELECT id, name, district FROM communities ORDER BY id"))
     categories = [r["code"] for r in db.query("SELECT code FROM service_categories")]
-    today = date.today()
-    now = audit.now()
+    today = clock.today()
+    now = clock.stamp()
     qiupu = next(c for c in communities if c["name"] == "秋浦社区")
     # Most volunteers in the city's urban core, a few in every other community.
     weights = [6 if c["district"] == "贵池区" else 2 for c in communities]
@@ -61,7 +62,7 @@ def seed_volunteers(db: Database, seed: int = 2026, volunteers: int = 400, recor
                 ", ".join(str(d) for d in sorted(rng.sample(range(1, 8), 3))),
                 rng.choice(["morning", "afternoon", "evening"])),
             "party_member": int(rng.random() < 0.3), "notes": "", "status": status, "source": "signup",
-            "consent_at": now, "created_at": (today - timedelta(days=rng.randint(30, 700))).isoformat() + "T09:00:00",
+            "consent_at": now, "created_at": (today - timedelta(days=rng.randint(30, 700))).isoformat() + "T09:00:00+08:00",
             "approved_at": None if status == "pending" else now, "approved_by": None if status == "pending" else "system",
             "approved_minutes": 0,
         })

@@ -2,13 +2,17 @@
 
 import os
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("LINLI_BCRYPT_ROUNDS", "4")  # cheap hashes: the tests seed many databases
+os.environ.setdefault("LINLI_BCRYPT_ROUNDS", "4")
+# The suite runs on a UTC server clock, the usual container default: "today" must still be Beijing's.
+os.environ["TZ"] = "UTC"
+time.tzset()  # cheap hashes: the tests seed many databases
 
 from db.connection import connect  # noqa: E402
 from seed.demo import DEMO_PASSWORD, seed_demo  # noqa: E402

@@ -12,6 +12,7 @@ from db.daycare import (add_closure, add_member, add_programme, book, calendar_c
 from db.daycare_schedule import sessions, to_ical
 from db.errors import Conflict, PermissionDenied
 from db.models import Actor
+from db import clock
 
 
 def qiupu_centre(db):
@@ -73,9 +74,9 @@ def test_room_clash_is_refused_naming_the_clash(db):
 def test_capacity_waitlist_and_promotion(db):
     c = qiupu_centre(db)
     coord = coordinator(db, c["community_id"])
-    pid = add_programme(db, coord, programme(c, valid_from=date.today(), valid_to=None, byday=["MO", "TU", "WE", "TH", "FR", "SA", "SU"]))
+    pid = add_programme(db, coord, programme(c, valid_from=clock.today(), valid_to=None, byday=["MO", "TU", "WE", "TH", "FR", "SA", "SU"]))
     day = next(s["date"] for s in sessions(next(p for p in programmes(db, c["id"]) if p["id"] == pid),
-                                            date.today(), date(2099, 1, 1)) if s["held"])
+                                            clock.today(), date(2099, 1, 1)) if s["held"])
     ids = [m["id"] for m in members(db, coord, c["id"])][:4]
     assert [book(db, coord, pid, day, m) for m in ids[:2]] == ["booked", "booked"]
     with pytest.raises(Conflict) as exc:

@@ -16,8 +16,9 @@ from db.timebank import available_minutes, balance, statement
 from db.users import actor_for
 from db.volunteers import register
 from db.identity import make_id
+from db import clock
 
-TOMORROW = datetime.now() + timedelta(days=1)
+TOMORROW = clock.now() + timedelta(days=1)
 
 
 def community(db, name="秋浦社区"):
@@ -88,7 +89,7 @@ def test_refusals(db):
     with pytest.raises(PermissionDenied):
         post_need(db, Actor("leader", "leader"), need(db))
     with pytest.raises(InputError) as exc:
-        post_need(db, c, need(db, expires_at=datetime.now() - timedelta(hours=1)))
+        post_need(db, c, need(db, expires_at=clock.now() - timedelta(hours=1)))
     assert exc.value.problems[0][1] == "err.expiry_past"
     with pytest.raises(InputError) as exc:
         post_need(db, c, need(db, requester_phone="123"))
@@ -211,7 +212,7 @@ def test_time_bank_never_goes_negative_under_concurrent_redemptions(db, tmp_path
     from db.ledger import approve, record_hours
 
     approve(db, c, record_hours(db, c, {"volunteer_ids": [vid], "activity": "巡逻", "category": "safety",
-                                        "service_date": date.today() - timedelta(days=1), "minutes": 120}))
+                                        "service_date": clock.today() - timedelta(days=1), "minutes": 120}))
     assert available_minutes(db, vid) == 120
     ctx = mp.get_context("fork")
     barrier, results = ctx.Barrier(4), ctx.Queue()
@@ -233,7 +234,7 @@ def test_redemption_is_debited_on_confirmation_and_released_on_cancel(db):
     from db.ledger import approve, record_hours
 
     approve(db, c, record_hours(db, c, {"volunteer_ids": [vid], "activity": "巡逻", "category": "safety",
-                                        "service_date": date.today() - timedelta(days=1), "minutes": 180}))
+                                        "service_date": clock.today() - timedelta(days=1), "minutes": 180}))
     kept = post_need(db, vol, {"title": "给母亲代买药", "category": "medicine", "community_id": community(db),
                                "relation": "父母", "expires_at": TOMORROW}, redeem_minutes=60)
     dropped = post_need(db, vol, {"title": "代买米", "category": "errands", "community_id": community(db),
@@ -295,7 +296,7 @@ def test_redeeming_for_a_registered_family_member(db):
     vid, vol = volunteer_login(db, 51)
     _, other = volunteer_login(db, 52)
     approve(db, c, record_hours(db, c, {"volunteer_ids": [vid], "activity": "巡逻", "category": "safety",
-                                        "service_date": date.today() - timedelta(days=1), "minutes": 120}))
+                                        "service_date": clock.today() - timedelta(days=1), "minutes": 120}))
     mother = add_family_member(db, vol, {"name": "王秀英", "relation": "parent", "phone": "0566-2021111",
                                          "address": "秋浦新村 3 栋"})
     assert [f["name"] for f in family(db, vol)] == ["王秀英"] and family(db, other) == []

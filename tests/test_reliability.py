@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from db.connection import connect
 from db.errors import LinliError
 from tests.conftest import ROOT
+from db import clock
 
 
 def _worker(path, n, barrier, results):
@@ -33,7 +34,7 @@ def _worker(path, n, barrier, results):
     needs = [r["id"] for r in db.query("SELECT id FROM service_requests WHERE title = 'concurrency' ORDER BY id")]
     centre = next(c for c in centres(db) if c["community_id"] == qiupu)
     prog = next(p for p in programmes(db, centre["id"]) if p["title"] == "并发测试")
-    day = next(s["date"] for s in sessions(prog, date.today(), date.today() + timedelta(days=30)) if s["held"])
+    day = next(s["date"] for s in sessions(prog, clock.today(), clock.today() + timedelta(days=30)) if s["held"])
     people = [m["id"] for m in members(db, coord, centre["id"])]
     me = actor_for(db, "volunteer")
     barrier.wait()
@@ -41,7 +42,7 @@ def _worker(path, n, barrier, results):
     for i in range(12):
         try:
             record_hours(db, coord, {"volunteer_ids": [volunteers[(n + i) % len(volunteers)]], "activity": f"并发{n}-{i}",
-                                     "service_date": date.today() - timedelta(days=1 + i), "minutes": 30,
+                                     "service_date": clock.today() - timedelta(days=1 + i), "minutes": 30,
                                      "category": "safety"})
             outcome["records"] += 1
         except LinliError as exc:
@@ -57,7 +58,7 @@ def _worker(path, n, barrier, results):
                     outcome["bookings"] += book(db, coord, prog["id"], day, people[(n * 12 + i) % len(people)]) == "booked"
                 else:
                     post_need(db, me, {"title": "兑换", "category": "errands", "community_id": qiupu,
-                                       "expires_at": date.today() + timedelta(days=3)}, redeem_minutes=60)
+                                       "expires_at": clock.today() + timedelta(days=3)}, redeem_minutes=60)
                     outcome["redeemed"] += 60
             except LinliError as exc:
                 outcome["refused"].append(exc.key)
@@ -76,11 +77,11 @@ def test_processes_writing_at_once_lose_nothing(db, tmp_path):
     coord = Actor("coordinator", "coordinator", community_id=qiupu, user_id=3)
     for _ in range(6):
         post_need(db, coord, {"title": "concurrency", "category": "medicine", "community_id": qiupu,
-                              "expires_at": date.today() + timedelta(days=3)})
+                              "expires_at": clock.today() + timedelta(days=3)})
     centre = next(c for c in centres(db) if c["community_id"] == qiupu)
     add_programme(db, coord, {"centre_id": centre["id"], "title": "并发测试", "kind": "exercise", "room": "并发室",
                               "capacity": 10, "byday": ["MO", "TU", "WE", "TH", "FR", "SA", "SU"], "opens_at": "15:00",
-                              "closes_at": "16:00", "valid_from": date.today()})
+                              "closes_at": "16:00", "valid_from": clock.today()})
     me = next(db.query("SELECT v.id FROM volunteers v JOIN users u ON u.id = v.user_id WHERE u.username = 'volunteer'"))["id"]
     from db.timebank import available_minutes
 

@@ -10,6 +10,7 @@ from db import daycare, exchange, ledger, outlet_transfer, outlets, timebank, tr
 from db.certificates import issue_certificate
 from db.errors import PermissionDenied
 from db.models import Actor
+from db import clock
 
 
 @pytest.fixture
@@ -21,9 +22,9 @@ def world(db):
                      community_id=next(db.query("SELECT id FROM communities WHERE name = '尧渡社区'"))["id"], user_id=4)
     vid = next(db.query("SELECT id FROM volunteers WHERE community_id = ? AND status = 'active' LIMIT 1", [qiupu]))["id"]
     [record] = ledger.record_hours(db, mine, {"volunteer_ids": [vid], "activity": "x", "minutes": 60,
-                                              "service_date": date.today() - timedelta(days=1), "category": "safety"})
+                                              "service_date": clock.today() - timedelta(days=1), "category": "safety"})
     need = exchange.post_need(db, mine, {"title": "need", "category": "medicine", "community_id": qiupu,
-                                         "expires_at": datetime.now() + timedelta(days=2)})
+                                         "expires_at": clock.now() + timedelta(days=2)})
     outlet = next(db.query("SELECT id FROM outlets WHERE community_id = ? LIMIT 1", [qiupu]))["id"]
     centre = next(c for c in daycare.centres(db) if c["community_id"] == qiupu)
     programme = daycare.programmes(db, centre["id"])[0]
@@ -46,19 +47,19 @@ CROSSINGS = {
     "volunteers.set_active": lambda w, a: volunteers.set_active(w["db"], a, w["vid"], False),
     "volunteers.active_volunteers": lambda w, a: volunteers.active_volunteers(w["db"], a, w["qiupu"]),
     "ledger.record_hours": lambda w, a: ledger.record_hours(w["db"], a, {
-        "volunteer_ids": [w["vid"]], "activity": "y", "minutes": 30, "service_date": date.today(), "category": "safety"}),
+        "volunteer_ids": [w["vid"]], "activity": "y", "minutes": 30, "service_date": clock.today(), "category": "safety"}),
     "ledger.approve": lambda w, a: ledger.approve(w["db"], a, [w["record"]]),
     "ledger.reject": lambda w, a: ledger.reject(w["db"], a, [w["record"]], "no"),
     "ledger.reverse": lambda w, a: ledger.reverse(w["db"], a, w["record"], "no"),
     "certificates.issue_certificate": lambda w, a: issue_certificate(w["db"], a, w["vid"], {
-        "period_from": date(2020, 1, 1), "period_to": date.today()}),
+        "period_from": date(2020, 1, 1), "period_to": clock.today()}),
     "transfer.export_volunteers": lambda w, a: transfer.export_volunteers(w["db"], a, w["qiupu"]),
     "transfer.export_records": lambda w, a: transfer.export_records(w["db"], a, ("2020-01-01", "2030-01-01"), w["qiupu"]),
     "exchange.moderate": lambda w, a: exchange.moderate(w["db"], a, w["need"], True),
     "exchange.claim(assign)": lambda w, a: exchange.claim(w["db"], a, w["need"], w["vid"]),
     "exchange.cancel": lambda w, a: exchange.cancel(w["db"], a, w["need"], "no"),
     "exchange.post_need": lambda w, a: exchange.post_need(w["db"], a, {
-        "title": "x", "category": "medicine", "community_id": w["qiupu"], "expires_at": datetime.now() + timedelta(days=1)}),
+        "title": "x", "category": "medicine", "community_id": w["qiupu"], "expires_at": clock.now() + timedelta(days=1)}),
     "exchange.suggestions": lambda w, a: exchange.suggestions(w["db"], a, w["need"]),
     "timebank.statement": lambda w, a: timebank.statement(w["db"], a, w["vid"]),
     "outlets.create_outlet": lambda w, a: outlets.create_outlet(w["db"], a, outlet_data(w)),
@@ -74,14 +75,14 @@ CROSSINGS = {
         "emergency_contact": "x", "emergency_phone": "13800000000"}),
     "daycare.add_programme": lambda w, a: daycare.add_programme(w["db"], a, {
         "centre_id": w["centre"]["id"], "title": "x", "kind": "other", "room": "r", "capacity": 1, "byday": ["MO"],
-        "opens_at": "07:00", "closes_at": "07:30", "valid_from": date.today()}),
+        "opens_at": "07:00", "closes_at": "07:30", "valid_from": clock.today()}),
     "daycare.add_closure": lambda w, a: daycare.add_closure(w["db"], a, {
-        "centre_id": w["centre"]["id"], "day": date.today(), "reason": "x"}),
-    "daycare.book": lambda w, a: daycare.book(w["db"], a, w["programme"]["id"], date.today(), w["member"]),
-    "daycare.cancel_booking": lambda w, a: daycare.cancel_booking(w["db"], a, w["programme"]["id"], date.today(), w["member"]),
-    "daycare.roster": lambda w, a: daycare.roster(w["db"], a, w["programme"]["id"], date.today()),
-    "daycare.check_in": lambda w, a: daycare.check_in(w["db"], a, w["programme"]["id"], date.today(), w["member"], True),
-    "daycare.record_helpers": lambda w, a: daycare.record_helpers(w["db"], a, w["programme"]["id"], date.today(), [w["vid"]]),
+        "centre_id": w["centre"]["id"], "day": clock.today(), "reason": "x"}),
+    "daycare.book": lambda w, a: daycare.book(w["db"], a, w["programme"]["id"], clock.today(), w["member"]),
+    "daycare.cancel_booking": lambda w, a: daycare.cancel_booking(w["db"], a, w["programme"]["id"], clock.today(), w["member"]),
+    "daycare.roster": lambda w, a: daycare.roster(w["db"], a, w["programme"]["id"], clock.today()),
+    "daycare.check_in": lambda w, a: daycare.check_in(w["db"], a, w["programme"]["id"], clock.today(), w["member"], True),
+    "daycare.record_helpers": lambda w, a: daycare.record_helpers(w["db"], a, w["programme"]["id"], clock.today(), [w["vid"]]),
 }
 
 

@@ -9,6 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 from components.pdf import certificate_pdf
+from db import clock
 from db.certificates import issue_certificate
 from db.errors import Conflict, InputError, PermissionDenied
 from db.identity import id_problem, make_id, mask_phone
@@ -19,7 +20,7 @@ from db.volunteers import (approve_signup, get_volunteer, next_star, register, r
                            set_star_thresholds, sign_up, star_level, star_thresholds)
 
 ADMIN = Actor("admin", "admin", user_id=1)
-YESTERDAY = date.today() - timedelta(days=1)
+YESTERDAY = clock.today() - timedelta(days=1)
 
 
 def community(db, name):
@@ -172,7 +173,7 @@ def test_group_record_then_bulk_approve(db, two):
 
 
 @pytest.mark.parametrize("change, key", [
-    ({"service_date": date.today() + timedelta(days=1)}, "err.future_date"),
+    ({"service_date": clock.today() + timedelta(days=1)}, "err.future_date"),
     ({"start_time": "12:00", "end_time": "09:00"}, "err.end_before_start"),
     ({"start_time": None, "end_time": None, "minutes": None}, "err.minutes_required"),
     ({"activity": " "}, "err.required"),
@@ -261,7 +262,7 @@ def test_volunteer_reports_own_hours_and_sees_only_own(db):
     me = actor_for(db, "volunteer")
     own = next(db.query("SELECT id FROM volunteers WHERE user_id = ?", [me.user_id]))["id"]
     other = next(db.query("SELECT id FROM volunteers WHERE status='active' AND id != ? LIMIT 1", [own]))["id"]
-    [rid] = record_hours(db, me, activity([own], service_date=date.today()))
+    [rid] = record_hours(db, me, activity([own], service_date=clock.today()))
     assert db["service_records"].get(rid)["status"] == "pending"
     assert db["service_records"].get(rid)["source"] == "self"
     with pytest.raises(PermissionDenied):
@@ -300,7 +301,7 @@ def test_star_levels_default_and_configurable(db):
 def test_certificate_records_and_renders_hours(db, two):
     c, a, b = two
     approve(db, c, record_hours(db, c, activity([a])))
-    period = {"period_from": YESTERDAY - timedelta(days=30), "period_to": date.today()}
+    period = {"period_from": YESTERDAY - timedelta(days=30), "period_to": clock.today()}
     cert = issue_certificate(db, c, a, period)
     assert cert["total_minutes"] == 180 and cert["number"].startswith("ZYFW-")
     assert db["certificates"].count == 1
@@ -312,4 +313,4 @@ def test_certificate_records_and_renders_hours(db, two):
     with pytest.raises(PermissionDenied):
         issue_certificate(db, actor_for(db, "volunteer"), a, period)
     with pytest.raises(InputError):
-        issue_certificate(db, c, a, {"period_from": date.today(), "period_to": YESTERDAY})
+        issue_certificate(db, c, a, {"period_from": clock.today(), "period_to": YESTERDAY})

@@ -8,6 +8,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from components.spreadsheet import MAX_UPLOAD_BYTES, neutralise, read_table, to_csv, to_xlsx
+from db import clock
 from db.errors import LinliError, PermissionDenied
 from db.identity import make_id
 from db.models import Actor
@@ -67,7 +68,7 @@ def test_volunteer_import_previews_every_error_and_writes_nothing(db):
 def test_hours_import_from_csv(db):
     c = coordinator(db)
     number = next(db.query("SELECT number FROM volunteers WHERE real_name='陈晓雨'"))["number"]
-    day = (date.today() - timedelta(days=2)).isoformat()
+    day = (clock.today() - timedelta(days=2)).isoformat()
     content = "\n".join([
         "志愿者编号,活动,日期,开始,结束,时长（分钟）,类别",
         f"{number},读书会,{day},14:00,16:00,,文化",

@@ -200,6 +200,11 @@ TEXT = {
     "err.file_type": ("只支持 .xlsx 和 .csv 文件。", "Only .xlsx and .csv files are accepted."),
     "err.file_unreadable": ("无法读取该文件（{detail}），请检查格式。", "The file cannot be read ({detail}); check its format."),
     "err.file_empty": ("文件是空的。", "The file is empty."),
+    "err.id_as_number": ("身份证号被 Excel 存成了数字（显示为 3.41702E+17 这样），后几位已经丢失。请把该列设为“文本”后重新填写身份证号，"
+                         "或使用下载的模板。",
+                         "Excel stored the ID number as a number (shown like 3.41702E+17) and its last digits are lost."
+                         " Format the column as Text and type the numbers again, or use the template."),
+    "transfer.template": ("下载导入模板（.xlsx，身份证号等列已设为文本）", "Download the import template (.xlsx, ID columns as text)"),
     "err.file_too_many_rows": ("行数太多（最多 {max} 行）。", "Too many rows (at most {max})."),
     "err.import_row": ("第 {row} 行无法导入（{reason}），未写入任何内容。", "Row {row} cannot be imported ({reason}); nothing was written."),
     "field.real_name": ("姓名", "Full name"),

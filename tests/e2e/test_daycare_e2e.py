@@ -7,10 +7,11 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import login, set_date, wait_for_app
 from tests.e2e.test_volunteers_e2e import choose
+from db import clock
 
 
 def next_weekday(weekday: int) -> date:
-    day = date.today() + timedelta(days=1)
+    day = clock.today() + timedelta(days=1)
     while day.weekday() != weekday:
         day += timedelta(days=1)
     return day

@@ -10,6 +10,7 @@ from db.exchange import post_need
 from db.models import PUBLIC, Actor
 from db.outlets import create_outlet
 from tests.e2e.conftest import login, wait_for_app
+from db import clock
 
 PAYLOADS = ['<script>window.pwned = 1</script>', '<img src=x onerror="window.pwned = 2">',
             '[点我](javascript:window.pwned=3)', '<b onmouseover="window.pwned=4">粗体</b>']
@@ -25,12 +26,12 @@ def test_payloads_render_as_text(server, new_page):
     for n, payload in enumerate(PAYLOADS):
         post_need(db, coordinator, {"title": f"攻击{n} {payload}"[:60], "category": "medicine",
                                     "description": payload, "community_id": qiupu["id"], "requester_name": payload[:20],
-                                    "expires_at": datetime.now() + timedelta(days=2), "urgency": 3})
+                                    "expires_at": clock.now() + timedelta(days=2), "urgency": 3})
         create_outlet(db, coordinator, {"name": f"攻击{n} {payload}"[:60], "category": "pharmacy",
                                         "community_id": qiupu["id"], "address": payload[:100], "services": payload,
                                         "lat": qiupu["lat"], "lon": qiupu["lon"], "opening_hours": "24/7"})
     post_need(db, PUBLIC, {"title": "公众 <script>window.pwned=5</script>", "category": "errands",
-                           "community_id": qiupu["id"], "expires_at": datetime.now() + timedelta(days=2)})
+                           "community_id": qiupu["id"], "expires_at": clock.now() + timedelta(days=2)})
     db.close()
 
     for path in ("/exchange", "/directory?community=%d" % qiupu["id"]):

@@ -1,0 +1,14 @@
+"""Say so when a page shows days whose holiday arrangement nobody has entered yet: without it a
+Spring Festival day would silently look like an ordinary working day."""
+
+from datetime import date
+
+import streamlit as st
+
+from components.i18n import t
+from db.calendar import overrides, unknown_years
+
+
+def unknown_year_warning(db, days: list[date]) -> None:
+    for year in unknown_years(days, overrides(db)):
+        st.warning(t("cal.unknown_year", year=year))
