@@ -102,7 +102,7 @@ with transfer_tab:
             def read():
                 if fmt == "linli":
                     return read_table(upload.name, upload.getvalue())
-                return outlet_transfer.read_hsds(upload.getvalue())
+                return outlet_transfer.read_hsds(db, upload.getvalue())
 
             import_preview(read, lambda rows: outlet_transfer.preview(db, actor, rows),
                            lambda rows: outlet_transfer.commit(db, actor, rows), f"outlets_{fmt}")

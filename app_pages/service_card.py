@@ -8,9 +8,11 @@ import qrcode
 import streamlit as st
 
 from components.auth import session_actor
+from components.calendar_note import unknown_year_warning
 from components.data import get_db
 from components.i18n import lang, t
 from components.pdf import service_card_pdf
+from db import clock
 from db.communities import list_communities
 from db.outlets import categories, service_card
 
@@ -25,6 +27,7 @@ default = ids.index(actor.community_id) if actor.community_id in ids else 0
 community_id = st.selectbox(t("card.pick"), ids, index=default,
                             format_func=lambda i: next(f"{c['name']}（{c['district']}）" for c in communities if c["id"] == i))
 card = service_card(db, community_id)
+unknown_year_warning(db, [clock.today()])
 cats = categories(db)
 names = {c["code"]: c["name_zh"] if lang() == "zh" else c["name_en"] for c in cats}
 zh_names = {c["code"]: c["name_zh"] for c in cats}

@@ -21,8 +21,10 @@ def import_preview(read, preview, commit, key: str) -> None:
         return
     good = [p for p in rows if not p["errors"]]
     st.write(t("transfer.preview", good=len(good), bad=len(rows) - len(good)))
-    st.dataframe([{t("transfer.row"): p["row"], **{t("field." + k): v for k, v in p["shown"].items()},
-                   t("transfer.errors"): problem_text(p["errors"]) or t("transfer.ok")} for p in rows],
+    st.dataframe([{t("transfer.row"): p["row"],
+                   **{t("field." + k): t("transfer.action." + v) if k == "action" else v for k, v in p["shown"].items()},
+                   t("transfer.errors"): problem_text(p["errors"]) or t("transfer.ok"),
+                   t("transfer.warnings"): problem_text(p.get("warnings", []))} for p in rows],
                  hide_index=True)
     if good and st.button(t("transfer.confirm", n=len(good)), type="primary", key=f"confirm_{key}"):
         attempt(lambda: commit(rows), "transfer.done", n=len(good))

@@ -403,6 +403,17 @@ def m0010_certificate_summary(db: Database):
     db.execute("ALTER TABLE certificates ADD COLUMN by_category TEXT")
 
 
+@migrations(name="0011_hsds_identity")
+def m0011_hsds_identity(db: Database):
+    # The id an outlet has in another HSDS publisher's files, so importing their file again updates
+    # it; and the category imports fall back to when a file names none we know.
+    from db.taxonomy import outlet_category_rows
+
+    db.execute("ALTER TABLE outlets ADD COLUMN hsds_id TEXT")
+    db.execute("CREATE INDEX idx_outlets_hsds ON outlets(hsds_id)")
+    db["outlet_categories"].insert_all(outlet_category_rows(), ignore=True)
+
+
 def migrate(db: Database) -> list[str]:
     """Apply pending migrations; returns the names applied."""
     # Importing the feature modules registers their migrations on `migrations`.

@@ -278,7 +278,7 @@ def _opening_hours(value: str) -> str:
 class OutletIn(Strict):
     name: Annotated[str, Field(max_length=60), AfterValidator(_not_blank)]
     category: str
-    services: Annotated[str, Field(max_length=200)] = ""
+    services: Annotated[str, Field(max_length=500)] = ""
     community_id: int
     address: Annotated[str, Field(max_length=100), AfterValidator(_not_blank)]
     lat: float

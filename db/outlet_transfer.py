@@ -1,21 +1,21 @@
-"""Outlet import and export: our own CSV columns, and Open Referral HSDS (a zip of CSV files:
-organizations, locations, services, phones, schedules, physical_addresses). Imports are
-previewed with per-row errors; only error-free rows are written, in one transaction."""
+"""Outlet import and export: our own CSV columns, and Open Referral HSDS 3.0 (db.hsds). Imports
+are previewed with per-row errors and warnings; only error-free rows are written, in one
+transaction; a row that is an outlet we already have updates it instead of adding it twice."""
 
-import csv
-import io
-import zipfile
+import re
 
 from sqlite_utils import Database
 
-from db.errors import InputError, LinliError
-from db.importing import check_importer, commit_rows, numbered
+from db import hsds
+from db.connection import write
+from db.errors import InputError
+from db.importing import check_importer, numbered
 from db.models import Actor, OutletIn, parse
-from db.outlets import COLUMNS, distances_m, insert_outlet
+from db.outlets import COLUMNS, categories, distances_m, insert_outlet, replace_outlet
+from db.permissions import require_community
 
 LINLI_COLUMNS = ["name", "category", "services", "community", "address", "lat", "lon", "phones",
                  "opening_hours", "status", "accessibility", "last_verified", "source"]
-HSDS_FILES = ("organizations", "locations", "services", "phones", "schedules", "physical_addresses")
 
 
 def export_rows(db: Database, actor: Actor) -> list[dict]:
@@ -31,71 +31,20 @@ def export_rows(db: Database, actor: Actor) -> list[dict]:
 
 
 def export_hsds(db: Database, actor: Actor, neutralise) -> bytes:
-    """The same outlets as an HSDS zip. Custom columns x_category and x_community keep what HSDS
-    has no field for, so a round trip loses nothing."""
-    rows = export_rows(db, actor)
-    tables = {name: [] for name in HSDS_FILES}
-    for r in rows:
-        oid = f"linli-{r['id']}"
-        tables["organizations"].append({"id": oid, "name": r["name"], "description": r["services"]})
-        tables["locations"].append({"id": oid, "organization_id": oid, "name": r["name"], "latitude": r["lat"],
-                                    "longitude": r["lon"], "accessibility": r["accessibility"],
-                                    "x_category": r["category"], "x_community": r["community"],
-                                    "x_last_verified": r["last_verified"] or "", "x_source": r["source"]})
-        tables["services"].append({"id": oid, "organization_id": oid, "name": r["name"],
-                                   "description": r["services"], "status": "active" if r["status"] == "open" else
-                                   ("inactive" if r["status"] == "temporarily_closed" else "defunct")})
-        tables["physical_addresses"].append({"id": oid, "location_id": oid, "address_1": r["address"],
-                                             "city": "池州市", "country": "CN"})
-        for n, phone in enumerate(p for p in r["phones"].split(", ") if p):
-            tables["phones"].append({"id": f"{oid}-{n}", "location_id": oid, "service_id": oid, "number": phone})
-        tables["schedules"].append({"id": oid, "service_id": oid, "location_id": oid,
-                                    "description": r["opening_hours"]})
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, table in tables.items():
-            text = io.StringIO()
-            if table:
-                writer = csv.DictWriter(text, fieldnames=list(table[0]))
-                writer.writeheader()
-                writer.writerows({k: neutralise(v) for k, v in row.items()} for row in table)
-            z.writestr(f"{name}.csv", text.getvalue())
-    return out.getvalue()
+    """The same outlets as an HSDS 3.0 zip (db.hsds)."""
+    check_importer(actor)
+    sql = f"SELECT {COLUMNS} FROM outlets o JOIN communities c ON c.id = o.community_id"
+    params = []
+    if actor.role == "coordinator":
+        sql += " WHERE o.community_id = ?"
+        params.append(actor.community_id)
+    names = {c["code"]: c["name_zh"] for c in categories(db)}
+    return hsds.package(list(db.query(sql + " ORDER BY o.id", params)), names, neutralise)
 
 
-def read_hsds(content: bytes) -> list[dict]:
-    """An HSDS zip back into rows with our columns (the community is the nearest one if absent)."""
-    try:
-        z = zipfile.ZipFile(io.BytesIO(content))
-        tables = {}
-        for name in HSDS_FILES:
-            member = next((m for m in z.namelist() if m.rsplit("/", 1)[-1] == f"{name}.csv"), None)
-            text = z.read(member).decode("utf-8-sig") if member else ""
-            tables[name] = list(csv.DictReader(io.StringIO(text))) if text.strip() else []
-    except (zipfile.BadZipFile, UnicodeDecodeError, KeyError) as exc:
-        raise LinliError("err.file_unreadable", detail=type(exc).__name__) from exc
-    if not tables["locations"]:
-        raise LinliError("err.file_empty")
-    services = {s.get("id"): s for s in tables["services"]}
-    addresses = {a.get("location_id"): a for a in tables["physical_addresses"]}
-    schedules = {s.get("location_id") or s.get("service_id"): s for s in tables["schedules"]}
-    phones: dict[str, list[str]] = {}
-    for p in tables["phones"]:
-        phones.setdefault(p.get("location_id") or p.get("service_id"), []).append(p.get("number", ""))
-    status = {"active": "open", "inactive": "temporarily_closed", "defunct": "closed"}
-    rows = []
-    for loc in tables["locations"]:
-        lid = loc.get("id")
-        service = services.get(lid, {})
-        rows.append({"name": loc.get("name", ""), "category": loc.get("x_category", ""),
-                     "services": service.get("description", ""), "community": loc.get("x_community", ""),
-                     "address": addresses.get(lid, {}).get("address_1", ""), "lat": loc.get("latitude", ""),
-                     "lon": loc.get("longitude", ""), "phones": ", ".join(phones.get(lid, [])),
-                     "opening_hours": schedules.get(lid, {}).get("description", ""),
-                     "status": status.get(service.get("status", "active"), "open"),
-                     "accessibility": loc.get("accessibility", ""), "last_verified": loc.get("x_last_verified", ""),
-                     "source": loc.get("x_source", "") or "HSDS"})
-    return rows
+def read_hsds(db: Database, content: bytes) -> list[dict]:
+    """An HSDS zip (ours or another tool's) as rows in our columns, with hsds_id and warnings."""
+    return hsds.outlets_from(hsds.read_tables(content), categories(db))
 
 
 def preview(db: Database, actor: Actor, rows: list[dict]) -> list[dict]:
@@ -116,15 +65,39 @@ def preview(db: Database, actor: Actor, rows: list[dict]) -> list[dict]:
         data["community_id"] = community_id or 0
         data["status"] = data.get("status") or "open"
         data["last_verified"] = data.get("last_verified") or None
+        errors += raw.get("problems", [])
         try:
             parse(OutletIn, data)
         except InputError as exc:
-            errors += exc.problems
+            explained = {field for field, _, _ in errors}  # the file's own reason says it better
+            errors += [p for p in exc.problems if not (p[0] in explained and p[1] == "err.required")]
         if not list(db.query("SELECT 1 FROM outlet_categories WHERE code = ?", [data.get("category")])):
             errors.append(("category", "err.unknown_category", {"code": data.get("category") or ""}))
-        result.append({"row": n, "data": data, "shown": {"name": data.get("name", ""), "address": data.get("address", "")},
-                       "errors": errors})
+        own_id = str(raw.get("id") or "").strip()  # our own CSV export carries the outlet id
+        hsds_id = raw.get("hsds_id") or (f"linli-{own_id}" if own_id.isdigit() else "")
+        update_id = _existing(db, hsds_id, data.get("name", ""))
+        if update_id:  # an update keeps where the outlet first came from
+            data["source"] = next(db.query("SELECT source FROM outlets WHERE id = ?", [update_id]))["source"]
+        result.append({"row": n, "data": data, "errors": errors, "warnings": raw.get("warnings", []),
+                       "update_id": update_id, "hsds_id": hsds_id or None,
+                       "shown": {"name": data.get("name", ""), "address": data.get("address", ""),
+                                 "action": "update" if update_id else "add"}})
     return result
+
+
+def _existing(db: Database, hsds_id: str, name: str) -> int | None:
+    """The outlet an imported row is: ours by linli-<id> (when the name agrees, so another
+    installation's linli-7 never overwrites our 7), or one imported before under the same id."""
+    match = re.fullmatch(r"linli-(\d+)", hsds_id)
+    if match:
+        found = list(db.query("SELECT id FROM outlets WHERE id = ? AND name = ?", [int(match.group(1)), name]))
+        if found:
+            return found[0]["id"]
+    if hsds_id:
+        found = list(db.query("SELECT id FROM outlets WHERE hsds_id = ? ORDER BY id LIMIT 1", [hsds_id]))
+        if found:
+            return found[0]["id"]
+    return None
 
 
 def _nearest_community(communities, lat, lon):
@@ -137,4 +110,18 @@ def _nearest_community(communities, lat, lon):
 
 
 def commit(db: Database, actor: Actor, rows: list[dict]) -> int:
-    return commit_rows(db, actor, rows, OutletIn, lambda outlet: insert_outlet(db, actor, outlet))
+    """Write every error-free row in one transaction: known outlets are updated, new ones added
+    (remembering their HSDS id, so the same file imported again updates them)."""
+    check_importer(actor)
+    good = [p for p in rows if not p["errors"]]
+    with write(db):
+        for p in good:
+            outlet = parse(OutletIn, p["data"])
+            if p.get("update_id"):
+                replace_outlet(db, actor, p["update_id"], outlet)
+            else:
+                require_community(actor, outlet.community_id)
+                outlet_id = insert_outlet(db, actor, outlet)
+                if p.get("hsds_id") and not p["hsds_id"].startswith("linli-"):
+                    db["outlets"].update(outlet_id, {"hsds_id": p["hsds_id"]})
+    return len(good)

@@ -79,13 +79,18 @@ def get_outlet(db: Database, outlet_id: int) -> dict:
 def update_outlet(db: Database, actor: Actor, outlet_id: int, data: dict) -> None:
     outlet = _validated(db, data)
     with write(db):
-        before = get_outlet(db, outlet_id)
-        require_community(actor, before["community_id"])
-        require_community(actor, outlet.community_id)
-        row = _row(outlet)
-        db["outlets"].update(outlet_id, row)
-        audit.record(db, actor, "update", "outlets", outlet_id, before=before, after=row,
-                     community_id=outlet.community_id)
+        replace_outlet(db, actor, outlet_id, outlet)
+
+
+def replace_outlet(db: Database, actor: Actor, outlet_id: int, outlet: OutletIn) -> None:
+    """Overwrite an outlet with validated data, inside the caller's write transaction."""
+    before = get_outlet(db, outlet_id)
+    require_community(actor, before["community_id"])
+    require_community(actor, outlet.community_id)
+    row = _row(outlet)
+    db["outlets"].update(outlet_id, row)
+    audit.record(db, actor, "update", "outlets", outlet_id, before=before, after=row,
+                 community_id=outlet.community_id)
 
 
 def set_status(db: Database, actor: Actor, outlet_id: int, status: str) -> None:

@@ -40,6 +40,7 @@ OUTLET_CATEGORIES = [
     ("police", "社区警务室", "Community police office", 0, 1),
     ("property", "物业服务中心", "Property management office", 0, 1),
     ("committee", "居委会", "Residents' committee", 0, 1),
+    ("other", "其他", "Other", 0, 0),  # imports whose category is missing or unknown land here, flagged
 ]
 
 

@@ -169,21 +169,6 @@ def test_service_card_has_hotlines_and_nearest(db):
     assert pharmacy["today"]
 
 
-def test_hsds_round_trip(db):
-    coord = coordinator(db)
-    exported = outlet_transfer.export_rows(db, coord)
-    rows = outlet_transfer.read_hsds(outlet_transfer.export_hsds(db, coord, neutralise))
-    assert len(rows) == len(exported)
-    preview = outlet_transfer.preview(db, coord, rows)
-    assert [p["errors"] for p in preview] == [[] for _ in preview]
-    first = next(r for r in rows if r["name"] == "仁和24小时药房")
-    assert (first["category"], first["opening_hours"], first["phones"], first["community"]) == \
-        ("pharmacy", "24/7", "13805661111", "秋浦社区")
-    before = db["outlets"].count
-    assert outlet_transfer.commit(db, coord, preview) == len(rows)
-    assert db["outlets"].count == before + len(rows)
-
-
 def test_csv_import_reports_bad_rows(db):
     coord = coordinator(db)
     rows = [{"name": "好邻居便利店", "category": "convenience_store", "community": "秋浦社区", "address": "秋浦路 8 号",

@@ -8,11 +8,13 @@ import subprocess
 import sys
 import time
 import urllib.request
+from datetime import datetime, time as clock_time, timedelta, timezone
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
+from db import clock
 from tests.conftest import ROOT, in_ci
 
 CHROMIUM = os.environ.get("LINLI_CHROMIUM", "/usr/bin/chromium")
@@ -28,13 +30,22 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def night_start() -> datetime:
+    """00:30 Beijing on the day after the machine's UTC date: whatever the hour a test runs, the
+    server's own date (UTC, as in a container) is then the day before Beijing's."""
+    return datetime.combine(datetime.now(timezone.utc).date() + timedelta(days=1), clock_time(0, 30))
+
+
 class Server:
-    def __init__(self, tmp: Path, db_path: Path | None = None):
+    def __init__(self, tmp: Path, db_path: Path | None = None, now: datetime | None = None):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.db_path = db_path or tmp / "e2e.db"
+        self.today = (now or clock.now()).date()  # Beijing's date on this server
         env = {**os.environ, "LINLI_DB_PATH": str(self.db_path), "LINLI_DEMO": "1",
-               "LINLI_COOKIE_KEY": COOKIE_KEY, "LINLI_BCRYPT_ROUNDS": "4"}
+               "LINLI_COOKIE_KEY": COOKIE_KEY, "LINLI_BCRYPT_ROUNDS": "4", "TZ": "UTC"}
+        if now:
+            env["LINLI_NOW"] = now.isoformat()
         self.log = open(tmp / "streamlit.log", "w")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(self.port),
@@ -61,8 +72,10 @@ class Server:
 
 
 @pytest.fixture
-def server(tmp_path):
-    srv = Server(tmp_path)
+def server(tmp_path, request):
+    """A server on the real clock; a journey that depends on the date also runs on one whose clock
+    starts at 00:30 Beijing (parametrize indirectly with "night")."""
+    srv = Server(tmp_path, now=night_start() if getattr(request, "param", "now") == "night" else None)
     yield srv
     srv.stop()
 

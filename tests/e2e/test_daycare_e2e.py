@@ -3,22 +3,23 @@ view shows it → check-in marks attendance → the meal count for that day chan
 
 from datetime import date, timedelta
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import login, set_date, wait_for_app
 from tests.e2e.test_volunteers_e2e import choose
-from db import clock
 
 
-def next_weekday(weekday: int) -> date:
-    day = clock.today() + timedelta(days=1)
+def next_weekday(today: date, weekday: int) -> date:
+    day = today + timedelta(days=1)
     while day.weekday() != weekday:
         day += timedelta(days=1)
     return day
 
 
+@pytest.mark.parametrize("server", ["now", "night"], indirect=True)
 def test_programme_to_meal_count(server, new_page):
-    tuesday = next_weekday(1)
+    tuesday = next_weekday(server.today, 1)
     page = new_page()
     login(page, server, "coordinator")
     page.goto(server.url + "/daycare_manage")

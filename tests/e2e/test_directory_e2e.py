@@ -1,11 +1,10 @@
 """The directory in a real browser: a resident finds pharmacies open on Spring Festival morning;
 a coordinator adds an outlet (bad hours first); the service card downloads."""
 
-import io
 import re
 
 from playwright.sync_api import expect
-from pypdf import PdfReader
+from tests.viewers import poppler_pages, poppler_text
 
 from datetime import date, time
 
@@ -23,7 +22,7 @@ def test_resident_finds_pharmacies_open_at_spring_festival(server, new_page):
     wait_for_app(page)
     set_date(page, "日期", date(2025, 1, 29))
     set_time(page, "时间", time(10, 0))
-    expect(page.get_by_text("2025-01-29 是法定节假日（节假日）。")).to_be_visible()
+    expect(page.get_by_text("2025-01-29 是法定节假日（春节）。")).to_be_visible()
     expect(page.get_by_role("heading", name="找到 2 个网点")).to_be_visible()
     expect(page.get_by_role("heading", name="秋浦大药房")).to_be_visible()
     expect(page.get_by_role("heading", name="仁和24小时药房")).to_be_visible()
@@ -66,6 +65,7 @@ def test_service_card_downloads(server, new_page):
     expect(page.get_by_role("heading", name="秋浦社区便民服务卡")).to_be_visible()
     with page.expect_download() as download:
         page.get_by_role("button", name="下载服务卡（PDF）").click()
-    pdf = PdfReader(io.BytesIO(open(download.value.path(), "rb").read()))
-    text = "".join(p.extract_text() for p in pdf.pages)
-    assert len(pdf.pages) == 1 and "秋浦社区便民服务卡" in text and "directory?community=" in text
+    pdf = open(download.value.path(), "rb").read()
+    text = poppler_text(pdf)
+    assert poppler_pages(pdf) == 1 and "秋浦社区便民服务卡" in text and "directory?community=" in text
+    assert re.search(r"药店\s+\S+\s+[\d-]{11,13}\s+\d\d:\d\d–\d\d:\d\d\s+\d+ m", text)  # a full row
