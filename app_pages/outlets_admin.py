@@ -128,7 +128,7 @@ if calendar_tab:
             if st.button(t("cal.import_button"), key="arrangement_import"):
                 content = decode_text(upload.getvalue()) if upload is not None else pasted
                 attempt(lambda: import_arrangement(db, actor, content), lambda n: t("cal.imported", n=n))
-            st.subheader(t("cal.add"))
+            st.subheader(t("cal.add_one"))
             with st.form("calendar_day"):
                 c1, c2, c3 = st.columns(3)
                 day = c1.date_input(t("cal.day"), value=date(last + 1, 1, 1))

@@ -231,7 +231,10 @@ def mark_done(db: Database, actor: Actor, request_id: int, actual_minutes: int) 
 
 def confirm(db: Database, actor: Actor, request_id: int) -> int:
     """The coordinator (or the volunteer who redeemed their time bank for it) confirms a done
-    need: its hours become an approved ledger record, and a redemption is debited."""
+    need, and a redemption is debited. Confirmed by a coordinator (a third person), the actual time
+    is credited as approved; confirmed by the redeemer, at most what the need asked for (its
+    estimate) is credited and waits in the ledger for a coordinator, so two volunteers cannot mint
+    approved hours between themselves."""
     with write(db):
         r = _request(db, request_id)
         if actor.role == "volunteer":
@@ -242,11 +245,15 @@ def confirm(db: Database, actor: Actor, request_id: int) -> int:
         if r["status"] != "done":
             raise Conflict("err.wrong_state", state=r["status"])
         day = (r["done_at"] or _now())[:10]
+        third_party = actor.role in ("coordinator", "admin")  # neither the helper nor the helped
+        credited = r["actual_minutes"] if third_party else min(r["actual_minutes"], r["est_minutes"])
+        content = f"服务需求 #{r['id']}"
+        if credited < r["actual_minutes"]:
+            content += f"（申报 {r['actual_minutes']} 分钟，按需求预计 {r['est_minutes']} 分钟计入）"
         record = RecordIn(volunteer_ids=[r["claimed_by"]], activity=r["title"][:60],
-                          service_date=datetime.fromisoformat(day).date(), minutes=r["actual_minutes"],
-                          category=r["category"], beneficiary=r["requester_name"][:40],
-                          content=f"服务需求 #{r['id']}")
-        [record_id] = insert_records(db, actor, record, "request", status="approved")
+                          service_date=datetime.fromisoformat(day).date(), minutes=credited,
+                          category=r["category"], beneficiary=r["requester_name"][:40], content=content)
+        [record_id] = insert_records(db, actor, record, "request", status="approved" if third_party else "pending")
         _change(db, actor, r, "confirm", status="confirmed", confirmed_by=actor.username, confirmed_at=_now(),
                 record_id=record_id)
         db.execute("UPDATE redemptions SET status = 'debited', settled_at = ? WHERE request_id = ? AND status = 'reserved'",

@@ -149,3 +149,29 @@ def test_ics_carries_dtstamp_utc_until_and_stops_where_the_calendar_is_unknown()
                 if chinese_calendar.is_workday(d)]  # Mondays of 2026 that are not holidays
     extra = [d for d in makeup_days((2026,)) if d >= date(2026, 9, 1) and next_regular_workday(d).weekday() == 0]
     assert days == sorted(expected + extra)
+
+
+def test_pages_warn_residents_and_tell_admins_when_a_year_is_missing(app_env):
+    from tests.conftest import login, new_app
+
+    with clock.frozen(datetime(2027, 1, 5, 10, 0)):
+        at = new_app()
+        at.run()
+        at.switch_page("app_pages/directory.py").run()
+        assert not at.exception
+        assert [w.value for w in at.warning] == [
+            "2027 年的节假日安排还没有录入：节假日和调休期间显示的营业时间、课表可能不准，请先电话确认。"]
+        at.switch_page("app_pages/daycare.py").run()
+        assert any("2027 年的节假日安排还没有录入" in w.value for w in at.warning)
+    with clock.frozen(datetime(2026, 11, 28, 0, 30)):
+        at = new_app()
+        at.run()
+        login(at, "admin")
+        at.switch_page("app_pages/outlets_admin.py")
+        at.session_state["outlets_tabs"] = "节假日"
+        at.run()
+        assert not at.exception
+        assert any(w.value.startswith("2027 年节假日安排尚未录入") and "网点维护 → 节假日" in w.value for w in at.warning)
+        at.text_area(key="arrangement_text").input("开始,结束,类型,名称\n2027-01-01,2027-01-03,放假,元旦\n")
+        at.button(key="arrangement_import").click().run()
+        assert not at.exception and not at.warning

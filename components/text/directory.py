@@ -96,12 +96,16 @@ TEXT = {
     "cal.kind.workday": ("调休上班", "Make-up working day"),
     "cal.name": ("名称（如 春节）", "Name (e.g. Spring Festival)"),
     "cal.add": ("添加", "Add"),
+    "cal.add_one": ("逐日添加", "Add one day"),
     "cal.added": ("已添加。", "Added."),
     "cal.remove": ("删除所选日期", "Remove the chosen date"),
     "cal.removed": ("已删除。", "Removed."),
-    "cal.unknown_year": ("{year} 年节假日安排尚未录入：这些日期暂按普通工作日和周末计算，可能有误。请管理员录入国务院办公厅的放假通知。",
-                         "The {year} holiday arrangement has not been entered: these days are treated as ordinary"
-                         " working days and weekends and may be wrong. An administrator enters the State Council notice."),
+    "cal.unknown_year": ("{year} 年的节假日安排还没有录入：节假日和调休期间显示的营业时间、课表可能不准，请先电话确认。",
+                         "The {year} holiday arrangement is not in yet: hours and timetables shown for holidays and"
+                         " make-up days may be wrong; please call first."),
+    "cal.unknown_year_admin": ("{year} 年节假日安排尚未录入：这些日期暂按普通工作日和周末计算。请在“网点维护 → 节假日”录入国务院办公厅的放假通知。",
+                               "The {year} holiday arrangement has not been entered: these days count as ordinary working"
+                               " days and weekends. Enter the State Council notice on Manage outlets → Holidays."),
     "cal.import": ("录入一年的放假安排", "Enter a year's holiday arrangement"),
     "cal.import_help": ("按国务院办公厅通知逐段填写：每行一段日期（开始,结束,类型,名称），类型为“放假”或“上班”（调休上班日），"
                         "只有一天时结束可空。也可上传同样格式的 CSV 或 JSON。已录入的日期会被覆盖。",
