@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 import streamlit as st
 
+from components.usertext import plain
 from components.auth import session_actor
 from components.calendar_note import unknown_year_warning
 from components.daycare_ui import centre_picker, reason_text, session_line
@@ -22,7 +23,7 @@ if not all_centres:
     st.info(t("man.nothing"))
     st.stop()
 c = centre_picker(all_centres, "daycare_centre", actor.community_id)
-st.caption(f"{c['address']} · " + t("dc.hotline", phone=c["hotline"]))
+st.caption(f"{plain(c['address'])} · " + t("dc.hotline", phone=plain(c["hotline"])))
 
 today = clock.today()
 week_tab, today_tab, next_tab = st.tabs([t("dc.week"), t("dc.today"), t("dc.next")], key="daycare_tabs",

@@ -5,6 +5,7 @@ from datetime import date, time
 
 import streamlit as st
 
+from components.usertext import plain
 from components.auth import session_actor
 from components.calendar_note import unknown_year_warning
 from components.daycare_ui import centre_picker, reason_text
@@ -122,7 +123,7 @@ with booking_tab:
                         lambda promoted: t("dm.promoted" if promoted else "dm.cancelled"))
             for r in roster(db, actor, session["programme_id"], day):
                 state = t("dm.state.booked") if r["status"] == "booked" else t("dm.state.waitlist", n=r["position"])
-                st.write(f"{r['name']} · {state}")
+                st.write(f"{plain(r['name'])} · {state}")
 
 with checkin_tab:
     if checkin_tab.open:
@@ -133,7 +134,7 @@ with checkin_tab:
                     continue
                 c1, c2, c3 = st.columns([3, 1, 1])
                 seen = {None: t("dm.attended.none"), 1: t("dm.attended.1"), 0: t("dm.attended.0")}[r["attended"]]
-                c1.write(f"**{r['name']}** · {r['diet'] or '—'} · {r['mobility'] or '—'} · {seen}")
+                c1.write(f"**{plain(r['name'])}** · {plain(r['diet']) or '—'} · {plain(r['mobility']) or '—'} · {seen}")
                 if c2.button(t("dm.present"), key=f"in_{r['member_id']}"):
                     attempt(lambda: check_in(db, actor, session["programme_id"], day, r["member_id"], True), "dm.checked")
                 if c3.button(t("dm.absent"), key=f"out_{r['member_id']}"):

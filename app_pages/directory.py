@@ -7,6 +7,7 @@ from datetime import datetime, time
 import pandas as pd
 import streamlit as st
 
+from components.usertext import plain
 from components.calendar_note import unknown_year_warning
 from components.charts import outlets_map
 from components.daycare_ui import holiday_text
@@ -84,14 +85,14 @@ with list_tab:
         for r in rows[:shown]:
             with st.container(border=True):
                 distance = f" · {t('dir.distance', m=r['distance_m'])}" if "distance_m" in r else ""
-                st.markdown(f"### {r['name']}")
-                st.markdown(f"{cat_name.get(r['category'], r['category'])} · {r['community']} · {r['address']}{distance}")
+                st.markdown(f"### {plain(r['name'])}")
+                st.markdown(f"{cat_name.get(r['category'], r['category'])} · {plain(r['community'])} · {plain(r['address'])}{distance}")
                 st.markdown(state_line(r))
                 if r["phones"]:
-                    st.markdown(f"{t('dir.phone')}：" + "、".join(f"[{p}](tel:{p.replace('-', '')})"
+                    st.markdown(f"{t('dir.phone')}：" + "、".join(f"[{plain(p)}](tel:{p.replace('-', '')})"
                                                                 for p in r["phones"].split(", ")))
                 if r["services"]:
-                    st.caption(r["services"])
+                    st.caption(plain(r["services"]))
         if len(rows) > shown and st.button(t("dir.more", n=len(rows) - shown)):
             st.session_state["directory_shown"] = shown + 30
             st.rerun()

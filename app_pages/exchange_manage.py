@@ -3,6 +3,7 @@ residents who do not use phones, match and assign volunteers, confirm done needs
 
 import streamlit as st
 
+from components.usertext import plain
 from components.numbers import hours_text
 from components.auth import session_actor
 from components.data import get_db
@@ -60,7 +61,7 @@ with match_tab:
                 st.info(t("man.no_suggestions"))
             for v in people:
                 c1, c2 = st.columns([4, 1])
-                c1.write(f"{v['real_name']} · {v['number']} · {t('man.fits') + ' ✓' if v['fits'] else ''} · "
+                c1.write(f"{plain(v['real_name'])} · {v['number']} · {t('man.fits') + ' ✓' if v['fits'] else ''} · "
                          f"{t('man.last_served')} {v['last_served'] or '—'} · "
                          f"{t('man.recent_hours')} {hours_text(v['recent_minutes'])}")
                 if c2.button(t("man.assign"), key=f"assign_{chosen}_{v['id']}"):

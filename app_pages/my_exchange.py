@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 
 import streamlit as st
 
+from components.usertext import plain
 from components.numbers import hours_text
 from components.auth import session_actor
 from components.data import get_db
@@ -76,7 +77,7 @@ with bank_tab:
                         "my.redeemed", minutes=data["est_minutes"])
         with st.expander(t("my.family")):
             for f in relatives:
-                st.write(f"{f['name']} · {t('rel.' + f['relation'])} · {f['phone'] or '—'} · {f['address'] or '—'}")
+                st.write(f"{plain(f['name'])} · {t('rel.' + f['relation'])} · {plain(f['phone']) or '—'} · {plain(f['address']) or '—'}")
             with st.form("family", clear_on_submit=True):
                 c1, c2 = st.columns(2)
                 name = c1.text_input(t("dm.name"), max_chars=20)

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from components.usertext import plain
 from components.numbers import hours_left_text, hours_text
 from components.auth import session_actor
 from components.certificate import certificate_panel
@@ -40,8 +41,8 @@ else:
     st.success(t("my.top_star"))
 
 with st.expander(t("my.profile")):
-    st.write(f"**{v['real_name']}** · {t('gender.' + v['gender'])} · {v['birth_date']} · {v['id_masked']} · "
-             f"{v['phone']} · {v['community']}")
+    st.write(f"**{plain(v['real_name'])}** · {t('gender.' + v['gender'])} · {v['birth_date']} · {v['id_masked']} · "
+             f"{v['phone']} · {plain(v['community'])}")
     st.write(f"{t('vol.skills')}: {'、'.join(names.get(s, s) for s in v['skills']) or '—'}；"
              f"{t('vol.days')}: {'、'.join(weekday_name(d) for d in v['availability'].get('days', [])) or '—'}")
 

@@ -7,6 +7,7 @@ import os
 import qrcode
 import streamlit as st
 
+from components.usertext import plain
 from components.auth import session_actor
 from components.calendar_note import unknown_year_warning
 from components.data import get_db
@@ -46,11 +47,11 @@ url = public_url()
 qr = io.BytesIO()
 qrcode.make(url, border=2).save(qr, format="PNG")
 
-st.title(t("card.title", community=card["community"]["name"]))
+st.title(t("card.title", community=plain(card["community"]["name"])))
 st.subheader(t("card.hotlines"))
 for h in card["hotlines"]:
-    st.markdown(f"#### {names[h['category']]}：[{h['phones']}](tel:{h['phones'].split(', ')[0].replace('-', '')})")
-    st.caption(h["name"])
+    st.markdown(f"#### {names[h['category']]}：[{plain(h['phones'])}](tel:{h['phones'].split(', ')[0].replace('-', '')})")
+    st.caption(plain(h["name"]))
 st.subheader(t("card.nearest"))
 st.dataframe([{t("dir.category"): names[r["category"]], t("out.name"): r["name"], t("dir.phone"): r["phones"],
                t("dir.when"): "、".join(r["today"]) or t("dir.today_closed"),

@@ -4,6 +4,7 @@ import math
 
 import streamlit as st
 
+from components.usertext import plain
 from components.numbers import hours_text
 from components.auth import session_actor
 from components.data import get_db
@@ -68,7 +69,7 @@ with roster_tab:
             if chosen:
                 v = get_volunteer(db, actor, chosen["id"])
                 hours = v["approved_minutes"] / 60
-                st.subheader(f"{v['real_name']} · {v['number'] or t('status.' + v['status'])}")
+                st.subheader(f"{plain(v['real_name'])} · {v['number'] or t('status.' + v['status'])}")
                 m1, m2, m3, m4 = st.columns(4)
                 m1.metric(t("vol.hours"), hours_text(v["approved_minutes"]))
                 m2.metric(t("vol.stars"), "★" * star_level(hours, thresholds) or "—")
@@ -95,8 +96,8 @@ with pending_tab:
             st.info(t("roster.no_pending"))
         for p in pending:
             with st.container(border=True):
-                st.markdown(f"**{p['real_name']}** · {t('gender.' + p['gender'])} · {age(p['birth_date'])} · "
-                            f"{p['id_masked']} · {p['phone']} · {p['community']} · {p['created_at'][:10]}")
+                st.markdown(f"**{plain(p['real_name'])}** · {t('gender.' + p['gender'])} · {age(p['birth_date'])} · "
+                            f"{p['id_masked']} · {p['phone']} · {plain(p['community'])} · {p['created_at'][:10]}")
                 c1, c2 = st.columns(2)
                 with c1.form(f"approve_{p['id']}"):
                     login = st.checkbox(t("roster.create_login"), value=True)

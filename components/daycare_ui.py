@@ -4,6 +4,7 @@ from datetime import date
 
 import streamlit as st
 
+from components.usertext import plain
 from components.forms import weekday_name
 from components.i18n import t
 
@@ -15,18 +16,18 @@ def reason_text(reason: str) -> str:
         return holiday_text(detail)
     if kind == "workday":  # a make-up working day runs another weekday's timetable
         return t("dc.workday", weekday=weekday_name(date.fromisoformat(detail).isoweekday()))
-    return detail
+    return plain(detail)  # a closure's reason, as the coordinator typed it
 
 
 def holiday_text(name: str) -> str:
     """chinesecalendar's English name in the user's language (春节); an admin's own name as given."""
     key = "holiday." + name
     translated = t(key)
-    return translated if translated != key else (name or t("day.holiday"))
+    return translated if translated != key else (plain(name) or t("day.holiday"))
 
 
 def session_line(s: dict) -> str:
-    head = f"**{s['start']:%H:%M}–{s['end']:%H:%M} {s['title']}** · {t('kind.' + s['kind'])} · {s['room']}"
+    head = f"**{s['start']:%H:%M}–{s['end']:%H:%M} {plain(s['title'])}** · {t('kind.' + s['kind'])} · {plain(s['room'])}"
     if not s["held"]:
         return f"~~{head}~~ · {t('dc.not_held', reason=reason_text(s['reason']))}"
     tail = t("dc.places", booked=s["booked"], capacity=s["capacity"])

@@ -4,6 +4,7 @@ from datetime import date, datetime, time, timedelta
 
 import streamlit as st
 
+from components.usertext import plain
 from components.i18n import t
 from db import clock
 
@@ -58,13 +59,13 @@ def need_card(r: dict, names: dict[str, str]) -> None:
     """One need as a bordered card: title, state, where, who, when; contact only if visible."""
     age = clock.now() - clock.parse(r["created_at"])
     posted = t("ex.age_days", days=age.days) if age.days else t("ex.age_hours", hours=age.seconds // 3600)
-    st.markdown(f"**{r['title']}** · {t('urgency.' + str(r['urgency']))} · {t('exst.' + r['shown_status'])}")
-    parts = [names.get(r["category"], r["category"]), r["community"], posted]
+    st.markdown(f"**{plain(r['title'])}** · {t('urgency.' + str(r['urgency']))} · {t('exst.' + r['shown_status'])}")
+    parts = [names.get(r["category"], r["category"]), plain(r["community"]), posted]
     if r.get("claimer"):
-        parts.append(t("ex.claimed_by", name=r["claimer"]))
+        parts.append(t("ex.claimed_by", name=plain(r["claimer"])))
     if r.get("offerer"):
-        parts.append(t("ex.offered_by", name=r["offerer"]))
+        parts.append(t("ex.offered_by", name=plain(r["offerer"])))
     st.caption(" · ".join(parts))
-    contact = " · ".join(x for x in (r["requester_name"], r["requester_phone"], r["address"]) if x)
+    contact = " · ".join(plain(x) for x in (r["requester_name"], r["requester_phone"], r["address"]) if x)
     if r["description"] or contact:
-        st.write(" · ".join(x for x in (r["description"], contact) if x))
+        st.write(" · ".join(x for x in (plain(r["description"]), contact) if x))

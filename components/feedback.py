@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from components.usertext import plain
 from components.i18n import t
 from db.errors import InputError, LinliError
 
@@ -10,7 +11,8 @@ def _message(key: str, params: dict) -> str:
     """A catalogue message; a multi-line parameter (a parser's report with its caret under the
     fault) keeps its layout in a code block under the sentence."""
     blocks = {k: v for k, v in params.items() if isinstance(v, str) and "\n" in v}
-    short = {k: (v.splitlines()[0] if k in blocks else v) for k, v in params.items()}
+    # Parameters are often what the user typed (“{phone}” is not a phone): shown as text.
+    short = {k: (v.splitlines()[0] if k in blocks else plain(v) if isinstance(v, str) else v) for k, v in params.items()}
     text = t(key, **short)
     for value in blocks.values():
         text += "\n\n  ```\n" + "\n".join("  " + line for line in value.splitlines()) + "\n  ```"

@@ -6,10 +6,11 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Annotated, Literal, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from db.errors import InputError
+from db.text import clean
 from db import clock
 
 ROLES = ("volunteer", "coordinator", "leader", "admin")
@@ -81,6 +82,14 @@ def parse(model: type[M], data: dict) -> M:
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _clean_text(cls, value, info):
+        # Every text a person typed is normalised on the way in (passwords are theirs, byte for byte).
+        if isinstance(value, str) and "password" not in info.field_name:
+            return clean(value)
+        return value
 
 
 class CommunityIn(Strict):

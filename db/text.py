@@ -1,7 +1,20 @@
-"""Turning what a person typed into what the data layer reads: a safe LIKE pattern, a date."""
+"""Turning what a person typed into what the data layer reads: clean text, a safe LIKE pattern,
+a date."""
 
 import re
+import unicodedata
 from datetime import date
+
+# Bidi overrides and isolates (a name that displays reversed), and the invisible marks around them.
+_BIDI = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"))
+
+
+def clean(text: str) -> str:
+    """What a person typed, as we store it: NFKC (full-width letters and digits become ordinary
+    ones), without control characters (NUL, escape codes; line breaks and tabs stay) or bidi
+    overrides."""
+    text = unicodedata.normalize("NFKC", text).translate(_BIDI)
+    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
 
 _DAY = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")

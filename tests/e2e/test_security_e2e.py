@@ -1,6 +1,7 @@
 """In a real browser: HTML, script and markdown payloads typed into free-text fields render as
 inert text; a login cookie stops working once its owner logs out."""
 
+import re
 from datetime import datetime, timedelta
 
 from playwright.sync_api import expect
@@ -13,7 +14,10 @@ from tests.e2e.conftest import login, wait_for_app
 from db import clock
 
 PAYLOADS = ['<script>window.pwned = 1</script>', '<img src=x onerror="window.pwned = 2">',
-            '[点我](javascript:window.pwned=3)', '<b onmouseover="window.pwned=4">粗体</b>']
+            '[点我](javascript:window.pwned=3)', '<b onmouseover="window.pwned=4">粗体</b>',
+            # Markdown that would fetch from, or link to, a host the attacker controls.
+            '![x](http://198.51.100.7/p.png)', '[领取补贴](http://198.51.100.7/login)', 'www.198.51.100.7.example',
+            '**加粗** $x^2$ :red[红字] :material/home:']
 
 
 def test_payloads_render_as_text(server, new_page):
@@ -34,6 +38,8 @@ def test_payloads_render_as_text(server, new_page):
                            "community_id": qiupu["id"], "expires_at": clock.now() + timedelta(days=2)})
     db.close()
 
+    elsewhere = []  # every request to a host other than the app's own
+    page.on("request", lambda r: elsewhere.append(r.url) if not r.url.startswith((server.url, "data:", "blob:")) else None)
     for path in ("/exchange", "/directory?community=%d" % qiupu["id"]):
         page.goto(server.url + path)
         wait_for_app(page)
@@ -43,14 +49,31 @@ def test_payloads_render_as_text(server, new_page):
         assert page.locator("main script, [data-testid='stMain'] script").count() == 0
         assert page.locator("[data-testid='stMain'] img[src='x']").count() == 0
         assert page.locator("[data-testid='stMain'] a[href^='javascript']").count() == 0
+        main = page.get_by_test_id("stMain")
+        assert main.locator("a[href*='198.51.100.7'], img[src*='198.51.100.7']").count() == 0
+        assert main.locator("strong:text-is('加粗'), .katex, [data-testid='stIconMaterial']").count() == 0
+    assert elsewhere == []
     # The payload is shown as the text that was typed.
     expect(page.get_by_text("<script>window.pwned = 1</script>").first).to_be_visible()
+    # (an invisible word joiner sits inside "://" so the address is never turned into a link)
+    expect(page.get_by_text(re.compile(r"\[领取补贴\]\(http:\u2060?//198\.51\.100\.7/login\)")).first).to_be_visible()
+    expect(page.get_by_text("**加粗** $x^2$ :red[红字] :material/home:").first).to_be_visible()
 
     login(page, server, "coordinator")
     page.goto(server.url + "/exchange_manage")
     wait_for_app(page)
     expect(page.get_by_text("公众 <script>window.pwned=5</script>").first).to_be_visible()
     assert page.evaluate("() => window.pwned") is None
+
+    # A table's own toolbar offers no raw CSV export (it would write =HYPERLINK(…) unneutralised).
+    page.goto(server.url + "/service_card")
+    wait_for_app(page)
+    table = page.get_by_test_id("stDataFrame").first
+    expect(table).to_be_visible()
+    table.hover()
+    page.wait_for_timeout(300)
+    assert table.get_by_role("button", name=re.compile("Download|下载")).count() == 0
+    assert page.get_by_test_id("stElementToolbar").get_by_role("button", name=re.compile("Download|下载")).count() == 0
 
 
 def test_cookie_is_refused_after_logout(server, browser):
