@@ -41,7 +41,7 @@ else:
     st.success(t("my.top_star"))
 
 with st.expander(t("my.profile")):
-    st.write(f"**{plain(v['real_name'])}** · {t('gender.' + v['gender'])} · {v['birth_date']} · {v['id_masked']} · "
+    st.write(f"**{plain(v['real_name'])}** · {t('gender.' + v['gender'])} · {t('vol.born', year=v['birth_year'])} · {v['id_masked']} · "
              f"{v['phone']} · {plain(v['community'])}")
     st.write(f"{t('vol.skills')}: {'、'.join(names.get(s, s) for s in v['skills']) or '—'}；"
              f"{t('vol.days')}: {'、'.join(weekday_name(d) for d in v['availability'].get('days', [])) or '—'}")

@@ -58,7 +58,7 @@ with roster_tab:
             st.info(t("roster.empty"))
         else:
             st.dataframe([{t("vol.number"): r["number"] or "—", t("vol.real_name"): r["real_name"],
-                           t("vol.gender"): t("gender." + r["gender"]), t("roster.age"): age(r["birth_date"]),
+                           t("vol.gender"): t("gender." + r["gender"]), t("roster.age"): age(r["birth_year"]),
                            t("vol.id_number"): r["id_masked"], t("vol.phone"): r["phone"],
                            t("vol.community"): r["community"], t("vol.status"): t("status." + r["status"]),
                            t("vol.hours"): r["approved_minutes"] // 6 / 10,
@@ -96,7 +96,7 @@ with pending_tab:
             st.info(t("roster.no_pending"))
         for p in pending:
             with st.container(border=True):
-                st.markdown(f"**{plain(p['real_name'])}** · {t('gender.' + p['gender'])} · {age(p['birth_date'])} · "
+                st.markdown(f"**{plain(p['real_name'])}** · {t('gender.' + p['gender'])} · {age(p['birth_year'])} · "
                             f"{p['id_masked']} · {p['phone']} · {plain(p['community'])} · {p['created_at'][:10]}")
                 c1, c2 = st.columns(2)
                 with c1.form(f"approve_{p['id']}"):

@@ -6,6 +6,7 @@ import os
 import streamlit as st
 
 from db.connection import connect, db_path
+from db.keys import DataKeyMissing, DataKeyWrong
 
 
 @st.cache_resource(show_spinner=False)
@@ -30,7 +31,14 @@ def get_db():
     path = str(db_path())
     held = st.session_state.get("_db")
     if held is None or held[0] != path:
-        _prepare(path)
+        try:
+            _prepare(path)
+        except (DataKeyMissing, DataKeyWrong) as exc:
+            # Without the right key no page may read or write personal data: say why and stop.
+            from components.i18n import t
+
+            st.error(t(exc.key, **exc.params))
+            st.stop()
         held = (path, connect(path, migrate=False))
         st.session_state["_db"] = held
     return held[1]

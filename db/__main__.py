@@ -1,13 +1,15 @@
-"""python -m db — init, create-user, backup, check. Exit code 0 on success, 2 on bad arguments,
+"""python -m db — init, create-user, backup, restore, check, rotate-data-key. Exit code 0 on success, 2 on bad arguments,
 1 when the operation itself fails; messages go to stderr."""
 
 import argparse
 import getpass
 import os
+import secrets
 import sqlite3
 import sys
 from pathlib import Path
 
+from db import keys
 from db.connection import connect, db_path
 from db.errors import InputError, LinliError
 from db.migrations import status
@@ -97,18 +99,55 @@ def cmd_check(args) -> int:
     if not Path(args.db).exists():
         print(f"No database at {args.db}", file=sys.stderr)
         return 1
-    db = connect(args.db, migrate=False)
-    integrity = [r[0] for r in db.execute("PRAGMA integrity_check").fetchall()]
-    fk = db.execute("PRAGMA foreign_key_check").fetchall()
-    applied, pending = status(db)
+    try:
+        db = connect(args.db, migrate=False)
+        integrity = [r[0] for r in db.execute("PRAGMA integrity_check").fetchall()]
+        fk = db.execute("PRAGMA foreign_key_check").fetchall()
+        applied, pending = status(db)
+    except sqlite3.DatabaseError as exc:  # not a database, or damaged beyond reading: say so
+        print(f"integrity: {args.db} is not a readable SQLite database ({exc})")
+        print("check: FAILED")
+        return 1
     print(f"integrity: {', '.join(integrity)}")
     print(f"foreign keys: {'ok' if not fk else f'{len(fk)} violations'}")
     print(f"migrations: {len(applied)} applied, {len(pending)} pending")
     for name in pending:
         print(f"  pending: {name}")
-    ok = integrity == ["ok"] and not fk and not pending
+    key_ok = True
+    try:
+        keys.verify_data_key(db)
+        print("data key: ok")
+    except LinliError as exc:
+        key_ok = False
+        print(f"data key: {_english(exc.key, exc.params)}")
+    ok = integrity == ["ok"] and not fk and not pending and key_ok
     print("check: ok" if ok else "check: FAILED")
     return 0 if ok else 1
+
+
+def cmd_rotate_data_key(args) -> int:
+    """Re-encrypt every ID number under a new data key (LINLI_NEW_DATA_KEY, else a new random one)
+    in one transaction. A key kept in a file is replaced: the new key is written beside it first
+    (data-key.key.new), the database rewritten, then the file renamed, the old one kept as .old."""
+    db = connect(args.db)
+    new = os.environ.get("LINLI_NEW_DATA_KEY") or secrets.token_urlsafe(48)
+    path = Path(args.db).parent / "data-key.key"
+    from_file = not (os.environ.get("LINLI_DATA_KEY") or keys.secret_in_toml("data_key"))
+    if from_file:
+        staged = path.with_suffix(".key.new")
+        fd = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(new)
+    count = keys.rotate(db, new)
+    if from_file:
+        if path.exists():
+            os.replace(path, path.with_suffix(".key.old"))
+        os.replace(staged, path)
+        print(f"{count} ID numbers re-encrypted; the new key is in {path} (the old one in {path.with_suffix('.key.old')}).")
+    else:
+        print(f"{count} ID numbers re-encrypted. Put this key where the old one was (secrets.toml data_key or"
+              f" LINLI_DATA_KEY) before starting the app:\n{new}")
+    return 0
 
 
 def main(argv=None) -> int:
@@ -129,9 +168,16 @@ def main(argv=None) -> int:
     p.add_argument("backup")
     p.add_argument("target")
     p.set_defaults(fn=cmd_restore)
-    sub.add_parser("check", help="integrity check and migration status").set_defaults(fn=cmd_check)
+    sub.add_parser("check", help="integrity check, migration status and the data key").set_defaults(fn=cmd_check)
+    sub.add_parser("rotate-data-key", help="re-encrypt ID numbers under a new data key").set_defaults(
+        fn=cmd_rotate_data_key)
     args = parser.parse_args(argv)
-    return args.fn(args)
+    os.environ["LINLI_DB_PATH"] = args.db  # key files are looked for beside the database in use
+    try:
+        return args.fn(args)
+    except LinliError as exc:  # a missing or wrong data key, a busy database: a sentence, not a traceback
+        print(_english(exc.key, exc.params), file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
+from db.identity import mask_phone
 from db.models import Actor
 from db.permissions import require_admin
 from db import clock
@@ -29,9 +30,14 @@ def _json(value):
     return json.dumps(_redact(value), ensure_ascii=False, default=str, sort_keys=True)
 
 
+SECRET = ("password", "password_hash", "id_cipher", "id_hash", "id_number")
+PHONES = ("phone", "requester_phone", "emergency_phone")
+
+
 def _redact(value: dict) -> dict:
-    # Secrets never reach the log, even hashed.
-    return {k: ("***" if k in ("password", "password_hash") else v) for k, v in value.items()}
+    # Secrets never reach the log, even hashed or encrypted; phones only masked.
+    return {k: ("***" if k in SECRET else mask_phone(v) if k in PHONES and isinstance(v, str) and v else v)
+            for k, v in value.items()}
 
 
 def entries(db: Database, actor: Actor, *, actor_name: str | None = None, table: str | None = None,

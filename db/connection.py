@@ -35,11 +35,25 @@ def connect(path: str | Path | None = None, migrate: bool = True) -> sqlite_util
         with db.ensure_autocommit_on():
             db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA synchronous = NORMAL")
+    if str(path) != ":memory:":
+        _owner_only(path)
     if migrate:
+        from db.keys import verify_data_key
         from db.migrations import migrate as apply_migrations
 
         apply_migrations(db)
+        verify_data_key(db)
     return db
+
+
+def _owner_only(path: Path) -> None:
+    """The database holds personal data: readable by its owner only (and its WAL files)."""
+    for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        try:
+            if p.exists() and p.stat().st_mode & 0o077:
+                os.chmod(p, 0o600)
+        except OSError:
+            pass  # not ours to change (a read-only mount): the deployment's permissions apply
 
 
 class DatabaseBusy(LinliError):

@@ -53,8 +53,9 @@ def id_gender(number: str) -> str:
 
 
 def mask_id(number: str) -> str:
-    """110105********123X: region kept, birth date and sequence hidden but the last four."""
-    return number[:6] + "*" * 8 + number[-4:]
+    """34**************4X: two digits at each end. The region code, birth date and sequence stay
+    hidden, so the mask rebuilds nothing even beside a birth date or an age."""
+    return number[:2] + "*" * 14 + number[-2:]
 
 
 def mask_phone(phone: str) -> str:

@@ -11,23 +11,62 @@ import tomllib
 from functools import lru_cache
 from pathlib import Path
 
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet
 
 from db.connection import db_path
+from db.errors import LinliError
 
 SECRETS_TOML = Path(".streamlit/secrets.toml")
 
 
-def secret(name: str) -> str:
-    """`name` from secrets.toml, else LINLI_<NAME>, else <name>.key beside the database."""
+def secret_in_toml(name: str) -> str | None:
     if SECRETS_TOML.exists():
         value = tomllib.loads(SECRETS_TOML.read_text()).get(name)
-        if value:
-            return str(value)
+        return str(value) if value else None
+    return None
+
+
+def secret(name: str, generate: bool = True) -> str:
+    """`name` from secrets.toml, else LINLI_<NAME>, else <name>.key beside the database (made
+    there when `generate`, else DataKeyMissing)."""
+    value = secret_in_toml(name)
+    if value:
+        return value
     env = os.environ.get("LINLI_" + name.upper())
     if env:
         return env
-    return _local_secret(Path(db_path()).parent / f"{name.replace('_', '-')}.key")
+    path = Path(db_path()).parent / f"{name.replace('_', '-')}.key"
+    if not generate and not path.exists():
+        raise DataKeyMissing(path=str(path))
+    return _local_secret(path)
+
+
+class DataKeyMissing(LinliError):
+    key = "err.data_key_missing"
+
+
+class DataKeyWrong(LinliError):
+    key = "err.data_key_wrong"
+
+
+CHECK = "data_key_check"
+
+
+def verify_data_key(db) -> None:
+    """Before anything reads or writes personal data: the data key must be the one the database
+    was written with. A fresh database gets a new key; a database that holds encrypted ID numbers
+    never does — a lost key stops the app with a message instead of silently starting a new one
+    (ID numbers would read as "?" and the same person could register twice)."""
+    stored = next(db.query("SELECT value FROM settings WHERE key = ?", [CHECK]), None)
+    has_data = stored is not None or next(db.query(
+        "SELECT 1 AS x FROM volunteers WHERE id_cipher != 'synthetic' LIMIT 1"), None) is not None
+    master = secret("data_key", generate=not has_data)
+    check = _check_value(master)
+    if stored is None:
+        db.execute("INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)", [CHECK, check])
+        db.conn.commit()
+    elif not hmac.compare_digest(stored["value"], check):
+        raise DataKeyWrong()
 
 
 def _local_secret(path: Path) -> str:
@@ -51,7 +90,7 @@ def _keys(master: str) -> tuple[Fernet, bytes]:
 
 
 def _master() -> str:
-    return secret("data_key")
+    return secret("data_key", generate=False)  # made only by verify_data_key, on a fresh database
 
 
 def encrypt(text: str) -> str:
@@ -59,12 +98,32 @@ def encrypt(text: str) -> str:
 
 
 def decrypt(token: str) -> str:
-    try:
-        return _keys(_master())[0].decrypt(token.encode()).decode()
-    except InvalidToken:
-        return "?"  # a key mismatch must not crash a page; the masked form is still shown
+    return _keys(_master())[0].decrypt(token.encode()).decode()  # a wrong key is stopped at start
 
 
 def lookup_hash(text: str) -> str:
     """A keyed hash: equal inputs match (duplicate checks) without storing the plain value."""
     return hmac.new(_keys(_master())[1], text.encode(), hashlib.sha256).hexdigest()
+
+
+def _check_value(master: str) -> str:
+    return hmac.new(_keys(master)[1], b"linli-data-key-check", hashlib.sha256).hexdigest()
+
+
+def rotate(db, new_master: str) -> int:
+    """Re-encrypt every ID number and recompute its look-up hash under `new_master`, in one
+    transaction, with the check value; returns how many were rewritten. The caller stores the key."""
+    from db.connection import write
+
+    old = _keys(_master())[0]
+    new_fernet, new_mac = _keys(new_master)
+    count = 0
+    with write(db):
+        for row in list(db.query("SELECT id, id_cipher FROM volunteers WHERE id_cipher != 'synthetic'")):
+            number = old.decrypt(row["id_cipher"].encode()).decode()
+            db.execute("UPDATE volunteers SET id_cipher = ?, id_hash = ? WHERE id = ?",
+                       [new_fernet.encrypt(number.encode()).decode(),
+                        hmac.new(new_mac, number.encode(), hashlib.sha256).hexdigest(), row["id"]])
+            count += 1
+        db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", [CHECK, _check_value(new_master)])
+    return count

@@ -414,6 +414,34 @@ def m0011_hsds_identity(db: Database):
     db["outlet_categories"].insert_all(outlet_category_rows(), ignore=True)
 
 
+@migrations(name="0012_privacy")
+def m0012_privacy(db: Database):
+    # The old mask (341702********0748) hid exactly the eight birth-date digits, and the birth date
+    # was stored in clear beside it: together they were the ID number. Now only the birth year is
+    # kept, the mask shows two digits at each end, and the audit log is scrubbed the same way.
+    db.execute("ALTER TABLE volunteers ADD COLUMN birth_year INTEGER NOT NULL DEFAULT 0")
+    db.execute("UPDATE volunteers SET birth_year = CAST(substr(birth_date, 1, 4) AS INTEGER),"
+               f" id_masked = {_sql_mask_id('id_masked')}")
+    db.execute("ALTER TABLE volunteers DROP COLUMN birth_date")
+    for column in ("before", "after"):
+        where = f"WHERE {column} IS NOT NULL AND json_valid({column})"
+        db.execute(f"UPDATE audit_log SET {column} = json_remove({column}, '$.birth_date', '$.id_cipher',"
+                   f" '$.id_hash') {where}")
+        db.execute(f"UPDATE audit_log SET {column} = json_set({column}, '$.id_masked',"
+                   f" {_sql_mask_id(f'json_extract({column}, {chr(39)}$.id_masked{chr(39)})')})"
+                   f" {where} AND json_extract({column}, '$.id_masked') IS NOT NULL")
+        for key in ("phone", "requester_phone", "emergency_phone"):
+            value = f"json_extract({column}, '$.{key}')"
+            db.execute(f"UPDATE audit_log SET {column} = json_set({column}, '$.{key}',"
+                       f" CASE WHEN length({value}) >= 7 THEN substr({value}, 1, 3) || '****' || substr({value}, -4)"
+                       f" ELSE '****' END) {where} AND {value} IS NOT NULL AND {value} != ''")
+
+
+def _sql_mask_id(expression: str) -> str:
+    """db.identity.mask_id in SQL, for rows masked the old way (their ends are still visible)."""
+    return f"substr({expression}, 1, 2) || '**************' || substr({expression}, -2)"
+
+
 def migrate(db: Database) -> list[str]:
     """Apply pending migrations; returns the names applied."""
     # Importing the feature modules registers their migrations on `migrations`.

@@ -183,7 +183,7 @@ def export_volunteers(db: Database, actor: Actor, community_id: int | None = Non
     """The roster for a coordinator's community (or any, for admins). ID numbers masked."""
     scope = reader_scope(actor, community_id)
     sql = ("SELECT v.number AS 志愿者编号, v.real_name AS 姓名, CASE v.gender WHEN 'M' THEN '男' ELSE '女' END AS 性别,"
-           " v.birth_date AS 出生日期, v.id_masked AS 身份证号, v.phone AS 手机, c.name AS 社区, v.status AS 状态,"
+           " v.birth_year AS 出生年份, v.id_masked AS 身份证号, v.phone AS 手机, c.name AS 社区, v.status AS 状态,"
            " v.approved_minutes / 6 / 10.0 AS 累计时长（小时）, v.notes AS 备注"
            " FROM volunteers v JOIN communities c ON c.id = v.community_id")
     params = []

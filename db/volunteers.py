@@ -17,7 +17,7 @@ from db import clock
 
 DEFAULT_STARS = [100, 300, 600, 1000, 1500]  # hours, 中国社区志愿者注册管理办法 art. 18
 PAGE_SIZE = 50
-LIST_COLUMNS = ("v.id, v.number, v.real_name, v.gender, v.birth_date, v.id_masked, v.phone, v.community_id,"
+LIST_COLUMNS = ("v.id, v.number, v.real_name, v.gender, v.birth_year, v.id_masked, v.phone, v.community_id,"
                 " c.name AS community, v.status, v.party_member, v.approved_minutes, v.created_at")
 
 
@@ -78,11 +78,14 @@ def insert_volunteer(db: Database, actor: Actor, v: VolunteerIn, status: str, so
     for column, value in (("id_hash", id_hash), ("phone", v.phone)):
         clash = list(db.query(f"SELECT number, id_masked, phone FROM volunteers WHERE {column} = ?", [value]))
         if clash:
+            if actor.role == "public":  # a stranger learns nothing about who is registered
+                raise Conflict("err.duplicate_signup")
             c = clash[0]
             raise Conflict("err.duplicate_volunteer_id" if column == "id_hash" else "err.duplicate_volunteer_phone",
                            number=c["number"] or "—", masked=c["id_masked"], phone=mask_phone(c["phone"]))
     now = clock.stamp()
-    row = {"real_name": v.real_name, "gender": v.gender, "birth_date": v.birth_date.isoformat(),
+    # Only the birth year is kept in clear: the full date is part of the ID number (encrypted).
+    row = {"real_name": v.real_name, "gender": v.gender, "birth_year": v.birth_date.year,
            "id_cipher": keys.encrypt(v.id_number), "id_hash": id_hash, "id_masked": mask_id(v.id_number),
            "phone": v.phone, "community_id": v.community_id,
            "availability": v.availability.model_dump_json(), "party_member": int(v.party_member),
@@ -275,6 +278,6 @@ def active_volunteers(db: Database, actor: Actor, community_id: int | None = Non
     return list(db.query(sql + " ORDER BY real_name", params))
 
 
-def age(birth_date: str, on: date | None = None) -> int:
-    born, on = date.fromisoformat(birth_date), on or clock.today()
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+def age(birth_year: int, on: date | None = None) -> int:
+    """Age as of this year's birthday (the full birth date is not kept in clear)."""
+    return (on or clock.today()).year - birth_year

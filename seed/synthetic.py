@@ -42,7 +42,7 @@ def seed_synthetic(db: Database, size: dict, seed: int = 7, log=print) -> dict:
     with write(db), indexes_deferred(db, "volunteers", "volunteer_skills", "service_records", "outlets",
                                      "service_requests"):
         n = insert_rows(db, "volunteers", [
-            "id", "number", "real_name", "gender", "birth_date", "id_cipher", "id_hash", "id_masked", "phone",
+            "id", "number", "real_name", "gender", "birth_year", "id_cipher", "id_hash", "id_masked", "phone",
             "community_id", "availability", "party_member", "notes", "status", "source", "consent_at",
             "created_at", "approved_at", "approved_by"], _volunteers(rng, size["volunteers"], communities, today))
         log(f"volunteers: {n:,} ({time.perf_counter() - started:.1f}s)")
@@ -158,7 +158,7 @@ def _volunteers(rng, count, communities, today):
         id_number = make_id(REGIONS[community["district"]], born, i % 100, gender)
         status = "pending" if i % 50 == 0 else ("inactive" if i % 37 == 0 else "active")
         yield (i, None if status == "pending" else f"CZ{i:07d}", rng.choice(SURNAMES) + rng.choice(GIVEN), gender,
-               born.isoformat(), keys.encrypt(id_number) if i <= 200 else "synthetic",
+               born.year, keys.encrypt(id_number) if i <= 200 else "synthetic",
                keys.lookup_hash(f"{id_number}|{i}"), mask_id(id_number), f"1{3 + i % 7}{i:09d}",
                community["id"], '{"days": [6, 7], "parts": ["morning"]}', int(i % 3 == 0), "", status, "signup",
                now, (today - timedelta(days=i % 1095)).isoformat() + "T09:00:00+08:00",

@@ -55,7 +55,7 @@ def seed_volunteers(db: Database, seed: int = 2026, volunteers: int = 400, recor
         status = "pending" if i % 25 == 24 else ("inactive" if i % 40 == 39 else "active")
         rows.append({
             "id": i + 1, "number": None if status == "pending" else f"CZ{i + 1:07d}", "real_name": name,
-            "gender": gender, "birth_date": born.isoformat(), "id_cipher": keys.encrypt(number),
+            "gender": gender, "birth_year": born.year, "id_cipher": keys.encrypt(number),
             "id_hash": keys.lookup_hash(number), "id_masked": mask_id(number), "phone": phone,
             "community_id": community["id"],
             "availability": '{"days": [%s], "parts": ["%s"]}' % (

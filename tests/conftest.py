@@ -10,6 +10,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("LINLI_BCRYPT_ROUNDS", "4")
+# Tests never write keys into the checkout: one data key for the whole run, from the environment.
+os.environ.setdefault("LINLI_DATA_KEY", "test-data-key-" + "k" * 40)
 # The suite runs on a UTC server clock, the usual container default: "today" must still be Beijing's.
 os.environ["TZ"] = "UTC"
 time.tzset()  # cheap hashes: the tests seed many databases

@@ -18,6 +18,17 @@ TEXT = {
     "gender.M": ("男", "Male"),
     "gender.F": ("女", "Female"),
     "vol.birth_date": ("出生日期", "Date of birth"),
+    "vol.born": ("{year} 年生", "born {year}"),
+    "err.data_key_missing": ("找不到数据密钥（{path}，或 secrets.toml 的 data_key、环境变量 LINLI_DATA_KEY），而数据库中已有加密的身份证号。"
+                             "请从备份恢复密钥文件后再启动；不会自动生成新密钥。",
+                             "The data key is missing ({path}, or data_key in secrets.toml, or LINLI_DATA_KEY) while the"
+                             " database holds encrypted ID numbers. Restore the key file from your backup and start"
+                             " again; no new key is made."),
+    "err.data_key_wrong": ("数据密钥与数据库不匹配（不是写入这些身份证号时用的密钥）。请换回原来的密钥；更换密钥请用 python -m db rotate-data-key。",
+                           "The data key does not match the database (it is not the key the ID numbers were written"
+                           " with). Put the original key back; to change keys use python -m db rotate-data-key."),
+    "err.duplicate_signup": ("这个身份证号或手机号已经登记过。如需帮助，请联系社区居委会。",
+                             "This ID number or phone is already registered. Please contact the residents' committee."),
     "vol.id_number": ("身份证号", "ID number"),
     "vol.id_help": ("18 位居民身份证号码，末位可为 X。", "18-character resident ID number; the last may be X."),
     "vol.phone": ("手机号", "Mobile phone"),
