@@ -9,7 +9,7 @@ from components.i18n import t
 from db import clock
 from db.communities import list_communities
 from db.models import ROLES
-from db.users import (MAX_FAILED_LOGINS, change_role, create_user, list_users, reset_password,
+from db.users import (change_role, create_user, is_locked, list_users, reset_password,
                       set_active, unlock)
 
 db, actor = get_db(), session_actor()
@@ -21,7 +21,7 @@ st.dataframe(
       t("col.role"): t("role." + u["role"]), t("col.community"): u["community"] or "—",
       t("col.active"): bool(u["active"]),
       t("col.failed_logins"): (f"{u['failed_logins']} · {t('users.locked')}"
-                               if u["failed_logins"] >= MAX_FAILED_LOGINS else str(u["failed_logins"])),
+                               if is_locked(db, u["username"]) else str(u["failed_logins"])),
       t("col.created_at"): clock.shown(u["created_at"])} for u in users],
     hide_index=True)
 
@@ -66,7 +66,7 @@ with right:
                 attempt(lambda: reset_password(db, actor, chosen["id"], {"password": new_password}),
                         "users.password_reset")
         b1, b2 = st.columns(2)
-        if chosen["failed_logins"] >= MAX_FAILED_LOGINS and b1.button(t("users.unlock")):
+        if chosen["failed_logins"] and b1.button(t("users.unlock")):
             attempt(lambda: unlock(db, actor, chosen["id"]), "users.unlocked")
         if chosen["active"]:
             if b2.button(t("users.deactivate")):

@@ -9,8 +9,7 @@ from streamlit_authenticator.utilities import LoginError
 from components.i18n import t
 from db.keys import secret
 from db.models import PUBLIC, Actor
-from db.users import (MAX_FAILED_LOGINS, actor_for, cookie_revoked, is_locked, login_credentials, record_login,
-                      record_logout)
+from db.users import MAX_FAILED_LOGINS, actor_for, cookie_revoked, login_credentials, record_login, record_logout
 
 COOKIE_NAME = "linli_auth"
 COOKIE_DAYS = 7
@@ -31,14 +30,16 @@ def authenticator(db) -> stauth.Authenticate:
 
 def current_actor(db, auth: stauth.Authenticate) -> Actor:
     """Who is using this session: the signed-in account (by form or cookie), else the public.
-    An account deactivated or locked since it signed in is signed out here."""
+    Checked on every run, not only when the session starts: a logout elsewhere, a password reset,
+    a role change or a deactivation since this session began signs it out here."""
     if not st.session_state.get("authentication_status"):
         token = auth.cookie_controller.get_cookie()
         # The cookie's JWT holds only the username and expiry; it was issued COOKIE_DAYS before
-        # that expiry. One issued before the account's last logout is refused (a copied cookie
-        # stops working once its owner logs out).
+        # that expiry. One issued before the account's sessions were last ended is refused.
         if token and cookie_revoked(db, token["username"], token["exp_date"] - COOKIE_DAYS * 86400):
             st.session_state["logout"] = True  # the library then skips the cookie this session
+        elif token:
+            st.session_state["_auth_at"] = token["exp_date"] - COOKIE_DAYS * 86400
     try:
         auth.login(location="unrendered")
     except LoginError:
@@ -47,15 +48,16 @@ def current_actor(db, auth: stauth.Authenticate) -> Actor:
     if not st.session_state.get("authentication_status") or not username:
         return PUBLIC
     actor = actor_for(db, username)
-    if actor is None:
+    if actor is None or cookie_revoked(db, username, st.session_state.get("_auth_at", 0)):
         auth.logout(location="unrendered")
-        st.session_state["_login_refusal"] = "login.locked" if is_locked(db, username) else "login.inactive"
+        st.session_state["_login_refusal"] = "login.inactive" if actor is None else "login.ended"
         return PUBLIC
     return actor
 
 
 def login_form(db) -> None:
-    """The login form. Wrong passwords are counted in the database; the fifth locks the account."""
+    """The login form. Wrong passwords are counted in the database and lock the account for a
+    while; every refusal reads the same, so it tells a stranger nothing about the account."""
     auth: stauth.Authenticate = st.session_state["_authenticator"]
     users = auth.authentication_controller.authentication_model.credentials["usernames"]
     failed_before = {u: d.get("failed_login_attempts", 0) for u, d in users.items()}
@@ -65,24 +67,20 @@ def login_form(db) -> None:
                    fields={"Form name": t("login.form"), "Username": t("login.username"),
                            "Password": t("login.password"), "Login": t("login.submit")})
     except LoginError:
-        refusal = "login.locked"
+        refusal = "login.failed"  # locked for now: the password was not even checked
     status = st.session_state.get("authentication_status")
     if status:
         record_login(db, st.session_state["username"], success=True)
+        st.session_state["_auth_at"] = time.time()
         # The rerun rebuilds the navigation for the new role; it would also discard the cookie
         # the library just set, so the next run sets it again (see remember_login).
         st.session_state["_remember_login"] = True
         st.rerun()
     elif status is False:
+        # The library counted the attempt on the account it checked; none counted: no such user.
         counted = [u for u, d in users.items() if d.get("failed_login_attempts", 0) > failed_before.get(u, 0)]
-        if counted:
-            left = MAX_FAILED_LOGINS - record_login(db, counted[0], success=False)
-            if left > 0:
-                st.error(t("login.failed", left=left))
-            else:
-                refusal = "login.locked"
-        elif refusal is None:
-            st.error(t("login.failed_plain"))  # unknown username: say no more than that
+        record_login(db, counted[0] if counted else "", success=False)  # unknown names are audited too
+        refusal = "login.failed"
         # Shown once: the next run starts from a clean form.
         st.session_state["authentication_status"] = None
     if refusal:

@@ -13,11 +13,16 @@ from db.keys import DataKeyMissing, DataKeyWrong
 def _prepare(path: str) -> None:
     """Migrate, and seed an empty database unless LINLI_DEMO=0 (once per process and path)."""
     db = connect(path)
-    if demo_mode():
-        from seed.demo import is_empty, seed_demo
+    from seed.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, is_empty, seed_demo
 
+    if demo_mode():
         if is_empty(db):
             seed_demo(db)
+    else:
+        # Live: the demo accounts' passwords are public, so any still using one is switched off.
+        from db.users import disable_demo_accounts
+
+        disable_demo_accounts(db, [a["username"] for a in DEMO_ACCOUNTS], DEMO_PASSWORD)
     db.close()
 
 

@@ -14,7 +14,7 @@ from db.connection import connect, db_path
 from db.errors import InputError, LinliError
 from db.migrations import status
 from db.models import ROLES, SYSTEM
-from db.users import create_user
+from db.users import create_user, reset_password_by_name, unlock_by_name
 
 
 def cmd_init(args) -> int:
@@ -125,6 +125,27 @@ def cmd_check(args) -> int:
     return 0 if ok else 1
 
 
+def cmd_unlock(args) -> int:
+    """An admin locked out (by their own typos or a stranger's guesses) gets back in from the server."""
+    db = connect(args.db)
+    unlock_by_name(db, SYSTEM, args.username)
+    print(f"{args.username} unlocked.")
+    return 0
+
+
+def cmd_reset_password(args) -> int:
+    db = connect(args.db)
+    password = os.environ.get("LINLI_PASSWORD") or getpass.getpass(f"New password for {args.username}: ")
+    try:
+        reset_password_by_name(db, SYSTEM, args.username, password)
+    except InputError as exc:
+        for _, key, params in exc.problems:
+            print(_english(key, params), file=sys.stderr)
+        return 1
+    print(f"Password of {args.username} reset; its sessions have ended and the account is unlocked.")
+    return 0
+
+
 def cmd_rotate_data_key(args) -> int:
     """Re-encrypt every ID number under a new data key (LINLI_NEW_DATA_KEY, else a new random one)
     in one transaction. A key kept in a file is replaced: the new key is written beside it first
@@ -169,6 +190,12 @@ def main(argv=None) -> int:
     p.add_argument("target")
     p.set_defaults(fn=cmd_restore)
     sub.add_parser("check", help="integrity check, migration status and the data key").set_defaults(fn=cmd_check)
+    p = sub.add_parser("unlock", help="unlock an account now")
+    p.add_argument("username")
+    p.set_defaults(fn=cmd_unlock)
+    p = sub.add_parser("reset-password", help="set a new password (LINLI_PASSWORD or a prompt)")
+    p.add_argument("username")
+    p.set_defaults(fn=cmd_reset_password)
     sub.add_parser("rotate-data-key", help="re-encrypt ID numbers under a new data key").set_defaults(
         fn=cmd_rotate_data_key)
     args = parser.parse_args(argv)

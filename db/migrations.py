@@ -437,6 +437,13 @@ def m0012_privacy(db: Database):
                        f" ELSE '****' END) {where} AND {value} IS NOT NULL AND {value} != ''")
 
 
+@migrations(name="0013_temporary_lockout")
+def m0013_temporary_lockout(db: Database):
+    # Wrong passwords lock an account for a while (longer each time), not until an admin comes: a
+    # stranger could otherwise lock out the only admin for good with five guesses.
+    db.execute("ALTER TABLE users ADD COLUMN locked_until REAL")
+
+
 def _sql_mask_id(expression: str) -> str:
     """db.identity.mask_id in SQL, for rows masked the old way (their ends are still visible)."""
     return f"substr({expression}, 1, 2) || '**************' || substr({expression}, -2)"

@@ -114,10 +114,21 @@ def _username(value: str) -> str:
     return value
 
 
+# The passwords tried first by anyone guessing (leaked-password lists; Chinese favourites too).
+COMMON_PASSWORDS = frozenset("""
+12345678 123456789 1234567890 87654321 11111111 00000000 88888888 66666666 99999999 12341234
+password password1 passw0rd qwertyui qwerty123 qwertyuiop asdfghjk asdf1234 zxcvbnm1 abc12345
+abcd1234 a1234567 a12345678 aa123456 iloveyou woaini1314 woaini520 5201314520 1qaz2wsx 1q2w3e4r
+admin123 admin1234 administrator letmein1 welcome1 linli123 changeme 11223344 147258369
+""".split())
+
+
 def _password(value: str) -> str:
     # bcrypt reads at most 72 bytes; a longer password would be silently cut.
     if len(value) < 8 or len(value.encode()) > 72:
         raise PydanticCustomError("err.password_length", "err.password_length")
+    if value.lower() in COMMON_PASSWORDS or len(set(value)) <= 2:
+        raise PydanticCustomError("err.password_common", "err.password_common")
     return value
 
 
@@ -136,6 +147,8 @@ class UserIn(Strict):
     def _scope(self):
         if self.role in ("coordinator", "volunteer") and not self.community:
             raise PydanticCustomError("err.scope_required", "err.scope_required")
+        if self.password.lower() == self.username.lower():
+            raise PydanticCustomError("err.password_is_username", "err.password_is_username")
         return self
 
 

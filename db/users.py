@@ -1,8 +1,12 @@
-"""Accounts: bcrypt hashes in the users table, roles and community scope, lockout after
-MAX_FAILED_LOGINS wrong passwords until an admin unlocks."""
+"""Accounts: bcrypt hashes in the users table, roles and community scope. MAX_FAILED_LOGINS wrong
+passwords lock an account for a minute, each further one twice as long (at most an hour), so
+guessing is slow but nobody can lock an admin out for good; an admin (or `python -m db unlock`)
+unlocks at once. Logout, a password reset, a role change or deactivation end every session of
+the account: each run checks the session against the account's `logged_out_at`."""
 
 import os
 import secrets
+import time
 
 import bcrypt
 from sqlite_utils import Database
@@ -10,12 +14,13 @@ from sqlite_utils import Database
 from db import audit
 from db.communities import community_id_by_name
 from db.connection import write
-from db.errors import Conflict, NotFound
+from db.errors import Conflict, InputError, NotFound
 from db.models import Actor, PasswordIn, RoleChange, UserIn, parse
 from db.permissions import require_admin
 from db import clock
 
 MAX_FAILED_LOGINS = 5
+LOCK_SECONDS, MAX_LOCK_SECONDS = 60, 3600
 PUBLIC_COLUMNS = "u.id, u.username, u.display_name, u.role, u.community_id, c.name AS community," \
                  " u.active, u.failed_logins, u.created_at"
 
@@ -69,25 +74,43 @@ def insert_user(db: Database, actor: Actor, user: UserIn) -> int:
     return cursor.lastrowid
 
 
+def _end_sessions(db: Database, user_id: int) -> None:
+    """Every session (and cookie) of the account issued before now stops working on its next run."""
+    db.execute("UPDATE users SET logged_out_at = ? WHERE id = ?", [time.time(), user_id])
+
+
+def _last_admin(db: Database, user_id: int) -> bool:
+    return next(db.query("SELECT COUNT(*) AS n FROM users WHERE role = 'admin' AND active = 1 AND id != ?",
+                         [user_id]))["n"] == 0
+
+
 def change_role(db: Database, actor: Actor, user_id: int, data: dict) -> None:
     require_admin(actor)
     change = parse(RoleChange, data)
     with write(db):
         before = get_user(db, user_id)
+        if before["role"] == "admin" and change.role != "admin" and _last_admin(db, user_id):
+            raise Conflict("err.last_admin")
         community_id = community_id_by_name(db, change.community) if change.community else None
         db.execute("UPDATE users SET role = ?, community_id = ? WHERE id = ?",
                    [change.role, community_id, user_id])
+        _end_sessions(db, user_id)
         audit.record(db, actor, "change_role", "users", user_id, before=before,
                      after={"role": change.role, "community_id": community_id})
 
 
 def reset_password(db: Database, actor: Actor, user_id: int, data: dict) -> None:
+    """A new password (the policy applies, and it may not be the username); the account is
+    unlocked and every session it had ends."""
     require_admin(actor)
     new = parse(PasswordIn, data)
     with write(db):
-        get_user(db, user_id)
-        db.execute("UPDATE users SET password_hash = ?, failed_logins = 0 WHERE id = ?",
+        user = get_user(db, user_id)
+        if new.password.lower() == user["username"].lower():
+            raise InputError([("password", "err.password_is_username", {})])
+        db.execute("UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE id = ?",
                    [hash_password(new.password), user_id])
+        _end_sessions(db, user_id)
         audit.record(db, actor, "reset_password", "users", user_id)
 
 
@@ -97,7 +120,11 @@ def set_active(db: Database, actor: Actor, user_id: int, active: bool) -> None:
         before = get_user(db, user_id)
         if before["username"] == actor.username and not active:
             raise Conflict("err.cannot_deactivate_self")
+        if not active and before["role"] == "admin" and _last_admin(db, user_id):
+            raise Conflict("err.last_admin")
         db.execute("UPDATE users SET active = ? WHERE id = ?", [int(active), user_id])
+        if not active:
+            _end_sessions(db, user_id)
         audit.record(db, actor, "activate" if active else "deactivate", "users", user_id,
                      before={"active": before["active"]}, after={"active": int(active)})
 
@@ -106,7 +133,7 @@ def unlock(db: Database, actor: Actor, user_id: int) -> None:
     require_admin(actor)
     with write(db):
         before = get_user(db, user_id)
-        db.execute("UPDATE users SET failed_logins = 0 WHERE id = ?", [user_id])
+        db.execute("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?", [user_id])
         audit.record(db, actor, "unlock", "users", user_id,
                      before={"failed_logins": before["failed_logins"]}, after={"failed_logins": 0})
 
@@ -114,54 +141,103 @@ def unlock(db: Database, actor: Actor, user_id: int) -> None:
 # --- login -----------------------------------------------------------------------------------
 
 def login_credentials(db: Database) -> dict:
-    """Active accounts in streamlit-authenticator's credentials shape, read fresh each run."""
-    users = {}
-    for r in db.query("SELECT username, display_name, password_hash, role, failed_logins"
+    """Active accounts in streamlit-authenticator's credentials shape, read fresh each run. A
+    locked account shows the library MAX_FAILED_LOGINS attempts (it refuses without checking the
+    password); once the lock has run out, one more attempt is allowed."""
+    users, now = {}, time.time()
+    for r in db.query("SELECT username, display_name, password_hash, role, failed_logins, locked_until"
                       " FROM users WHERE active = 1"):
+        locked = r["locked_until"] is not None and r["locked_until"] > now
         users[r["username"]] = {"name": r["display_name"], "password": r["password_hash"],
                                 "roles": [r["role"]], "email": None,
-                                "failed_login_attempts": r["failed_logins"]}
+                                "failed_login_attempts": MAX_FAILED_LOGINS if locked
+                                else min(r["failed_logins"], MAX_FAILED_LOGINS - 1)}
     return {"usernames": users}
 
 
+def lock_seconds(failed: int) -> int:
+    """How long the account waits after its `failed`-th wrong password in a row."""
+    if failed < MAX_FAILED_LOGINS:
+        return 0
+    return min(MAX_LOCK_SECONDS, LOCK_SECONDS * 2 ** (failed - MAX_FAILED_LOGINS))
+
+
 def record_login(db: Database, username: str, success: bool) -> int:
-    """Store the outcome of a password check; returns the failed-login count now in force."""
+    """Store the outcome of a password check; returns the failed-login count now in force. A
+    failure for a username that does not exist is audited too (someone is guessing)."""
     username = username.strip().lower()
     with write(db):
         rows = list(db.query("SELECT id, failed_logins FROM users WHERE username = ?", [username]))
+        who = Actor(username=username[:40], role="public")
         if not rows:
+            if not success:
+                audit.record(db, who, "login_failed", "users", None, after={"username": username[:40] or "(unknown)"})
             return 0
         user_id, failed = rows[0]["id"], rows[0]["failed_logins"]
-        who = Actor(username=username, role="public")
         if success:
             if failed:
-                db.execute("UPDATE users SET failed_logins = 0 WHERE id = ?", [user_id])
+                db.execute("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?", [user_id])
             audit.record(db, who, "login", "users", user_id)
             return 0
         failed += 1
-        db.execute("UPDATE users SET failed_logins = ? WHERE id = ?", [failed, user_id])
-        audit.record(db, who, "locked" if failed == MAX_FAILED_LOGINS else "login_failed", "users",
-                     user_id, after={"failed_logins": failed})
+        wait = lock_seconds(failed)
+        db.execute("UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?",
+                   [failed, time.time() + wait if wait else None, user_id])
+        audit.record(db, who, "locked" if wait else "login_failed", "users", user_id,
+                     after={"failed_logins": failed, "locked_seconds": wait})
         return failed
 
 
 def actor_for(db: Database, username: str) -> Actor | None:
-    """The Actor for a signed-in username, or None if the account is inactive or locked."""
-    rows = list(db.query("SELECT id, username, role, community_id, active, failed_logins FROM users"
-                         " WHERE username = ?", [username]))
-    if not rows or not rows[0]["active"] or rows[0]["failed_logins"] >= MAX_FAILED_LOGINS:
+    """The Actor for a signed-in username, or None if the account is gone or deactivated. (A lock
+    stops new logins only: a stranger's guesses must not end the owner's session.)"""
+    rows = list(db.query("SELECT id, username, role, community_id, active FROM users WHERE username = ?",
+                         [username]))
+    if not rows or not rows[0]["active"]:
         return None
     r = rows[0]
     return Actor(username=r["username"], role=r["role"], community_id=r["community_id"], user_id=r["id"])
 
 
 def is_locked(db: Database, username: str) -> bool:
-    rows = list(db.query("SELECT failed_logins FROM users WHERE username = ?", [username.strip().lower()]))
-    return bool(rows) and rows[0]["failed_logins"] >= MAX_FAILED_LOGINS
+    rows = list(db.query("SELECT locked_until FROM users WHERE username = ?", [username.strip().lower()]))
+    return bool(rows) and rows[0]["locked_until"] is not None and rows[0]["locked_until"] > time.time()
+
+
+def unlock_by_name(db: Database, actor: Actor, username: str) -> None:
+    unlock(db, actor, _user_id(db, username))
+
+
+def reset_password_by_name(db: Database, actor: Actor, username: str, password: str) -> None:
+    reset_password(db, actor, _user_id(db, username), {"password": password})
+
+
+def _user_id(db: Database, username: str) -> int:
+    rows = list(db.query("SELECT id FROM users WHERE username = ?", [username.strip().lower()]))
+    if not rows:
+        raise NotFound("err.not_found")
+    return rows[0]["id"]
+
+
+def disable_demo_accounts(db: Database, demo_usernames: list[str], demo_password: str) -> list[str]:
+    """Going live (LINLI_DEMO=0) on a database first started in demo mode: every demo account
+    whose password is still the public demo password is deactivated."""
+    disabled = []
+    rows = list(db.query(f"SELECT id, username, password_hash FROM users WHERE active = 1 AND username IN"
+                         f" ({', '.join('?' for _ in demo_usernames)})", demo_usernames))
+    for r in rows:
+        if bcrypt.checkpw(demo_password.encode(), r["password_hash"].encode()):
+            with write(db):
+                db.execute("UPDATE users SET active = 0 WHERE id = ?", [r["id"]])
+                _end_sessions(db, r["id"])
+                audit.record(db, Actor("system", "admin"), "deactivate", "users", r["id"],
+                             after={"active": 0, "reason": "demo password on a live installation"})
+            disabled.append(r["username"])
+    return disabled
 
 
 def record_logout(db: Database, username: str, at: float) -> None:
-    """Remember when an account logged out: cookies issued before then stop working."""
+    """Remember when an account logged out: its sessions and cookies issued before then end."""
     with write(db):
         rows = list(db.query("SELECT id FROM users WHERE username = ?", [username]))
         if rows:
@@ -170,7 +246,8 @@ def record_logout(db: Database, username: str, at: float) -> None:
 
 
 def cookie_revoked(db: Database, username: str, issued_at: float) -> bool:
-    """True if the account logged out after this cookie was issued (or no longer exists)."""
+    """True if a session or cookie that began at `issued_at` has been ended since (logout, reset,
+    role change, deactivation) or the account no longer exists."""
     rows = list(db.query("SELECT logged_out_at FROM users WHERE username = ?", [username]))
     if not rows:
         return True

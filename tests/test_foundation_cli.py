@@ -41,10 +41,10 @@ def test_create_user_from_environment_password(tmp_path):
 def test_create_user_bad_arguments(tmp_path):
     path = str(tmp_path / "c.db")
     run("db", "--db", path, "init")
-    bad_role = run("db", "--db", path, "create-user", "zhang", "--role", "king", env={"LINLI_PASSWORD": "12345678"})
+    bad_role = run("db", "--db", path, "create-user", "zhang", "--role", "king", env={"LINLI_PASSWORD": "a-long-password"})
     assert bad_role.returncode == 2 and "invalid choice" in bad_role.stderr
     unknown = run("db", "--db", path, "create-user", "zhang", "--role", "coordinator", "--community", "火星社区",
-                  env={"LINLI_PASSWORD": "12345678"})
+                  env={"LINLI_PASSWORD": "a-long-password"})
     assert unknown.returncode == 2 and "There is no community called “火星社区”" in unknown.stderr
     os.environ.pop("LINLI_PASSWORD", None)
     no_password = run("db", "--db", path, "create-user", "zhang", "--role", "leader")

@@ -10,7 +10,7 @@ from db.connection import connect
 from db.errors import Conflict, InputError, PermissionDenied
 from db.migrations import migrations, status
 from db.models import SYSTEM, Actor
-from db.users import (MAX_FAILED_LOGINS, actor_for, change_role, create_user, login_credentials,
+from db.users import (MAX_FAILED_LOGINS, actor_for, is_locked, change_role, create_user, login_credentials,
                       record_login, reset_password, set_active, unlock)
 
 ADMIN = Actor("admin", "admin", user_id=1)
@@ -91,7 +91,7 @@ def test_only_admins_write_communities(db, who):
 
 def test_leader_cannot_write_users(db):
     with pytest.raises(PermissionDenied):
-        create_user(db, LEADER, {"username": "x1x", "display_name": "X", "role": "leader", "password": "12345678"})
+        create_user(db, LEADER, {"username": "x1x", "display_name": "X", "role": "leader", "password": "qiupu-lane-7"})
     with pytest.raises(PermissionDenied):
         unlock(db, LEADER, 1)
 
@@ -118,13 +118,13 @@ def test_duplicate_community_name_refused(db):
 
 
 @pytest.mark.parametrize("data, field, key", [
-    ({"username": "", "display_name": "A", "role": "leader", "password": "12345678"}, "username", "err.required"),
-    ({"username": "A B", "display_name": "A", "role": "leader", "password": "12345678"}, "username", "err.username_format"),
-    ({"username": "newone", "display_name": "", "role": "leader", "password": "12345678"}, "display_name", "err.required"),
-    ({"username": "newone", "display_name": "A" * 41, "role": "leader", "password": "12345678"}, "display_name", "err.too_long"),
-    ({"username": "newone", "display_name": "A", "role": "king", "password": "12345678"}, "role", "err.invalid_choice"),
+    ({"username": "", "display_name": "A", "role": "leader", "password": "qiupu-lane-7"}, "username", "err.required"),
+    ({"username": "A B", "display_name": "A", "role": "leader", "password": "qiupu-lane-7"}, "username", "err.username_format"),
+    ({"username": "newone", "display_name": "", "role": "leader", "password": "qiupu-lane-7"}, "display_name", "err.required"),
+    ({"username": "newone", "display_name": "A" * 41, "role": "leader", "password": "qiupu-lane-7"}, "display_name", "err.too_long"),
+    ({"username": "newone", "display_name": "A", "role": "king", "password": "qiupu-lane-7"}, "role", "err.invalid_choice"),
     ({"username": "newone", "display_name": "A", "role": "leader", "password": "short"}, "password", "err.password_length"),
-    ({"username": "newone", "display_name": "A", "role": "coordinator", "password": "12345678"}, "_", "err.scope_required"),
+    ({"username": "newone", "display_name": "A", "role": "coordinator", "password": "qiupu-lane-7"}, "_", "err.scope_required"),
 ])
 def test_bad_user_input_writes_nothing(db, data, field, key):
     before = (db["users"].count, audit_count(db))
@@ -138,10 +138,10 @@ def test_unknown_community_and_duplicate_username_write_nothing(db):
     before = (db["users"].count, audit_count(db))
     with pytest.raises(InputError) as exc:
         create_user(db, ADMIN, {"username": "newone", "display_name": "A", "role": "coordinator",
-                                "community": "火星社区", "password": "12345678"})
+                                "community": "火星社区", "password": "qiupu-lane-7"})
     assert exc.value.problems == [("community", "err.unknown_community", {"name": "火星社区"})]
     with pytest.raises(Conflict):
-        create_user(db, ADMIN, {"username": "Admin", "display_name": "A", "role": "leader", "password": "12345678"})
+        create_user(db, ADMIN, {"username": "Admin", "display_name": "A", "role": "leader", "password": "qiupu-lane-7"})
     assert (db["users"].count, audit_count(db)) == before
 
 
@@ -160,14 +160,15 @@ def test_user_lifecycle_is_audited(db):
     assert not list(db.query("SELECT 1 FROM audit_log WHERE after LIKE '%$2b$%' OR after LIKE '%horse%'"))
 
 
-def test_five_failures_lock_until_admin_unlocks(db):
+def test_five_failures_lock_for_a_while_until_admin_unlocks(db):
     for attempt in range(1, MAX_FAILED_LOGINS + 1):
         assert record_login(db, "coordinator", success=False) == attempt
-    assert actor_for(db, "coordinator") is None
+    assert is_locked(db, "coordinator")
+    assert actor_for(db, "coordinator").role == "coordinator"  # a lock stops new logins, not the owner's session
     assert login_credentials(db)["usernames"]["coordinator"]["failed_login_attempts"] == MAX_FAILED_LOGINS
     uid = next(db.query("SELECT id FROM users WHERE username='coordinator'"))["id"]
     unlock(db, ADMIN, uid)
-    assert actor_for(db, "coordinator").role == "coordinator"
+    assert not is_locked(db, "coordinator")
     assert [r["action"] for r in db.query("SELECT action FROM audit_log WHERE row_id=? AND table_name='users'"
                                           " ORDER BY id", [str(uid)])][-3:] == ["login_failed", "locked", "unlock"]
 

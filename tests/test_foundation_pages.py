@@ -64,23 +64,23 @@ def test_login_wrong_password_says_so(app_env):
     at = new_app().run()
     login(at, "coordinator", "wrong-password")
     assert at.session_state["actor"].role == "public"
-    assert "用户名或密码错误（还可尝试 4 次）。" in [e.value for e in at.error]
+    assert "用户名或密码错误。多次输错后需等几分钟再试，或请管理员解锁。" in [e.value for e in at.error]
 
 
-def test_unknown_user_gets_plain_message(app_env):
+def test_unknown_user_gets_the_same_message(app_env):
     at = new_app().run()
     login(at, "nobody", "whatever1")
-    assert [e.value for e in at.error] == ["用户名或密码错误。"]
+    assert [e.value for e in at.error] == ["用户名或密码错误。多次输错后需等几分钟再试，或请管理员解锁。"]
 
 
 def test_sixth_attempt_refused_even_with_right_password(app_env):
     at = new_app().run()
     for _ in range(5):
         login(at, "coordinator", "wrong-password")
-    assert "该账户因连续 5 次密码错误已被锁定，请联系管理员解锁。" in [e.value for e in at.error]
-    login(at, "coordinator")  # the right password
+    assert "用户名或密码错误。多次输错后需等几分钟再试，或请管理员解锁。" in [e.value for e in at.error]  # locked, and it reads like any wrong password
+    login(at, "coordinator")  # the right password, while the lock lasts
     assert at.session_state["actor"].role == "public"
-    assert "该账户因连续 5 次密码错误已被锁定，请联系管理员解锁。" in [e.value for e in at.error]
+    assert "用户名或密码错误。多次输错后需等几分钟再试，或请管理员解锁。" in [e.value for e in at.error]
 
 
 def test_logout_returns_to_public(app_env):

@@ -1,0 +1,123 @@
+"""Accounts as an outside attacker and a careless deployment would test them: demo passwords on a
+live installation, a stranger locking out the only admin, weak passwords, sessions that outlive a
+logout, a password reset or a role change, the last admin demoted."""
+
+import time
+
+import pytest
+
+from db.errors import Conflict, InputError
+from db.models import SYSTEM, Actor
+from db.users import (MAX_FAILED_LOGINS, change_role, create_user, disable_demo_accounts, is_locked, lock_seconds,
+                      login_credentials, record_login, record_logout, reset_password, set_active)
+from seed.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo
+from tests.conftest import login, new_app
+from tests.test_foundation_cli import run
+
+ADMIN = Actor("admin", "admin", user_id=1)
+
+
+def test_demo_accounts_stop_working_when_the_installation_goes_live(app_env, monkeypatch):
+    from db.connection import connect
+
+    db = connect(app_env)
+    seed_demo(db)  # first started in demo mode (the default)
+    leader = next(db.query("SELECT id FROM users WHERE username = 'leader'"))["id"]
+    reset_password(db, ADMIN, next(db.query("SELECT id FROM users WHERE username = 'admin'"))["id"],
+                   {"password": "a-real-admin-password"})
+    db.close()
+    monkeypatch.setenv("LINLI_DEMO", "0")
+    at = new_app().run()
+    login(at, "leader", DEMO_PASSWORD)
+    assert at.session_state["actor"].role == "public"
+    login(at, "admin", "a-real-admin-password")  # an account given its own password keeps working
+    assert at.session_state["actor"].role == "admin"
+    db = connect(app_env, migrate=False)
+    assert db["users"].get(leader)["active"] == 0
+    assert disable_demo_accounts(db, [a["username"] for a in DEMO_ACCOUNTS], DEMO_PASSWORD) == []
+
+
+def test_a_stranger_cannot_lock_out_an_admin_for_good(db, monkeypatch):
+    for _ in range(MAX_FAILED_LOGINS):
+        record_login(db, "admin", success=False)
+    assert is_locked(db, "admin")
+    assert lock_seconds(MAX_FAILED_LOGINS) == 60 and lock_seconds(MAX_FAILED_LOGINS + 10) == 3600
+    real = time.time
+    monkeypatch.setattr(time, "time", lambda: real() + 61)  # the lock runs out by itself
+    assert not is_locked(db, "admin")
+    assert login_credentials(db)["usernames"]["admin"]["failed_login_attempts"] == MAX_FAILED_LOGINS - 1
+    record_login(db, "admin", success=False)  # guessing on: twice as long
+    until = next(db.query("SELECT locked_until FROM users WHERE username = 'admin'"))["locked_until"]
+    assert 119 < until - time.time() <= 120
+
+
+def test_an_admin_unlocks_and_resets_from_the_command_line(tmp_path):
+    path = str(tmp_path / "c.db")
+    assert run("seed", "--demo", "--db", path).returncode == 0
+    from db.connection import connect
+
+    db = connect(path)
+    for _ in range(MAX_FAILED_LOGINS):
+        record_login(db, "admin", success=False)
+    assert is_locked(db, "admin")
+    assert run("db", "--db", path, "unlock", "admin").returncode == 0
+    assert not is_locked(db, "admin")
+    weak = run("db", "--db", path, "reset-password", "admin", env={"LINLI_PASSWORD": "password"})
+    assert weak.returncode == 1 and "common" in weak.stderr
+    ok = run("db", "--db", path, "reset-password", "admin", env={"LINLI_PASSWORD": "a-new-admin-pass"})
+    assert ok.returncode == 0, ok.stderr
+    assert run("db", "--db", path, "unlock", "nobody").returncode == 1
+
+
+@pytest.mark.parametrize("password, key", [("12345678", "err.password_common"), ("password", "err.password_common"),
+                                           ("aaaaaaaa", "err.password_common"), ("short", "err.password_length"),
+                                           ("Wang.Li.2026", "err.password_is_username")])
+def test_weak_passwords_are_refused(db, password, key):
+    data = {"username": "wang.li.2026", "display_name": "王丽", "role": "leader", "password": password}
+    with pytest.raises(InputError) as exc:
+        create_user(db, ADMIN, data)
+    assert key in [k for _, k, _ in exc.value.problems]
+
+
+def test_the_last_admin_cannot_be_demoted_or_deactivated(db):
+    admin_id = next(db.query("SELECT id FROM users WHERE username = 'admin'"))["id"]
+    with pytest.raises(Conflict) as exc:
+        change_role(db, SYSTEM, admin_id, {"role": "leader"})
+    assert exc.value.key == "err.last_admin"
+    with pytest.raises(Conflict):
+        set_active(db, Actor("other", "admin", user_id=99), admin_id, False)
+    second = create_user(db, ADMIN, {"username": "admin2", "display_name": "二号", "role": "admin",
+                                     "password": "second-admin-pass"})
+    change_role(db, ADMIN, admin_id, {"role": "leader"})  # with another admin, it may
+    assert db["users"].get(second)["role"] == "admin"
+
+
+@pytest.mark.parametrize("end", ["logout", "reset", "role", "deactivate"])
+def test_an_open_session_ends_on_its_next_run(app_env, end):
+    at = new_app().run()
+    login(at, "coordinator")
+    assert at.session_state["actor"].role == "coordinator"
+    at.run()
+    assert at.session_state["actor"].role == "coordinator"  # control: still signed in
+    from db.connection import connect
+
+    db = connect(app_env, migrate=False)
+    uid = next(db.query("SELECT id FROM users WHERE username = 'coordinator'"))["id"]
+    time.sleep(0.01)
+    if end == "logout":
+        record_logout(db, "coordinator", time.time())  # the owner logs out in another browser
+    elif end == "reset":
+        reset_password(db, ADMIN, uid, {"password": "brand-new-pass"})
+    elif end == "role":
+        change_role(db, ADMIN, uid, {"role": "volunteer", "community": "秋浦社区"})
+    else:
+        set_active(db, ADMIN, uid, False)
+    at.run()
+    assert at.session_state["actor"].role == "public"
+
+
+def test_failed_logins_for_unknown_users_are_audited(db):
+    before = db["audit_log"].count
+    record_login(db, "no-such-user", success=False)
+    row = next(db.query("SELECT action, after FROM audit_log ORDER BY id DESC LIMIT 1"))
+    assert db["audit_log"].count == before + 1 and row["action"] == "login_failed" and "no-such-user" in row["after"]
