@@ -53,7 +53,7 @@ community = int(q["community"]) if q.get("community", "").isdigit() and int(q["c
 category = q.get("category") if q.get("category") in names else None
 try:
     custom = (date.fromisoformat(q.get("from", "")), date.fromisoformat(q.get("to", "")))
-except ValueError:
+except ValueError:  # missing or not a date (year 0001 parses; check_scope refuses it below)
     custom = (clock.today() - timedelta(days=30), clock.today())
 if actor.role == "coordinator":
     district, community = None, actor.community_id
@@ -64,7 +64,9 @@ if not meeting:
                                format_func=lambda p: t("db.period." + p))
     if period == "custom":
         c1, c2 = st.columns(2)
-        custom = (c1.date_input(t("db.from"), value=custom[0]), c2.date_input(t("db.to"), value=custom[1]))
+        bounds = {"min_value": figures.EARLIEST, "max_value": clock.today()}
+        custom = (c1.date_input(t("db.from"), value=min(max(custom[0], figures.EARLIEST), clock.today()), **bounds),
+                  c2.date_input(t("db.to"), value=min(max(custom[1], figures.EARLIEST), clock.today()), **bounds))
     if actor.role != "coordinator":
         district = cols[1].selectbox(t("db.district"), [None, *DISTRICTS], index=([None, *DISTRICTS].index(district)),
                                      format_func=lambda d: d or t("db.all"))

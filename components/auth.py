@@ -2,6 +2,7 @@
 
 import time
 
+import jwt
 import streamlit as st
 import streamlit_authenticator as stauth
 from streamlit_authenticator.utilities import LoginError
@@ -33,7 +34,11 @@ def current_actor(db, auth: stauth.Authenticate) -> Actor:
     Checked on every run, not only when the session starts: a logout elsewhere, a password reset,
     a role change or a deactivation since this session began signs it out here."""
     if not st.session_state.get("authentication_status"):
-        token = auth.cookie_controller.get_cookie()
+        token = _verified_cookie()
+        if token is None:
+            # Absent, forged (alg "none", another key), malformed or expired: the library must not
+            # try it either (it would raise on some of these), so this run ignores the cookie.
+            st.session_state["logout"] = COOKIE_NAME in st.context.cookies
         # The cookie's JWT holds only the username and expiry; it was issued COOKIE_DAYS before
         # that expiry. One issued before the account's sessions were last ended is refused.
         if token and cookie_revoked(db, token["username"], token["exp_date"] - COOKIE_DAYS * 86400):
@@ -53,6 +58,20 @@ def current_actor(db, auth: stauth.Authenticate) -> Actor:
         st.session_state["_login_refusal"] = "login.inactive" if actor is None else "login.ended"
         return PUBLIC
     return actor
+
+
+def _verified_cookie() -> dict | None:
+    """The login cookie's claims if it is a valid HS256 token signed with our key, else None."""
+    raw = st.context.cookies.get(COOKIE_NAME)
+    if not raw:
+        return None
+    try:
+        claims = jwt.decode(raw, cookie_key(), algorithms=["HS256"])
+    except jwt.PyJWTError:
+        return None
+    if not isinstance(claims.get("username"), str) or not isinstance(claims.get("exp_date"), (int, float)):
+        return None
+    return claims if claims["exp_date"] > time.time() else None
 
 
 def login_form(db) -> None:

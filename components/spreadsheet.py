@@ -6,6 +6,7 @@ import unicodedata
 
 from openpyxl import Workbook, load_workbook
 
+from db.archive import open_zip
 from db.errors import LinliError
 from db.importing import ROW
 
@@ -104,6 +105,7 @@ def _csv_lines(content: bytes):
 
 
 def _xlsx_lines(content: bytes):
+    open_zip(content)  # an .xlsx is a zip: its parts' sizes are checked before openpyxl unpacks any
     wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     ws = wb.worksheets[0]
     for row in ws.iter_rows():

@@ -62,11 +62,17 @@ def cmd_backup(args) -> int:
         return 2
     target.parent.mkdir(parents=True, exist_ok=True)
     source = connect(args.db, migrate=False)
-    dest = sqlite3.connect(str(target))
+    # Written under a temporary name (owner-only: it holds personal data) and renamed when complete,
+    # so a killed backup never leaves a partial file under the backup's name.
+    partial = target.with_name(target.name + ".partial")
+    partial.unlink(missing_ok=True)
+    os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    dest = sqlite3.connect(str(partial))
     # The online backup API copies a consistent snapshot while others keep writing.
     with dest:
         source.conn.backup(dest, pages=1024)
     dest.close()
+    os.replace(partial, target)
     print(f"Backed up {args.db} to {target}")
     return 0
 
@@ -82,7 +88,12 @@ def cmd_restore(args) -> int:
         return 2
     target.parent.mkdir(parents=True, exist_ok=True)
     src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-    if src.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+    try:
+        sound = src.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    except sqlite3.DatabaseError as exc:  # not a database at all: a sentence, not a traceback
+        print(f"{source} is not a readable SQLite database ({exc}); not restored.", file=sys.stderr)
+        return 1
+    if not sound:
         print(f"{source} fails its integrity check; not restored.", file=sys.stderr)
         return 1
     dest = sqlite3.connect(str(target))

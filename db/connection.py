@@ -31,6 +31,9 @@ def connect(path: str | Path | None = None, migrate: bool = True) -> sqlite_util
     db = sqlite_utils.Database(conn)
     db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     db.execute("PRAGMA foreign_keys = ON")
+    # INSERT OR REPLACE deletes the row it replaces; only with recursive triggers does that delete
+    # meet the trigger that keeps approved records final.
+    db.execute("PRAGMA recursive_triggers = ON")
     if str(path) != ":memory:":
         with db.ensure_autocommit_on():
             db.execute("PRAGMA journal_mode = WAL")

@@ -12,6 +12,10 @@ from db.outlets import coverage
 from db.volunteers import star_thresholds
 
 
+EARLIEST = date(2000, 1, 1)
+MAX_PERIOD_DAYS = 3 * 366  # the previous period is as long again: at most six years are read
+
+
 @dataclass(frozen=True)
 class Scope:
     start: date
@@ -193,8 +197,11 @@ def daycare(db: Database, s: Scope) -> list[dict]:
 def check_scope(actor, s: Scope) -> None:
     """Leaders and admins see the whole city; a coordinator sees their own community and the
     city as a whole (for comparison), never another community or district on its own."""
-    from db.errors import PermissionDenied
+    from db.errors import InputError, PermissionDenied
 
+    # Bounded work per request: a URL asking for forty years (or year 1) is refused, not computed.
+    if s.end < s.start or s.start < EARLIEST or (s.end - s.start).days >= MAX_PERIOD_DAYS:
+        raise InputError([("period", "err.period_range", {"first": EARLIEST.isoformat(), "years": MAX_PERIOD_DAYS // 366})])
     if actor.role in ("leader", "admin"):
         return
     if actor.role == "coordinator":

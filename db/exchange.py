@@ -74,8 +74,14 @@ def post_need(db: Database, actor: Actor, data: dict, redeem_minutes: int | None
     if actor.role in ("coordinator", "admin"):
         require_community(actor, need.community_id)
         status = "open"
-    elif actor.role in ("public", "volunteer"):
-        status = "pending" if actor.role == "public" else "open"
+    elif actor.role == "public":
+        status = "pending"
+    elif actor.role == "volunteer":
+        # A volunteer's own need goes up at once, on their own community's board only.
+        home = next(db.query("SELECT community_id FROM volunteers WHERE user_id = ?", [actor.user_id]), None)
+        if home is None or home["community_id"] != need.community_id:
+            raise PermissionDenied("err.outside_community")
+        status = "open"
     else:
         raise PermissionDenied("err.permission")
     with write(db):
@@ -177,7 +183,7 @@ def claim(db: Database, actor: Actor, request_id: int, volunteer_id: int | None 
             raise NotFound("err.not_found")
         if actor.role != "volunteer":
             require_community(actor, r["community_id"])
-        elif v["community_id"] != r["community_id"]:
+        if v["community_id"] != r["community_id"]:
             raise PermissionDenied("err.outside_community")  # volunteers serve their own community
         if v["status"] != "active":
             raise Conflict("err.volunteer_not_active", name=v["real_name"])
@@ -254,6 +260,11 @@ def confirm(db: Database, actor: Actor, request_id: int) -> int:
                           service_date=datetime.fromisoformat(day).date(), minutes=credited,
                           category=r["category"], beneficiary=r["requester_name"][:40], content=content)
         [record_id] = insert_records(db, actor, record, "request", status="approved" if third_party else "pending")
+        for debit in db.query("SELECT id, volunteer_id, minutes FROM redemptions WHERE request_id = ? AND status = 'reserved'",
+                              [request_id]):
+            audit.record(db, actor, "debit", "redemptions", debit["id"], before={"status": "reserved"},
+                         after={"status": "debited", "volunteer_id": debit["volunteer_id"], "minutes": debit["minutes"]},
+                         community_id=r["community_id"])
         _change(db, actor, r, "confirm", status="confirmed", confirmed_by=actor.username, confirmed_at=_now(),
                 record_id=record_id)
         db.execute("UPDATE redemptions SET status = 'debited', settled_at = ? WHERE request_id = ? AND status = 'reserved'",
@@ -309,8 +320,12 @@ def board(db: Database, actor: Actor, kind: str = "need", community_id: int | No
     elif status:
         where.append("r.status = ?")
         params.append(status)
-    if actor.role in ("public", "leader"):
-        where.append("r.status != 'pending'")  # unmoderated posts are not public
+    # Unmoderated posts are seen by the coordinators who moderate them (and admins) only.
+    if actor.role == "coordinator":
+        where.append("(r.status != 'pending' OR r.community_id = ?)")
+        params.append(actor.community_id)
+    elif actor.role != "admin":
+        where.append("r.status != 'pending'")
     rows = list(db.query(
         "SELECT r.*, c.name AS community, v.real_name AS claimer, o.real_name AS offerer"
         " FROM service_requests r JOIN communities c ON c.id = r.community_id"
@@ -325,6 +340,11 @@ def board(db: Database, actor: Actor, kind: str = "need", community_id: int | No
             r["requester_phone"] = mask_phone(r["requester_phone"]) if r["requester_phone"] else ""
             r["address"] = ""
             r["requester_name"] = (r["requester_name"][:1] + "**") if r["requester_name"] else ""
+        # Volunteers are named in full to whoever manages them, and to themselves.
+        manages = actor.role == "admin" or (actor.role == "coordinator" and actor.community_id == r["community_id"])
+        for who, key in ((r["claimed_by"], "claimer"), (r["offered_by"], "offerer")):
+            if r[key] and not manages and who != mine:
+                r[key] = r[key][:1] + "**"
     return rows
 
 

@@ -150,6 +150,12 @@ def reverse(db: Database, actor: Actor, record_id: int, reason: str) -> int:
                "approved_at": now, "reverses_id": record_id}
         new_id = db["service_records"].insert(row).last_pk
         _add_minutes(db, r["volunteer_id"], -r["minutes"])
+        from db.timebank import available_minutes
+
+        left = available_minutes(db, r["volunteer_id"])
+        if left < 0:  # hours already spent from the time bank: the reversal would leave a debt
+            raise Conflict("err.reversal_overdraws", hours=round((left + r["minutes"]) / 60, 1),
+                           minutes=r["minutes"])
         audit.record(db, actor, "reverse", "service_records", new_id, before={"reverses": record_id},
                      after=row, community_id=r["community_id"])
     return new_id

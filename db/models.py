@@ -111,7 +111,12 @@ def _username(value: str) -> str:
         raise PydanticCustomError("err.required", "err.required")
     if not USERNAME.match(value):
         raise PydanticCustomError("err.username_format", "err.username_format")
+    if value in RESERVED_USERNAMES:  # names the system itself acts under (see Actor)
+        raise PydanticCustomError("err.username_reserved", "err.username_reserved")
     return value
+
+
+RESERVED_USERNAMES = frozenset({"public", "system", "admin-system", "anonymous", "root"})
 
 
 # The passwords tried first by anyone guessing (leaked-password lists; Chinese favourites too).

@@ -169,3 +169,27 @@ def test_chart_exports_render_offline_with_chinese(town):
     assert re.search(r"审核时长\s+8\s+1\.5\s+\+433%", text)
     assert re.search(r"需求完成率\s+29%\s+71%\s+-42 个百分点", text)
     assert "会议简报" in text and "读数一句" in text
+
+
+@pytest.mark.parametrize("start, end", [(date(1986, 1, 1), date(2026, 1, 1)), (date(1, 1, 1), date(2026, 1, 1)),
+                                        (date(2026, 2, 1), date(2026, 1, 1))])
+def test_a_period_too_long_or_too_early_is_refused_not_computed(start, end):
+    from db.errors import InputError
+
+    with pytest.raises(InputError) as exc:
+        figures.check_scope(Actor("leader", "leader"), figures.Scope(start, end))
+    assert exc.value.problems[0][1] == "err.period_range"
+
+
+def test_a_forty_year_dashboard_url_gives_a_message(app_env):
+    from tests.conftest import login, new_app
+
+    at = new_app().run()
+    login(at, "leader")
+    at.switch_page("app_pages/dashboard.py")
+    at.query_params["period"] = "custom"
+    at.query_params["from"] = "0001-01-01"
+    at.query_params["to"] = "2026-01-01"
+    at.run(timeout=20)
+    assert not at.exception
+    assert any("时段须在 2000" in e.value and "不超过 3 年" in e.value for e in at.error)

@@ -335,3 +335,75 @@ def test_two_volunteers_cannot_mint_approved_hours(db):
     assert "1440" in record["content"]  # the coordinator sees what was claimed
     approve(db, c, [record_id])
     assert db["volunteers"].get(b_id)["approved_minutes"] == before + 15
+
+
+def test_a_reversal_never_leaves_a_time_bank_in_debt(db):
+    c = coordinator(db)
+    vid, vol = volunteer_login(db, 61)
+    from db.ledger import approve, record_hours, reverse
+
+    [rid] = record_hours(db, c, {"volunteer_ids": [vid], "activity": "巡逻", "category": "safety",
+                                 "service_date": clock.today() - timedelta(days=1), "minutes": 120})
+    approve(db, c, [rid])
+    post_need(db, vol, {"title": "代买药", "category": "medicine", "community_id": community(db), "est_minutes": 120,
+                        "expires_at": TOMORROW}, redeem_minutes=120)
+    records_before = db["service_records"].count
+    with pytest.raises(Conflict) as exc:
+        reverse(db, c, rid, "记录有误")
+    assert exc.value.key == "err.reversal_overdraws"
+    assert db["service_records"].count == records_before and available_minutes(db, vid) == 0
+
+
+def test_volunteers_names_and_pending_posts_on_the_board(db):
+    c = coordinator(db)
+    vid, vol = volunteer_login(db, 62)
+    rid = post_need(db, c, need(db))
+    claim(db, vol, rid)
+    pending = post_need(db, PUBLIC, need(db, title="公众求助"))
+    full = db["volunteers"].get(vid)["real_name"]
+    seen = {role: {r["id"]: r for r in board(db, who, community_id=community(db))}
+            for role, who in (("public", PUBLIC), ("leader", Actor("leader", "leader")), ("coordinator", c),
+                              ("other_coordinator", coordinator(db, "尧渡社区")), ("volunteer", vol))}
+    assert seen["coordinator"][rid]["claimer"] == full and seen["volunteer"][rid]["claimer"] == full  # their own
+    assert seen["public"][rid]["claimer"] == full[0] + "**" == seen["leader"][rid]["claimer"]
+    assert seen["other_coordinator"][rid]["claimer"] == full[0] + "**"
+    assert pending in seen["coordinator"]
+    assert all(pending not in seen[role] for role in ("public", "leader", "other_coordinator", "volunteer"))
+
+
+def test_cross_community_assignments_and_posts_are_refused_without_naming_anyone(db):
+    c = coordinator(db)
+    other_id, other = volunteer_login(db, 63, name="尧渡社区")
+    rid = post_need(db, c, need(db))
+    with pytest.raises(PermissionDenied) as exc:
+        claim(db, c, rid, volunteer_id=other_id)  # a coordinator assigns another community's volunteer
+    assert exc.value.key == "err.outside_community" and exc.value.params == {}
+    with pytest.raises(PermissionDenied):  # a volunteer posts onto another community's board
+        post_need(db, other, need(db))
+
+
+def test_the_debit_of_a_redemption_is_audited(db):
+    c = coordinator(db)
+    a_id, a = volunteer_login(db, 64)
+    b_id, b = volunteer_login(db, 65)
+    from db.ledger import approve, record_hours
+
+    approve(db, c, record_hours(db, c, {"volunteer_ids": [a_id], "activity": "巡逻", "category": "safety",
+                                        "service_date": clock.today() - timedelta(days=1), "minutes": 60}))
+    rid = post_need(db, a, {"title": "代买药", "category": "medicine", "community_id": community(db),
+                            "est_minutes": 30, "expires_at": TOMORROW}, redeem_minutes=30)
+    claim(db, b, rid)
+    mark_done(db, b, rid, 30)
+    confirm(db, c, rid)
+    debit = next(db.query("SELECT after FROM audit_log WHERE table_name = 'redemptions' AND action = 'debit'"))
+    assert '"minutes": 30' in debit["after"]
+
+
+def test_the_system_names_cannot_be_taken_by_an_account(db):
+    from db.users import create_user
+
+    for name in ("public", "system"):
+        with pytest.raises(InputError) as exc:
+            create_user(db, Actor("admin", "admin", user_id=1), {"username": name, "display_name": "X",
+                                                                  "role": "leader", "password": "long-enough-pw"})
+        assert ("username", "err.username_reserved") in [(f, k) for f, k, _ in exc.value.problems]

@@ -28,7 +28,8 @@ def test_every_literal_key_in_the_code_exists():
 
 
 def test_translate_fills_and_tolerates_missing_parameters():
-    assert translate("login.failed", "en", left=2) == "Wrong username or password (2 attempts left)."
+    assert translate("err.password_length", "en", ignored=2) == "Passwords are 8–72 characters."
+    assert translate("dc.places", "en", booked=2) == "2/ booked"  # a missing parameter renders empty
     assert translate("err.too_small", "zh", ge=0) == "不能小于 0。"
 
 

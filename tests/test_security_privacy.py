@@ -119,3 +119,23 @@ def _community(db):
     return create_community(db, Actor("admin", "admin", user_id=1), {
         "name": "秋浦社区", "district": "贵池区", "kind": "urban", "households": 100, "population": 300,
         "lat": 30.66, "lon": 117.49})
+
+
+def test_backups_are_owner_only_and_never_partial(tmp_path):
+    from tests.test_foundation_cli import run
+
+    path, copy = str(tmp_path / "c.db"), tmp_path / "backup" / "copy.db"
+    assert run("seed", "--demo", "--db", path).returncode == 0
+    assert run("db", "--db", path, "backup", str(copy)).returncode == 0
+    assert stat.S_IMODE(copy.stat().st_mode) == 0o600 and not list(copy.parent.glob("*.partial"))
+
+
+def test_a_corrupt_file_is_reported_not_a_traceback(tmp_path):
+    from tests.test_foundation_cli import run
+
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(b"this is not a database" * 100)
+    check = run("db", "--db", str(bad), "check")
+    assert check.returncode == 1 and "Traceback" not in check.stderr + check.stdout and "not a readable" in check.stdout
+    restore = run("db", "restore", str(bad), str(tmp_path / "new.db"))
+    assert restore.returncode == 1 and "Traceback" not in restore.stderr and "not a readable" in restore.stderr

@@ -319,3 +319,18 @@ def test_certificate_records_and_renders_hours(db, two):
         issue_certificate(db, actor_for(db, "volunteer"), a, period)
     with pytest.raises(InputError):
         issue_certificate(db, c, a, {"period_from": clock.today(), "period_to": YESTERDAY})
+
+
+def test_insert_or_replace_cannot_rewrite_an_approved_record(db, two):
+    import sqlite3
+
+    c, a, _ = two
+    [rid] = record_hours(db, c, activity([a]))
+    approve(db, c, [rid])
+    row = db["service_records"].get(rid)
+    with pytest.raises(sqlite3.IntegrityError, match="never deleted"):
+        db.execute("INSERT OR REPLACE INTO service_records (id, volunteer_id, community_id, activity, service_date,"
+                   " minutes, category, status, source, recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, 1440, ?,"
+                   " 'approved', 'manual', 'x', 'x')",
+                   [rid, row["volunteer_id"], row["community_id"], row["activity"], row["service_date"], row["category"]])
+    assert db["service_records"].get(rid)["minutes"] == row["minutes"]

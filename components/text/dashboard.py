@@ -93,4 +93,6 @@ TEXT = {
     "read.coverage": ("覆盖率 {share}；缺口最多的是{worst}（{n} 个社区）。", "Coverage {share}; most gaps: {worst} ({n} communities)."),
     "read.occupancy": ("{top}上座率最高（{value}），{bottom}最低（{low}）。", "{top} is fullest ({value}); {bottom} emptiest ({low})."),
     "read.attendance": ("本期共 {total} 人次到场。", "{total} attendances in the period."),
+    "err.period_range": ("时段须在 {first} 之后，且不超过 {years} 年。", "The period must start after {first} and last at most {years} years."),
+    "field.period": ("时段", "Period"),
 }

@@ -55,6 +55,7 @@ TEXT = {
                      "Wrong username or password. After several wrong tries, wait a few minutes or ask an admin to unlock."),
     "err.password_common": ("这个密码太常见，容易被猜中，请换一个。", "This password is too common and easily guessed; choose another."),
     "err.password_is_username": ("密码不能与用户名相同。", "The password may not be the username."),
+    "err.username_reserved": ("这个用户名留作系统使用，请换一个。", "This username is reserved for the system; choose another."),
     "err.last_admin": ("这是最后一个有效的管理员账户，不能停用或改为其他角色。",
                        "This is the last active administrator; it cannot be deactivated or given another role."),
     "login.inactive": ("该账户已停用。", "This account is deactivated."),

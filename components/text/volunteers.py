@@ -19,6 +19,9 @@ TEXT = {
     "gender.F": ("女", "Female"),
     "vol.birth_date": ("出生日期", "Date of birth"),
     "vol.born": ("{year} 年生", "born {year}"),
+    "err.reversal_overdraws": ("这条记录的 {minutes} 分钟已在时间银行中用掉一部分（冲正后余额将为负）。请先与志愿者核对，或由管理员处理。",
+                               "Part of this record's {minutes} minutes has already been spent from the time bank (the"
+                               " balance would go negative). Check with the volunteer first, or ask an admin."),
     "err.data_key_missing": ("找不到数据密钥（{path}，或 secrets.toml 的 data_key、环境变量 LINLI_DATA_KEY），而数据库中已有加密的身份证号。"
                              "请从备份恢复密钥文件后再启动；不会自动生成新密钥。",
                              "The data key is missing ({path}, or data_key in secrets.toml, or LINLI_DATA_KEY) while the"

@@ -106,3 +106,25 @@ def test_cookie_is_refused_after_logout(server, browser):
     expect(sidebar.get_by_role("link", name="登录", exact=True)).to_be_visible()
     expect(sidebar.get_by_role("link", name="用户管理")).to_have_count(0)
     thief.close()
+
+
+def test_forged_cookies_are_ignored_without_a_traceback(server, browser):
+    import base64
+    import json
+
+    def part(data):
+        return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
+
+    forged = [part({"alg": "none", "typ": "JWT"}) + "." + part({"username": "admin", "exp_date": 4102444800}) + ".",
+              part({"alg": "HS256", "typ": "JWT"}) + "." + part({"username": "admin", "exp_date": 4102444800}) + ".c2ln",
+              "not-a-token", part({"alg": "HS256"}) + "." + part({"exp_date": "soon"}) + ".x"]
+    for value in forged:
+        context = browser.new_context()
+        context.add_cookies([{"name": "linli_auth", "value": value, "url": server.url}])
+        page = context.new_page()
+        page.goto(server.url + "/users")
+        wait_for_app(page)
+        expect(page.get_by_test_id("stException")).to_have_count(0)
+        expect(page.get_by_test_id("stSidebar").get_by_role("link", name="用户管理")).to_have_count(0)
+        expect(page.get_by_test_id("stSidebar").get_by_role("link", name="登录")).to_be_visible()
+        context.close()
