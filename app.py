@@ -1,5 +1,7 @@
 """Linli 邻里 — entry point: page config, language, login, and the navigation for the role."""
 
+from dataclasses import replace
+
 import streamlit as st
 
 from components.auth import authenticator, current_actor, logout_button, remember_login
@@ -27,7 +29,8 @@ def choose_language() -> None:
 choose_language()
 db = get_db()
 auth = authenticator(db)
-actor = current_actor(db, auth)
+# The client's address travels with the actor: anonymous writes are rate-limited by it.
+actor = replace(current_actor(db, auth), source=st.context.ip_address or "")
 remember_login(auth)
 st.session_state["actor"] = actor
 

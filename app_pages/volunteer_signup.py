@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from components.auth import session_actor
 from components.data import get_db
 from components.feedback import attempt
 from components.forms import volunteer_form
@@ -16,4 +17,4 @@ st.write(t("vol.signup_intro"))
 data = volunteer_form("signup", list_communities(db), list_categories(db), consent=True,
                       submit_label=t("vol.submit_signup"))
 if data:
-    attempt(lambda: sign_up(db, data), "vol.signup_done")
+    attempt(lambda: sign_up(db, data, session_actor()), "vol.signup_done")

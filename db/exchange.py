@@ -13,6 +13,7 @@ from db.identity import mask_phone
 from db.ledger import insert_records
 from db.models import Actor, DoneIn, NeedIn, OfferIn, Reason, RecordIn, parse
 from db.permissions import require_community
+from db.ratelimit import throttle
 from db.timebank import available_minutes
 from db.volunteers import own_volunteer_id
 from db import clock
@@ -85,6 +86,7 @@ def post_need(db: Database, actor: Actor, data: dict, redeem_minutes: int | None
     else:
         raise PermissionDenied("err.permission")
     with write(db):
+        throttle(db, actor, "need", need.requester_phone)
         row = _need_row(need, actor, status, family_member_id=family_member_id)
         if redeem_minutes:
             volunteer_id = own_volunteer_id(db, actor)
@@ -138,6 +140,7 @@ def request_offer(db: Database, actor: Actor, offer_id: int, data: dict) -> int:
     need = parse(NeedIn, {**data, "category": offer["category"], "community_id": offer["community_id"],
                           "title": data.get("title") or offer["title"]})
     with write(db):
+        throttle(db, actor, "need", need.requester_phone)
         row = _need_row(need, actor, "pending", offer_id=offer_id)
         request_id = db["service_requests"].insert(row).last_pk
         audit.record(db, actor, "create", "service_requests", request_id, after={"offer_id": offer_id},

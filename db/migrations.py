@@ -444,6 +444,16 @@ def m0013_temporary_lockout(db: Database):
     db.execute("ALTER TABLE users ADD COLUMN locked_until REAL")
 
 
+@migrations(name="0014_rate_limits")
+def m0014_rate_limits(db: Database):
+    # Anonymous writes (needs, sign-ups) counted per address and per phone: kept in the database,
+    # so every app process sees the same counts.
+    db.executescript("""
+        CREATE TABLE rate_events (key TEXT NOT NULL, at REAL NOT NULL);
+        CREATE INDEX idx_rate_events ON rate_events(key, at);
+    """)
+
+
 def _sql_mask_id(expression: str) -> str:
     """db.identity.mask_id in SQL, for rows masked the old way (their ends are still visible)."""
     return f"substr({expression}, 1, 2) || '**************' || substr({expression}, -2)"

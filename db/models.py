@@ -27,6 +27,7 @@ class Actor:
     role: str  # public | volunteer | coordinator | leader | admin
     community_id: int | None = None
     user_id: int | None = None
+    source: str = ""  # the client's address, for rate limits on anonymous writes
 
 
 PUBLIC = Actor(username="public", role="public")

@@ -9,8 +9,9 @@ from db import audit, keys
 from db.connection import write
 from db.errors import Conflict, InputError, NotFound, PermissionDenied
 from db.identity import mask_id, mask_phone
-from db.models import (Actor, Reason, StarThresholds, UserIn, VolunteerIn, parse)
+from db.models import PUBLIC, Actor, Reason, StarThresholds, UserIn, VolunteerIn, parse
 from db.permissions import require_admin, require_community
+from db.ratelimit import throttle
 from db.text import contains
 from db.users import insert_user, one_time_password
 from db import clock
@@ -55,13 +56,15 @@ def next_star(hours: float, thresholds: list[int]) -> tuple[int, float] | None:
 
 # --- registration ------------------------------------------------------------------------------
 
-def sign_up(db: Database, data: dict) -> int:
-    """A resident's own sign-up: consent required, lands as pending for the coordinator."""
+def sign_up(db: Database, data: dict, actor: Actor = PUBLIC) -> int:
+    """A resident's own sign-up: consent required, lands as pending for the coordinator; a few an
+    hour from one address or phone (db.ratelimit)."""
     volunteer = parse(VolunteerIn, data)
     if not volunteer.consent:
         raise InputError([("consent", "err.consent_required", {})])
     with write(db):
-        return insert_volunteer(db, Actor("public", "public"), volunteer, "pending", "signup")
+        throttle(db, actor, "signup", volunteer.phone)
+        return insert_volunteer(db, actor, volunteer, "pending", "signup")
 
 
 def register(db: Database, actor: Actor, data: dict, source: str = "coordinator") -> int:

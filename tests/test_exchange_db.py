@@ -407,3 +407,20 @@ def test_the_system_names_cannot_be_taken_by_an_account(db):
             create_user(db, Actor("admin", "admin", user_id=1), {"username": name, "display_name": "X",
                                                                   "role": "leader", "password": "long-enough-pw"})
         assert ("username", "err.username_reserved") in [(f, k) for f, k, _ in exc.value.problems]
+
+
+def test_anonymous_posts_are_rate_limited_per_address_and_phone(db):
+    from dataclasses import replace
+
+    resident = replace(PUBLIC, source="203.0.113.9")
+    for n in range(3):
+        post_need(db, resident, need(db, title=f"求助{n}"))
+    with pytest.raises(Conflict) as exc:  # a fourth from the same phone within the hour
+        post_need(db, resident, need(db, title="求助3"))
+    assert exc.value.key == "err.rate_limited" and 1 <= exc.value.params["minutes"] <= 60
+    for n in range(7):  # other phones, same address: ten an hour in all
+        post_need(db, resident, need(db, title=f"别的{n}", requester_phone=f"1390000{n:04d}"))
+    with pytest.raises(Conflict):
+        post_need(db, resident, need(db, title="第十一", requester_phone="13900009999"))
+    post_need(db, replace(PUBLIC, source="198.51.100.1"), need(db, title="另一处", requester_phone="13900008888"))
+    assert db["service_requests"].count_where("title LIKE '求助%' OR title LIKE '别的%'") == 10

@@ -334,3 +334,17 @@ def test_insert_or_replace_cannot_rewrite_an_approved_record(db, two):
                    " 'approved', 'manual', 'x', 'x')",
                    [rid, row["volunteer_id"], row["community_id"], row["activity"], row["service_date"], row["category"]])
     assert db["service_records"].get(rid)["minutes"] == row["minutes"]
+
+
+def test_public_sign_ups_are_rate_limited_per_address(db):
+    from dataclasses import replace
+
+    from db.models import PUBLIC
+
+    stranger = replace(PUBLIC, source="203.0.113.7")
+    for n in range(5):
+        sign_up(db, person(db, 40 + n), stranger)
+    with pytest.raises(Conflict) as exc:
+        sign_up(db, person(db, 46), stranger)
+    assert exc.value.key == "err.rate_limited"
+    sign_up(db, person(db, 47), replace(PUBLIC, source="198.51.100.2"))  # someone else is not held up

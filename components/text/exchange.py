@@ -124,4 +124,6 @@ TEXT = {
     "field.description": ("说明", "Details"),
     "field.actual_minutes": ("实际时长", "Actual minutes"),
     "field.relation": ("为谁", "For whom"),
+    "err.rate_limited": ("提交太频繁了，请 {minutes} 分钟后再试；急事请直接拨打社区电话。",
+                         "Too many submissions; please try again in {minutes} minutes, or call the community office."),
 }
