@@ -240,7 +240,7 @@ def daycare_charts():
                                        charts.OKABE_ITO[1], sort="-y")))
     from db.daycare import attendance_by_week
 
-    weeks = frame(attendance_by_week(db, start, end))
+    weeks = frame(attendance_by_week(db, start, end, district=scope.district, community_id=scope.community_id))
     if not weeks.empty:
         out.append(("attendance", t("ch.attendance"), t("read.attendance", total=int(weeks["attended"].sum())),
                     charts.weekly_lines(weeks, t("ch.attendance"),

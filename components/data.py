@@ -2,6 +2,7 @@
 the demo city seeded once per process, read caches cleared after every write."""
 
 import os
+import sqlite3
 
 import streamlit as st
 
@@ -43,6 +44,11 @@ def get_db():
             from components.i18n import t
 
             st.error(t(exc.key, **exc.params))
+            st.stop()
+        except sqlite3.DatabaseError:  # damaged or not a database: a sentence for the admin, no paths
+            from components.i18n import t
+
+            st.error(t("err.database_unreadable"))
             st.stop()
         held = (path, connect(path, migrate=False))
         st.session_state["_db"] = held

@@ -63,6 +63,11 @@ class DatabaseBusy(LinliError):
     key = "err.busy"
 
 
+class StorageFailed(LinliError):
+    """The disk is full or failing: nothing was written, and the message says so without paths."""
+    key = "err.storage"
+
+
 @contextmanager
 def write(db: sqlite_utils.Database):
     """One write transaction. BEGIN IMMEDIATE takes the write lock up front, so two
@@ -79,9 +84,10 @@ def write(db: sqlite_utils.Database):
             time.sleep(0.05 * (attempt + 1))
     try:
         yield db
-    except BaseException:
+        db.conn.execute("COMMIT")
+    except BaseException as exc:
         if db.conn.in_transaction:
             db.conn.execute("ROLLBACK")
+        if isinstance(exc, sqlite3.OperationalError) and ("full" in str(exc) or "I/O" in str(exc)):
+            raise StorageFailed() from exc
         raise
-    else:
-        db.conn.execute("COMMIT")

@@ -287,15 +287,18 @@ def occupancy(db: Database, start: date, end: date, centre_id: int | None = None
     return out
 
 
-def attendance_by_week(db: Database, start: date, end: date, centre_id: int | None = None) -> list[dict]:
-    """Members checked in per ISO week and centre (SQL)."""
+def attendance_by_week(db: Database, start: date, end: date, centre_id: int | None = None,
+                       district: str | None = None, community_id: int | None = None) -> list[dict]:
+    """Members checked in per ISO week and centre (SQL), within a district or community if given."""
     sql = ("SELECT d.name AS centre, strftime('%Y-%W', b.session_date) AS week, MIN(b.session_date) AS week_start,"
            " COUNT(*) AS attended FROM daycare_bookings b JOIN daycare_programmes p ON p.id = b.programme_id"
-           " JOIN daycare_centres d ON d.id = p.centre_id WHERE b.attended = 1 AND b.session_date BETWEEN ? AND ?")
+           " JOIN daycare_centres d ON d.id = p.centre_id JOIN communities c ON c.id = d.community_id"
+           " WHERE b.attended = 1 AND b.session_date BETWEEN ? AND ?")
     params: list = [start.isoformat(), end.isoformat()]
-    if centre_id:
-        sql += " AND d.id = ?"
-        params.append(centre_id)
+    for column, value in (("d.id", centre_id), ("c.district", district), ("c.id", community_id)):
+        if value:
+            sql += f" AND {column} = ?"
+            params.append(value)
     return list(db.query(sql + " GROUP BY d.name, week ORDER BY week, d.name", params))
 
 

@@ -1,7 +1,7 @@
 """Day care: recurrence over the National Day week and 调休 days, closures, valid_to, capacity
 and waitlist, room clashes, the .ics round trip, meals, helpers, and who sees members."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 import recurring_ical_events
@@ -164,3 +164,18 @@ def test_helpers_get_pending_daycare_records(db):
     [rid] = record_helpers(db, coord, pid, date(2025, 9, 23), [vid])
     row = db["service_records"].get(rid)
     assert (row["status"], row["source"], row["minutes"], row["activity"]) == ("pending", "daycare", 60, "八段锦")
+
+
+def test_attendance_by_week_stays_inside_the_community_or_district(db):
+    from db.daycare import attendance_by_week
+
+    start, end = clock.today() - timedelta(days=120), clock.today()
+    everyone = {r["centre"] for r in attendance_by_week(db, start, end)}
+    qiupu = qiupu_centre(db)
+    own = {r["centre"] for r in attendance_by_week(db, start, end, community_id=qiupu["community_id"])}
+    assert len(everyone) > 1 and own == {qiupu["name"]}
+    district = next(db.query("SELECT district FROM communities WHERE id = ?", [qiupu["community_id"]]))["district"]
+    in_district = {r["centre"] for r in attendance_by_week(db, start, end, district=district)}
+    districts = {r["name"]: r["district"] for r in db.query(
+        "SELECT d.name, c.district FROM daycare_centres d JOIN communities c ON c.id = d.community_id")}
+    assert own <= in_district <= everyone and {districts[c] for c in in_district} == {district}

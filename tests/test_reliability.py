@@ -11,6 +11,8 @@ import sys
 import time
 from datetime import date, timedelta
 
+import pytest
+
 from db.connection import connect
 from db.errors import LinliError
 from tests.conftest import ROOT
@@ -188,3 +190,30 @@ for i in range(400):
     again = subprocess.run([sys.executable, "-m", "db", "restore", str(backup), str(restored)], cwd=ROOT,
                            capture_output=True, text=True, timeout=60)
     assert again.returncode == 2 and "not empty" in again.stderr
+
+
+def test_a_full_disk_is_a_message_and_nothing_half_written(db):
+    from db.connection import StorageFailed
+    from db.exchange import post_need
+    from db.models import Actor
+
+    c = Actor("coordinator", "coordinator", community_id=1, user_id=3)
+    pages = db.execute("PRAGMA page_count").fetchone()[0]
+    db.execute(f"PRAGMA max_page_count = {pages}")  # the disk is full from now on
+    before = (db["service_requests"].count, db["audit_log"].count)
+    with pytest.raises(StorageFailed):
+        for n in range(200):  # until a page is needed that the disk cannot give
+            post_need(db, c, {"title": f"求助{n}", "description": "说明" * 190, "category": "medicine",
+                              "community_id": 1, "expires_at": clock.now() + timedelta(days=1)})
+    db.execute("PRAGMA max_page_count = 1073741823")
+    written = db["service_requests"].count - before[0]
+    assert db["audit_log"].count - before[1] == written  # every need written has its audit row
+
+
+def test_a_damaged_database_file_is_a_message_in_the_app(app_env):
+    from tests.conftest import new_app
+
+    app_env.write_bytes(b"SQLite format 3\x00" + b"\xff" * 4000)  # a header, then garbage
+    at = new_app().run()
+    assert not at.exception
+    assert any("数据库文件已损坏" in e.value for e in at.error)

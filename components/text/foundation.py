@@ -55,6 +55,11 @@ TEXT = {
                      "Wrong username or password. After several wrong tries, wait a few minutes or ask an admin to unlock."),
     "err.password_common": ("这个密码太常见，容易被猜中，请换一个。", "This password is too common and easily guessed; choose another."),
     "err.password_is_username": ("密码不能与用户名相同。", "The password may not be the username."),
+    "err.storage": ("服务器存储空间已满或出错，本次内容没有保存。请稍后再试，并通知系统管理员。",
+                    "The server's storage is full or failing; nothing was saved. Try again later and tell the administrator."),
+    "err.database_unreadable": ("数据库文件已损坏或无法读取。请系统管理员用 python -m db check 检查，并从备份恢复（python -m db restore）。",
+                                "The database file is damaged or unreadable. The administrator checks it with python -m db check"
+                                " and restores a backup (python -m db restore)."),
     "err.username_reserved": ("这个用户名留作系统使用，请换一个。", "This username is reserved for the system; choose another."),
     "err.last_admin": ("这是最后一个有效的管理员账户，不能停用或改为其他角色。",
                        "This is the last active administrator; it cannot be deactivated or given another role."),

@@ -3,6 +3,9 @@ inert text; a login cookie stops working once its owner logs out."""
 
 import re
 from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
 
 from playwright.sync_api import expect
 
@@ -128,3 +131,77 @@ def test_forged_cookies_are_ignored_without_a_traceback(server, browser):
         expect(page.get_by_test_id("stSidebar").get_by_role("link", name="用户管理")).to_have_count(0)
         expect(page.get_by_test_id("stSidebar").get_by_role("link", name="登录")).to_be_visible()
         context.close()
+
+
+def deployment_headers() -> dict[str, str]:
+    """The response headers deploy/nginx-linli.conf adds, read from that file."""
+    from tests.conftest import ROOT
+
+    text = (ROOT / "deploy" / "nginx-linli.conf").read_text()
+    return dict(re.findall(r'add_header\s+(\S+)\s+"([^"]+)"\s+always;', text))
+
+
+class Proxy:
+    """Debian's nginx running deploy/nginx-linli.conf (listen port and upstream changed) in front of
+    a test server, in a temporary prefix."""
+
+    def __init__(self, server, tmp):
+        import shutil
+        import subprocess
+
+        from tests.conftest import ROOT, in_ci
+        from tests.e2e.conftest import free_port
+
+        nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+        if nginx is None:
+            if in_ci():
+                pytest.fail("nginx is required in CI (Debian's nginx)")
+            pytest.skip("nginx not installed")
+        port = free_port()
+        site = (ROOT / "deploy" / "nginx-linli.conf").read_text()
+        site = site.replace("server 127.0.0.1:8501;", f"server 127.0.0.1:{server.port};")
+        site = site.replace("listen 80;", f"listen 127.0.0.1:{port};")
+        temps = " ".join(f"{kind}_temp_path {tmp}/{kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+        (tmp / "nginx.conf").write_text(f"pid {tmp}/nginx.pid; error_log {tmp}/error.log;\n"
+                                        f"events {{}}\nhttp {{ access_log off; {temps}\n{site}\n}}\n")
+        self.proc = subprocess.Popen([nginx, "-p", str(tmp), "-c", str(tmp / "nginx.conf"), "-g", "daemon off;"])
+        self.url = f"http://127.0.0.1:{port}"
+        import time
+        import urllib.request
+
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(self.url + "/_stcore/health", timeout=2)
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError((tmp / "error.log").read_text())
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(10)
+
+
+def test_the_deployment_headers_work_with_streamlit(server, browser, tmp_path):
+    import urllib.request
+
+    headers = deployment_headers()
+    assert {"X-Frame-Options", "Content-Security-Policy"} <= set(headers)
+    proxy = Proxy(server, tmp_path)
+    try:
+        sent = urllib.request.urlopen(proxy.url + "/").headers
+        assert {k: sent[k] for k in headers} == headers  # the proxy really sends them
+        context = browser.new_context(viewport={"width": 1300, "height": 1000}, locale="zh-CN")
+        violations = []
+        page = context.new_page()
+        page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+        login(page, proxy, "leader")  # the login form and the cookie component (an iframe) work
+        for path in ("/directory", "/service_card", "/dashboard"):
+            page.goto(proxy.url + path)
+            wait_for_app(page)
+            expect(page.get_by_test_id("stException")).to_have_count(0)
+        expect(page.locator("[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg").first).to_be_visible()
+        assert violations == []
+        context.close()
+    finally:
+        proxy.stop()
