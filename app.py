@@ -9,6 +9,7 @@ from components.data import demo_mode, get_db
 from components.feedback import show_flash
 from components.i18n import DEFAULT_LANG, LANGS, t
 from components.navigation import navigation
+from db.users import must_change_password
 
 st.set_page_config(page_title="Linli 邻里", page_icon="🏘️", layout="wide")
 
@@ -44,6 +45,6 @@ with st.sidebar:
     if demo_mode():
         st.caption(t("app.demo_mode"))
 
-page = navigation(actor.role)
+page = navigation(actor.role, actor.role != "public" and must_change_password(db, actor.username))
 show_flash()
 page.run()

@@ -56,6 +56,7 @@ PAGES: list[PageSpec] = [
     PageSpec("app_pages/dashboard.py", "page.dashboard", ":material/monitoring:", ("coordinator", "leader", "admin"),
              "nav.dashboard", "home.link.dashboard"),
     PageSpec("app_pages/login.py", "page.login", ":material/login:", ("public",), "nav.account"),
+    PageSpec("app_pages/password.py", "page.password", ":material/password:", SIGNED_IN, "nav.account"),
     PageSpec("app_pages/users.py", "page.users", ":material/manage_accounts:", ("admin",), "nav.admin",
              "home.link.users"),
     PageSpec("app_pages/audit_log.py", "page.audit", ":material/history:", ("admin",), "nav.admin",
@@ -67,11 +68,16 @@ def pages_for(role: str) -> list[PageSpec]:
     return [p for p in PAGES if role in p.roles]
 
 
-def navigation(role: str):
-    """st.navigation for this role, grouped into sections in the current language."""
+PASSWORD_PAGE = "app_pages/password.py"
+
+
+def navigation(role: str, must_change_password: bool = False):
+    """st.navigation for this role, grouped into sections in the current language. Someone who
+    must change a password someone else chose gets that page only."""
     sections: dict[str, list] = {}
-    for spec in pages_for(role):
+    specs = [p for p in pages_for(role) if p.path == PASSWORD_PAGE] if must_change_password else pages_for(role)
+    for spec in specs:
         page = st.Page(spec.path, title=t(spec.title_key), icon=spec.icon,
-                       default=spec.path == "app_pages/home.py")
+                       default=spec.path == ("app_pages/home.py" if not must_change_password else PASSWORD_PAGE))
         sections.setdefault(t(spec.section), []).append(page)
     return st.navigation(sections, expanded=True)  # every page visible, no "view more"

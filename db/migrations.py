@@ -454,6 +454,13 @@ def m0014_rate_limits(db: Database):
     """)
 
 
+@migrations(name="0015_own_passwords")
+def m0015_own_passwords(db: Database):
+    # A password someone else chose (a one-time password, an admin's reset) is changed by its owner
+    # on first login before anything else.
+    db.execute("ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0")
+
+
 def _sql_mask_id(expression: str) -> str:
     """db.identity.mask_id in SQL, for rows masked the old way (their ends are still visible)."""
     return f"substr({expression}, 1, 2) || '**************' || substr({expression}, -2)"

@@ -14,8 +14,8 @@ from sqlite_utils import Database
 from db import audit
 from db.communities import community_id_by_name
 from db.connection import write
-from db.errors import Conflict, InputError, NotFound
-from db.models import Actor, PasswordIn, RoleChange, UserIn, parse
+from db.errors import Conflict, InputError, NotFound, PermissionDenied
+from db.models import SYSTEM, Actor, PasswordIn, RoleChange, UserIn, parse
 from db.permissions import require_admin
 from db import clock
 
@@ -65,11 +65,13 @@ def insert_user(db: Database, actor: Actor, user: UserIn) -> int:
         raise Conflict("err.duplicate_username", username=user.username)
     row = {"username": user.username, "display_name": user.display_name, "role": user.role,
            "community_id": community_id, "password_hash": hash_password(user.password),
-           "active": 1, "failed_logins": 0, "created_at": clock.stamp()}
+           "active": 1, "failed_logins": 0, "created_at": clock.stamp(),
+           # A person other than the owner chose it (the server's own command line excepted).
+           "must_change_password": int(actor.username != SYSTEM.username)}
     cursor = db.execute(
         "INSERT INTO users (username, display_name, password_hash, role, community_id, active,"
-        " failed_logins, created_at) VALUES (:username, :display_name, :password_hash, :role,"
-        " :community_id, :active, :failed_logins, :created_at)", row)
+        " failed_logins, created_at, must_change_password) VALUES (:username, :display_name, :password_hash,"
+        " :role, :community_id, :active, :failed_logins, :created_at, :must_change_password)", row)
     audit.record(db, actor, "create", "users", cursor.lastrowid, after=row, community_id=community_id)
     return cursor.lastrowid
 
@@ -108,8 +110,9 @@ def reset_password(db: Database, actor: Actor, user_id: int, data: dict) -> None
         user = get_user(db, user_id)
         if new.password.lower() == user["username"].lower():
             raise InputError([("password", "err.password_is_username", {})])
-        db.execute("UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE id = ?",
-                   [hash_password(new.password), user_id])
+        db.execute("UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL,"
+                   " must_change_password = ? WHERE id = ?",
+                   [hash_password(new.password), int(actor.username != SYSTEM.username), user_id])
         _end_sessions(db, user_id)
         audit.record(db, actor, "reset_password", "users", user_id)
 
@@ -202,6 +205,31 @@ def actor_for(db: Database, username: str) -> Actor | None:
 def is_locked(db: Database, username: str) -> bool:
     rows = list(db.query("SELECT locked_until FROM users WHERE username = ?", [username.strip().lower()]))
     return bool(rows) and rows[0]["locked_until"] is not None and rows[0]["locked_until"] > time.time()
+
+
+def must_change_password(db: Database, username: str) -> bool:
+    rows = list(db.query("SELECT must_change_password FROM users WHERE username = ?", [username]))
+    return bool(rows and rows[0]["must_change_password"])
+
+
+def change_own_password(db: Database, actor: Actor, current: str, new: str) -> None:
+    """A signed-in person changes their own password: the current one is checked, the policy
+    applies, the new one differs; every other session of the account ends."""
+    if actor.role == "public" or actor.user_id is None:
+        raise PermissionDenied("err.permission")
+    password = parse(PasswordIn, {"password": new})
+    with write(db):
+        row = next(db.query("SELECT password_hash FROM users WHERE id = ?", [actor.user_id]))
+        if not bcrypt.checkpw(current.encode(), row["password_hash"].encode()):
+            raise InputError([("current_password", "err.current_password", {})])
+        if password.password == current:
+            raise InputError([("password", "err.password_unchanged", {})])
+        if password.password.lower() == actor.username.lower():
+            raise InputError([("password", "err.password_is_username", {})])
+        db.execute("UPDATE users SET password_hash = ?, must_change_password = 0 WHERE id = ?",
+                   [hash_password(password.password), actor.user_id])
+        _end_sessions(db, actor.user_id)
+        audit.record(db, actor, "change_password", "users", actor.user_id)
 
 
 def unlock_by_name(db: Database, actor: Actor, username: str) -> None:

@@ -121,3 +121,33 @@ def test_failed_logins_for_unknown_users_are_audited(db):
     record_login(db, "no-such-user", success=False)
     row = next(db.query("SELECT action, after FROM audit_log ORDER BY id DESC LIMIT 1"))
     assert db["audit_log"].count == before + 1 and row["action"] == "login_failed" and "no-such-user" in row["after"]
+
+
+def test_a_one_time_password_must_be_changed_before_anything_else(app_env):
+    from db.connection import connect
+    from db.volunteers import approve_signup, sign_up
+    from tests.test_office_files import ID_A
+
+    at = new_app().run()  # seeds the demo city
+    db = connect(app_env, migrate=False)
+    vid = sign_up(db, {"real_name": "周建国", "gender": "M", "birth_date": __import__("datetime").date(1985, 3, 5),
+                       "id_number": ID_A, "phone": "13966660011", "community_id": 1, "consent": True})
+    coordinator = Actor("coordinator", "coordinator", community_id=1, user_id=3)
+    issued = approve_signup(db, coordinator, vid, create_login=True)
+    login(at, issued["username"], issued["password"])
+    assert at.session_state["actor"].role == "volunteer"
+    assert at.title[0].value == "修改密码" and at.warning  # nothing but this page
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("app_pages/my_volunteering.py")
+    at.text_input[0].input("wrong-current")
+    at.text_input[1].input("zhou-jianguo-2026")
+    at.text_input[2].input("zhou-jianguo-2026")
+    at.button[0].click().run()
+    assert any("当前密码不正确" in e.value for e in at.error)
+    at.text_input[0].input(issued["password"])
+    at.text_input[1].input("zhou-jianguo-2026")
+    at.text_input[2].input("zhou-jianguo-2026")
+    at.button[0].click().run()
+    assert at.session_state["actor"].role == "volunteer"  # this session stays signed in
+    at.switch_page("app_pages/my_volunteering.py").run()
+    assert not at.exception and at.title[0].value != "修改密码"

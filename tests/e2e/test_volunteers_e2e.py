@@ -66,6 +66,14 @@ def test_sign_up_to_certificate(server, new_page):
 
     volunteer = new_page()
     login(volunteer, server, username, password)
+    # A one-time password is replaced by one only the volunteer knows before anything else.
+    expect(volunteer.get_by_role("heading", name="修改密码")).to_be_visible()
+    expect(volunteer.get_by_test_id("stSidebar").get_by_role("link", name="我的志愿服务")).to_have_count(0)
+    volunteer.get_by_label("当前密码").fill(password)
+    volunteer.get_by_label("新密码", exact=True).fill("zhou-jianguo-2026")
+    volunteer.get_by_label("再输入一次新密码").fill("zhou-jianguo-2026")
+    volunteer.get_by_role("button", name="修改密码").click()
+    expect(volunteer.get_by_test_id("stSidebar").get_by_role("link", name="我的志愿服务")).to_be_visible()
     volunteer.goto(server.url + "/my_volunteering")
     wait_for_app(volunteer)
     expect(volunteer.get_by_test_id("stMetricValue").first).to_have_text("3.0")
