@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from components.auth import authenticator, current_actor, logout_button, remember_login
+from components.auth import authenticator, client_address, current_actor, logout_button, remember_login
 from components.data import demo_mode, get_db
 from components.feedback import show_flash
 from components.i18n import DEFAULT_LANG, LANGS, t
@@ -31,7 +31,7 @@ choose_language()
 db = get_db()
 auth = authenticator(db)
 # The client's address travels with the actor: anonymous writes are rate-limited by it.
-actor = replace(current_actor(db, auth), source=st.context.ip_address or "")
+actor = replace(current_actor(db, auth), source=client_address())
 remember_login(auth)
 st.session_state["actor"] = actor
 

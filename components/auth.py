@@ -10,7 +10,7 @@ from streamlit_authenticator.utilities import LoginError
 from components.i18n import t
 from db.keys import secret
 from db.models import PUBLIC, Actor
-from db.users import MAX_FAILED_LOGINS, actor_for, cookie_revoked, login_credentials, record_login, record_logout
+from db.users import actor_for, check_login, cookie_revoked, login_credentials, record_logout
 
 COOKIE_NAME = "linli_auth"
 COOKIE_DAYS = 7
@@ -60,6 +60,20 @@ def current_actor(db, auth: stauth.Authenticate) -> Actor:
     return actor
 
 
+def client_address() -> str:
+    """The browser's address: the TCP peer, or — when the peer is this machine, i.e. our own reverse
+    proxy (Streamlit then reports none) — the X-Forwarded-For that deploy/nginx-linli.conf sets to
+    the real client, overwriting whatever the client sent. "" when unknown."""
+    address = st.context.ip_address
+    if isinstance(address, str):
+        return address
+    try:
+        forwarded = st.context.headers.get("X-Forwarded-For")
+    except Exception:  # no request headers (a test harness)
+        return ""
+    return forwarded.split(",")[-1].strip()[:64] if isinstance(forwarded, str) else ""
+
+
 def _verified_cookie() -> dict | None:
     """The login cookie's claims if it is a valid HS256 token signed with our key, else None."""
     raw = st.context.cookies.get(COOKIE_NAME)
@@ -75,33 +89,32 @@ def _verified_cookie() -> dict | None:
 
 
 def login_form(db) -> None:
-    """The login form. Wrong passwords are counted in the database and lock the account for a
-    while; every refusal reads the same, so it tells a stranger nothing about the account."""
+    """The login form. The password is checked by db.users.check_login (attempts reserved in the
+    database, so guessing is slow from any number of tabs); every refusal reads the same, so it
+    tells a stranger nothing about the account. Success hands the session to the library, which
+    then sets and reads the login cookie."""
     auth: stauth.Authenticate = st.session_state["_authenticator"]
-    users = auth.authentication_controller.authentication_model.credentials["usernames"]
-    failed_before = {u: d.get("failed_login_attempts", 0) for u, d in users.items()}
     refusal = st.session_state.pop("_login_refusal", None)
-    try:
-        auth.login(location="main", max_login_attempts=MAX_FAILED_LOGINS, key="login",
-                   fields={"Form name": t("login.form"), "Username": t("login.username"),
-                           "Password": t("login.password"), "Login": t("login.submit")})
-    except LoginError:
-        refusal = "login.failed"  # locked for now: the password was not even checked
-    status = st.session_state.get("authentication_status")
-    if status:
-        record_login(db, st.session_state["username"], success=True)
-        st.session_state["_auth_at"] = time.time()
-        # The rerun rebuilds the navigation for the new role; it would also discard the cookie
-        # the library just set, so the next run sets it again (see remember_login).
-        st.session_state["_remember_login"] = True
-        st.rerun()
-    elif status is False:
-        # The library counted the attempt on the account it checked; none counted: no such user.
-        counted = [u for u, d in users.items() if d.get("failed_login_attempts", 0) > failed_before.get(u, 0)]
-        record_login(db, counted[0] if counted else "", success=False)  # unknown names are audited too
-        refusal = "login.failed"
-        # Shown once: the next run starts from a clean form.
-        st.session_state["authentication_status"] = None
+    with st.form("login"):
+        st.subheader(t("login.form"))
+        username = st.text_input(t("login.username"), key="login_username", autocomplete="username")
+        password = st.text_input(t("login.password"), type="password", key="login_password",
+                                 autocomplete="current-password")
+        submitted = st.form_submit_button(t("login.submit"))
+    if submitted:
+        name = username.strip().lower()
+        if not name or not password:
+            refusal = "login.empty"
+        elif check_login(db, name, password, client_address()):
+            account = auth.authentication_controller.authentication_model.credentials["usernames"].get(name, {})
+            st.session_state.update(authentication_status=True, username=name, name=account.get("name", name),
+                                    roles=account.get("roles"), logout=False, _auth_at=time.time())
+            # The rerun rebuilds the navigation for the new role; it would also discard the cookie
+            # set now, so the next run sets it (see remember_login).
+            st.session_state["_remember_login"] = True
+            st.rerun()
+        else:
+            refusal = "login.failed"
     if refusal:
         st.error(t(refusal))
 

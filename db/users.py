@@ -1,7 +1,7 @@
-"""Accounts: bcrypt hashes in the users table, roles and community scope. MAX_FAILED_LOGINS wrong
-passwords lock an account for a minute, each further one twice as long (at most an hour), so
-guessing is slow but nobody can lock an admin out for good; an admin (or `python -m db unlock`)
-unlocks at once. Logout, a password reset, a role change or deactivation end every session of
+"""Accounts: bcrypt hashes in the users table, roles and community scope. Wrong passwords make the
+guessing address wait (check_login), and the account itself only after many from everywhere, a
+minute then doubling (at most an hour): guessing is slow, but nobody can lock an admin out for
+good; an admin (or `python -m db unlock`) unlocks at once. Logout, a password reset, a role change or deactivation end every session of
 the account: each run checks the session against the account's `logged_out_at`."""
 
 import os
@@ -19,7 +19,8 @@ from db.models import SYSTEM, Actor, PasswordIn, RoleChange, UserIn, parse
 from db.permissions import require_admin
 from db import clock
 
-MAX_FAILED_LOGINS = 5
+MAX_FAILED_LOGINS = 5  # from one address for one account, before that address waits
+ACCOUNT_LIMIT = 20  # from everywhere, before the account itself waits (guessing spread over addresses)
 LOCK_SECONDS, MAX_LOCK_SECONDS = 60, 3600
 PUBLIC_COLUMNS = "u.id, u.username, u.display_name, u.role, u.community_id, c.name AS community," \
                  " u.active, u.failed_logins, u.created_at"
@@ -137,6 +138,8 @@ def unlock(db: Database, actor: Actor, user_id: int) -> None:
     with write(db):
         before = get_user(db, user_id)
         db.execute("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?", [user_id])
+        db.execute("DELETE FROM rate_events WHERE key LIKE 'login:%' AND substr(key, length(key) - ?) = ?",
+                   [len(before["username"]), ":" + before["username"]])  # every address may try again
         audit.record(db, actor, "unlock", "users", user_id,
                      before={"failed_logins": before["failed_logins"]}, after={"failed_logins": 0})
 
@@ -144,51 +147,60 @@ def unlock(db: Database, actor: Actor, user_id: int) -> None:
 # --- login -----------------------------------------------------------------------------------
 
 def login_credentials(db: Database) -> dict:
-    """Active accounts in streamlit-authenticator's credentials shape, read fresh each run. A
-    locked account shows the library MAX_FAILED_LOGINS attempts (it refuses without checking the
-    password); once the lock has run out, one more attempt is allowed."""
-    users, now = {}, time.time()
-    for r in db.query("SELECT username, display_name, password_hash, role, failed_logins, locked_until"
-                      " FROM users WHERE active = 1"):
-        locked = r["locked_until"] is not None and r["locked_until"] > now
+    """Active accounts in streamlit-authenticator's credentials shape (it reads the login cookie;
+    passwords are checked by check_login), read fresh each run."""
+    users = {}
+    for r in db.query("SELECT username, display_name, password_hash, role FROM users WHERE active = 1"):
         users[r["username"]] = {"name": r["display_name"], "password": r["password_hash"],
-                                "roles": [r["role"]], "email": None,
-                                "failed_login_attempts": MAX_FAILED_LOGINS if locked
-                                else min(r["failed_logins"], MAX_FAILED_LOGINS - 1)}
+                                "roles": [r["role"]], "email": None, "failed_login_attempts": 0}
     return {"usernames": users}
 
 
-def lock_seconds(failed: int) -> int:
-    """How long the account waits after its `failed`-th wrong password in a row."""
-    if failed < MAX_FAILED_LOGINS:
+def lock_seconds(failed: int, limit: int = MAX_FAILED_LOGINS) -> int:
+    """How long to wait after the `failed`-th wrong password in a row, once `limit` is reached."""
+    if failed < limit:
         return 0
-    return min(MAX_LOCK_SECONDS, LOCK_SECONDS * 2 ** (failed - MAX_FAILED_LOGINS))
+    return min(MAX_LOCK_SECONDS, LOCK_SECONDS * 2 ** (failed - limit))
 
 
-def record_login(db: Database, username: str, success: bool) -> int:
-    """Store the outcome of a password check; returns the failed-login count now in force. A
-    failure for a username that does not exist is audited too (someone is guessing)."""
-    username = username.strip().lower()
+def check_login(db: Database, username: str, password: str, source: str = "") -> bool:
+    """One login attempt. It is reserved in the database before the password is checked, so
+    parallel submissions can check no more than the limit allows. Wrong passwords make that address
+    wait for that account (MAX_FAILED_LOGINS, then a minute, doubling, at most an hour); the
+    account as a whole waits only after ACCOUNT_LIMIT wrong passwords from anywhere, so a stranger
+    slows themselves down, not the owner. Refusals and failures are audited, unknown names too."""
+    name = username.strip().lower()[:40]
+    key = f"login:{source or 'unknown'}:{name}"
+    who = Actor(username=name or "(unknown)", role="public")
+    now = time.time()
     with write(db):
-        rows = list(db.query("SELECT id, failed_logins FROM users WHERE username = ?", [username]))
-        who = Actor(username=username[:40], role="public")
-        if not rows:
-            if not success:
-                audit.record(db, who, "login_failed", "users", None, after={"username": username[:40] or "(unknown)"})
-            return 0
-        user_id, failed = rows[0]["id"], rows[0]["failed_logins"]
-        if success:
-            if failed:
-                db.execute("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?", [user_id])
-            audit.record(db, who, "login", "users", user_id)
-            return 0
-        failed += 1
-        wait = lock_seconds(failed)
-        db.execute("UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?",
-                   [failed, time.time() + wait if wait else None, user_id])
-        audit.record(db, who, "locked" if wait else "login_failed", "users", user_id,
-                     after={"failed_logins": failed, "locked_seconds": wait})
-        return failed
+        failures = [r["at"] for r in db.query("SELECT at FROM rate_events WHERE key = ? AND at > ? ORDER BY at",
+                                              [key, now - 86400])]
+        user = next(db.query("SELECT id, password_hash, active, failed_logins, locked_until FROM users"
+                             " WHERE username = ?", [name]), None)
+        source_waits = failures and now < failures[-1] + lock_seconds(len(failures))
+        account_waits = user is not None and user["locked_until"] is not None and user["locked_until"] > now
+        if source_waits or account_waits:
+            audit.record(db, who, "login_refused", "users", user["id"] if user else None,
+                         after={"source": source or "unknown", "reason": "address" if source_waits else "account"})
+            return False
+        db.execute("INSERT INTO rate_events (key, at) VALUES (?, ?)", [key, now])  # counted unless it succeeds
+    ok = bool(user and user["active"] and bcrypt.checkpw(password.encode(), user["password_hash"].encode()))
+    with write(db):
+        if user is None:
+            audit.record(db, who, "login_failed", "users", None, after={"username": name or "(unknown)"})
+        elif ok:
+            db.execute("DELETE FROM rate_events WHERE key = ?", [key])
+            db.execute("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?", [user["id"]])
+            audit.record(db, who, "login", "users", user["id"])
+        else:
+            failed = next(db.query("SELECT failed_logins FROM users WHERE id = ?", [user["id"]]))["failed_logins"] + 1
+            wait = lock_seconds(failed, ACCOUNT_LIMIT)
+            db.execute("UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?",
+                       [failed, now + wait if wait else None, user["id"]])
+            audit.record(db, who, "locked" if wait else "login_failed", "users", user["id"],
+                         after={"failed_logins": failed, "source": source or "unknown", "locked_seconds": wait})
+    return ok
 
 
 def actor_for(db: Database, username: str) -> Actor | None:

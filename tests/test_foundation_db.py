@@ -10,8 +10,9 @@ from db.connection import connect
 from db.errors import Conflict, InputError, PermissionDenied
 from db.migrations import migrations, status
 from db.models import SYSTEM, Actor
-from db.users import (MAX_FAILED_LOGINS, actor_for, is_locked, change_role, create_user, login_credentials,
-                      record_login, reset_password, set_active, unlock)
+from seed.demo import DEMO_PASSWORD
+from db.users import (MAX_FAILED_LOGINS, actor_for, check_login, is_locked, change_role, create_user, login_credentials,
+                      reset_password, set_active, unlock)
 
 ADMIN = Actor("admin", "admin", user_id=1)
 LEADER = Actor("leader", "leader", user_id=2)
@@ -160,17 +161,19 @@ def test_user_lifecycle_is_audited(db):
     assert not list(db.query("SELECT 1 FROM audit_log WHERE after LIKE '%$2b$%' OR after LIKE '%horse%'"))
 
 
-def test_five_failures_lock_for_a_while_until_admin_unlocks(db):
-    for attempt in range(1, MAX_FAILED_LOGINS + 1):
-        assert record_login(db, "coordinator", success=False) == attempt
-    assert is_locked(db, "coordinator")
-    assert actor_for(db, "coordinator").role == "coordinator"  # a lock stops new logins, not the owner's session
-    assert login_credentials(db)["usernames"]["coordinator"]["failed_login_attempts"] == MAX_FAILED_LOGINS
+def test_five_failures_make_the_address_wait_until_admin_unlocks(db):
+    for _ in range(MAX_FAILED_LOGINS):
+        assert not check_login(db, "coordinator", "wrong-password", "203.0.113.5")
+    assert not check_login(db, "coordinator", DEMO_PASSWORD, "203.0.113.5")  # right password, but wait
+    assert check_login(db, "coordinator", DEMO_PASSWORD, "198.51.100.8")  # the owner, elsewhere, gets in
+    for _ in range(MAX_FAILED_LOGINS):
+        check_login(db, "coordinator", "wrong-password", "203.0.113.5")
     uid = next(db.query("SELECT id FROM users WHERE username='coordinator'"))["id"]
     unlock(db, ADMIN, uid)
-    assert not is_locked(db, "coordinator")
-    assert [r["action"] for r in db.query("SELECT action FROM audit_log WHERE row_id=? AND table_name='users'"
-                                          " ORDER BY id", [str(uid)])][-3:] == ["login_failed", "locked", "unlock"]
+    assert check_login(db, "coordinator", DEMO_PASSWORD, "203.0.113.5")
+    actions = [r["action"] for r in db.query("SELECT action FROM audit_log WHERE row_id=? AND table_name='users'"
+                                             " ORDER BY id", [str(uid)])]
+    assert actions[-3:] == ["login_refused", "unlock", "login"] and "login_failed" in actions
 
 
 def test_admin_cannot_deactivate_self(db):

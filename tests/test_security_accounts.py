@@ -8,8 +8,8 @@ import pytest
 
 from db.errors import Conflict, InputError
 from db.models import SYSTEM, Actor
-from db.users import (MAX_FAILED_LOGINS, change_role, create_user, disable_demo_accounts, is_locked, lock_seconds,
-                      login_credentials, record_login, record_logout, reset_password, set_active)
+from db.users import (ACCOUNT_LIMIT, MAX_FAILED_LOGINS, change_role, check_login, create_user, disable_demo_accounts,
+                      is_locked, lock_seconds, record_logout, reset_password, set_active)
 from seed.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo
 from tests.conftest import login, new_app
 from tests.test_foundation_cli import run
@@ -37,18 +37,49 @@ def test_demo_accounts_stop_working_when_the_installation_goes_live(app_env, mon
     assert disable_demo_accounts(db, [a["username"] for a in DEMO_ACCOUNTS], DEMO_PASSWORD) == []
 
 
-def test_a_stranger_cannot_lock_out_an_admin_for_good(db, monkeypatch):
-    for _ in range(MAX_FAILED_LOGINS):
-        record_login(db, "admin", success=False)
-    assert is_locked(db, "admin")
-    assert lock_seconds(MAX_FAILED_LOGINS) == 60 and lock_seconds(MAX_FAILED_LOGINS + 10) == 3600
+def test_a_stranger_cannot_lock_out_an_admin(db, monkeypatch):
+    stranger, owner = "203.0.113.66", "198.51.100.10"
+    for _ in range(MAX_FAILED_LOGINS + 3):
+        check_login(db, "admin", "guess-guess", stranger)
+    assert check_login(db, "admin", DEMO_PASSWORD, owner)  # the admin still gets in from their desk
+    assert not check_login(db, "admin", DEMO_PASSWORD, stranger)  # the stranger's address waits
     real = time.time
-    monkeypatch.setattr(time, "time", lambda: real() + 61)  # the lock runs out by itself
-    assert not is_locked(db, "admin")
-    assert login_credentials(db)["usernames"]["admin"]["failed_login_attempts"] == MAX_FAILED_LOGINS - 1
-    record_login(db, "admin", success=False)  # guessing on: twice as long
-    until = next(db.query("SELECT locked_until FROM users WHERE username = 'admin'"))["locked_until"]
-    assert 119 < until - time.time() <= 120
+    monkeypatch.setattr(time, "time", lambda: real() + 61)  # a minute later: one more try, then two minutes
+    assert not check_login(db, "admin", "guess-again", stranger)
+    assert not check_login(db, "admin", DEMO_PASSWORD, stranger)
+    assert lock_seconds(MAX_FAILED_LOGINS) == 60 and lock_seconds(MAX_FAILED_LOGINS + 10) == 3600
+
+
+def test_guessing_from_many_addresses_makes_the_account_wait_for_a_while(db, monkeypatch):
+    for n in range(ACCOUNT_LIMIT):
+        check_login(db, "leader", "guess-guess", f"203.0.113.{n}")
+    assert is_locked(db, "leader") and not check_login(db, "leader", DEMO_PASSWORD, "198.51.100.10")
+    real = time.time
+    monkeypatch.setattr(time, "time", lambda: real() + 61)
+    assert not is_locked(db, "leader") and check_login(db, "leader", DEMO_PASSWORD, "198.51.100.10")
+
+
+def test_parallel_attempts_check_no_more_passwords_than_the_limit(tmp_path):
+    """Ten processes submit at once from one address: at most MAX_FAILED_LOGINS passwords are
+    checked (each attempt is reserved in the database before bcrypt runs)."""
+    import multiprocessing as mp
+
+    from db.connection import connect
+
+    path = tmp_path / "c.db"
+    seed_demo(connect(path))
+    with mp.get_context("spawn").Pool(10) as pool:
+        pool.map(_guess, [str(path)] * 10)
+    db = connect(path)
+    checked = db["audit_log"].count_where("table_name = 'users' AND action IN ('login_failed', 'locked')")
+    refused = db["audit_log"].count_where("table_name = 'users' AND action = 'login_refused'")
+    assert checked == MAX_FAILED_LOGINS and refused == 10 - MAX_FAILED_LOGINS
+
+
+def _guess(path):
+    from db.connection import connect
+
+    return check_login(connect(path, migrate=False), "admin", "guess-guess", "203.0.113.99")
 
 
 def test_an_admin_unlocks_and_resets_from_the_command_line(tmp_path):
@@ -57,8 +88,8 @@ def test_an_admin_unlocks_and_resets_from_the_command_line(tmp_path):
     from db.connection import connect
 
     db = connect(path)
-    for _ in range(MAX_FAILED_LOGINS):
-        record_login(db, "admin", success=False)
+    for n in range(ACCOUNT_LIMIT):
+        check_login(db, "admin", "guess-guess", f"203.0.113.{n}")
     assert is_locked(db, "admin")
     assert run("db", "--db", path, "unlock", "admin").returncode == 0
     assert not is_locked(db, "admin")
@@ -118,36 +149,6 @@ def test_an_open_session_ends_on_its_next_run(app_env, end):
 
 def test_failed_logins_for_unknown_users_are_audited(db):
     before = db["audit_log"].count
-    record_login(db, "no-such-user", success=False)
+    assert not check_login(db, "no-such-user", "whatever-1", "203.0.113.1")
     row = next(db.query("SELECT action, after FROM audit_log ORDER BY id DESC LIMIT 1"))
     assert db["audit_log"].count == before + 1 and row["action"] == "login_failed" and "no-such-user" in row["after"]
-
-
-def test_a_one_time_password_must_be_changed_before_anything_else(app_env):
-    from db.connection import connect
-    from db.volunteers import approve_signup, sign_up
-    from tests.test_office_files import ID_A
-
-    at = new_app().run()  # seeds the demo city
-    db = connect(app_env, migrate=False)
-    vid = sign_up(db, {"real_name": "周建国", "gender": "M", "birth_date": __import__("datetime").date(1985, 3, 5),
-                       "id_number": ID_A, "phone": "13966660011", "community_id": 1, "consent": True})
-    coordinator = Actor("coordinator", "coordinator", community_id=1, user_id=3)
-    issued = approve_signup(db, coordinator, vid, create_login=True)
-    login(at, issued["username"], issued["password"])
-    assert at.session_state["actor"].role == "volunteer"
-    assert at.title[0].value == "修改密码" and at.warning  # nothing but this page
-    with pytest.raises(ValueError, match="Could not find a navigation page"):
-        at.switch_page("app_pages/my_volunteering.py")
-    at.text_input[0].input("wrong-current")
-    at.text_input[1].input("zhou-jianguo-2026")
-    at.text_input[2].input("zhou-jianguo-2026")
-    at.button[0].click().run()
-    assert any("当前密码不正确" in e.value for e in at.error)
-    at.text_input[0].input(issued["password"])
-    at.text_input[1].input("zhou-jianguo-2026")
-    at.text_input[2].input("zhou-jianguo-2026")
-    at.button[0].click().run()
-    assert at.session_state["actor"].role == "volunteer"  # this session stays signed in
-    at.switch_page("app_pages/my_volunteering.py").run()
-    assert not at.exception and at.title[0].value != "修改密码"
