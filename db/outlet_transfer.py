@@ -18,28 +18,26 @@ LINLI_COLUMNS = ["name", "category", "services", "community", "address", "lat", 
                  "opening_hours", "status", "accessibility", "last_verified", "source"]
 
 
-def export_rows(db: Database, actor: Actor) -> list[dict]:
-    """Our CSV: a coordinator exports their community, an admin the city."""
+def _exportable(db: Database, actor: Actor) -> list[dict]:
+    """The outlets an actor may export: a coordinator their community, an admin the city."""
     check_importer(actor)
     sql = f"SELECT {COLUMNS} FROM outlets o JOIN communities c ON c.id = o.community_id"
     params = []
     if actor.role == "coordinator":
         sql += " WHERE o.community_id = ?"
         params.append(actor.community_id)
-    rows = list(db.query(sql + " ORDER BY o.id", params))
-    return [{k: r[k] for k in ["id", *LINLI_COLUMNS]} for r in rows]
+    return list(db.query(sql + " ORDER BY o.id", params))
+
+
+def export_rows(db: Database, actor: Actor) -> list[dict]:
+    """Our CSV columns."""
+    return [{k: r[k] for k in ["id", *LINLI_COLUMNS]} for r in _exportable(db, actor)]
 
 
 def export_hsds(db: Database, actor: Actor, neutralise) -> bytes:
     """The same outlets as an HSDS 3.0 zip (db.hsds)."""
-    check_importer(actor)
-    sql = f"SELECT {COLUMNS} FROM outlets o JOIN communities c ON c.id = o.community_id"
-    params = []
-    if actor.role == "coordinator":
-        sql += " WHERE o.community_id = ?"
-        params.append(actor.community_id)
     names = {c["code"]: c["name_zh"] for c in categories(db)}
-    return hsds.package(list(db.query(sql + " ORDER BY o.id", params)), names, neutralise)
+    return hsds.package(_exportable(db, actor), names, neutralise)
 
 
 def read_hsds(db: Database, content: bytes) -> list[dict]:

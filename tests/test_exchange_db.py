@@ -313,16 +313,21 @@ def test_redeeming_for_a_registered_family_member(db):
         add_family_member(db, vol, {"name": "", "relation": "parent"})
 
 
+def bank(db, c, volunteer_id, minutes):
+    """Approved hours for a volunteer, so they have something in the time bank."""
+    from db.ledger import approve, record_hours
+
+    approve(db, c, record_hours(db, c, {"volunteer_ids": [volunteer_id], "activity": "巡逻", "category": "safety",
+                                        "service_date": clock.today() - timedelta(days=1), "minutes": minutes}))
+
+
 def test_two_volunteers_cannot_mint_approved_hours(db):
     """A redeems 15 minutes, B claims and reports 24 hours, A confirms: B gets no approved hours
     until a coordinator approves, and then at most the 15 minutes that were asked."""
     c = coordinator(db)
     a_id, a = volunteer_login(db, 51)
     b_id, b = volunteer_login(db, 52)
-    from db.ledger import approve, record_hours
-
-    approve(db, c, record_hours(db, c, {"volunteer_ids": [a_id], "activity": "巡逻", "category": "safety",
-                                        "service_date": clock.today() - timedelta(days=1), "minutes": 60}))
+    bank(db, c, a_id, 60)
     rid = post_need(db, a, {"title": "代买药", "category": "medicine", "community_id": community(db),
                             "est_minutes": 15, "expires_at": TOMORROW}, redeem_minutes=15)
     claim(db, b, rid)
@@ -333,6 +338,8 @@ def test_two_volunteers_cannot_mint_approved_hours(db):
     assert (record["minutes"], record["status"], record["volunteer_id"]) == (15, "pending", b_id)
     assert db["volunteers"].get(b_id)["approved_minutes"] == before
     assert "1440" in record["content"]  # the coordinator sees what was claimed
+    from db.ledger import approve
+
     approve(db, c, [record_id])
     assert db["volunteers"].get(b_id)["approved_minutes"] == before + 15
 
@@ -386,10 +393,7 @@ def test_the_debit_of_a_redemption_is_audited(db):
     c = coordinator(db)
     a_id, a = volunteer_login(db, 64)
     b_id, b = volunteer_login(db, 65)
-    from db.ledger import approve, record_hours
-
-    approve(db, c, record_hours(db, c, {"volunteer_ids": [a_id], "activity": "巡逻", "category": "safety",
-                                        "service_date": clock.today() - timedelta(days=1), "minutes": 60}))
+    bank(db, c, a_id, 60)
     rid = post_need(db, a, {"title": "代买药", "category": "medicine", "community_id": community(db),
                             "est_minutes": 30, "expires_at": TOMORROW}, redeem_minutes=30)
     claim(db, b, rid)
