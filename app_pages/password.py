@@ -23,5 +23,7 @@ with st.form("change_password"):
         if new != again:
             st.error(t("pw.mismatch"))
         elif attempt(lambda: change_own_password(db, actor, current, new), "pw.changed", rerun=False):
-            st.session_state["_auth_at"] = time.time()  # this session began after the change: it stays
+            # This session, and a fresh login cookie for this browser, begin after the change: they stay.
+            st.session_state["_auth_at"] = time.time()
+            st.session_state["_remember_login"] = True
             st.rerun()

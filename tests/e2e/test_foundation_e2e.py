@@ -39,4 +39,4 @@ def test_wrong_password_in_browser(server, page):
     page.get_by_label("用户名").fill("leader")
     page.get_by_label("密码").fill("not-the-password")
     page.get_by_role("button", name="登录").click()
-    expect(page.get_by_text("用户名或密码错误（还可尝试 4 次）。")).to_be_visible()
+    expect(page.get_by_text("用户名或密码错误。多次输错后需等几分钟再试，或请管理员解锁。")).to_be_visible()

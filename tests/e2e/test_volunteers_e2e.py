@@ -72,8 +72,12 @@ def test_sign_up_to_certificate(server, new_page):
     volunteer.get_by_label("当前密码").fill(password)
     volunteer.get_by_label("新密码", exact=True).fill("zhou-jianguo-2026")
     volunteer.get_by_label("再输入一次新密码").fill("zhou-jianguo-2026")
+    old_cookie = [c["value"] for c in volunteer.context.cookies() if c["name"] == "linli_auth"]
     volunteer.get_by_role("button", name="修改密码").click()
     expect(volunteer.get_by_test_id("stSidebar").get_by_role("link", name="我的志愿服务")).to_be_visible()
+    wait_for_app(volunteer)
+    # The change ended every earlier session and cookie; this browser was given a new one.
+    volunteer.wait_for_function("old => !document.cookie.includes(old)", arg=old_cookie[0] if old_cookie else "x")
     volunteer.goto(server.url + "/my_volunteering")
     wait_for_app(volunteer)
     expect(volunteer.get_by_test_id("stMetricValue").first).to_have_text("3.0")
