@@ -43,48 +43,66 @@ def period_dates(kind: str, today: date, custom: tuple[date, date]) -> tuple[dat
     return custom
 
 
-# --- filters, read from and written back to the URL so a link reproduces the view ------------
+# --- filters: the widgets (stable keys) are the state; the URL is read once per session, so a
+# shared link opens the same view, and then only mirrors the widgets (rebuilding the widgets from
+# the URL on every run lost every second change) ------------------------------------------------
 st.title(t("page.dashboard"))
-q = st.query_params
-meeting = st.toggle(t("db.meeting"), key="meeting", value=q.get("meeting") == "1")
-period = q.get("period", "this_month") if q.get("period") in PERIODS else "this_month"
-district = q.get("district") if q.get("district") in DISTRICTS else None
-community = int(q["community"]) if q.get("community", "").isdigit() and int(q["community"]) in community_name else None
-category = q.get("category") if q.get("category") in names else None
-try:
-    custom = (date.fromisoformat(q.get("from", "")), date.fromisoformat(q.get("to", "")))
-except ValueError:  # missing or not a date (year 0001 parses; check_scope refuses it below)
-    custom = (clock.today() - timedelta(days=30), clock.today())
+
+
+def from_url() -> dict:
+    """The filters a link asks for, each checked; anything else falls back to the default."""
+    q = st.query_params
+    today = clock.today()
+    try:
+        custom = (date.fromisoformat(q.get("from", "")), date.fromisoformat(q.get("to", "")))
+    except ValueError:  # missing or not a date (year 0001 parses; check_scope refuses it below)
+        custom = (today - timedelta(days=30), today)
+    community = q.get("community", "")
+    # "" and 0 stand for "all": a keyed selectbox holding None shows no choice at all.
+    return {"db_period": q.get("period") if q.get("period") in PERIODS else "this_month",
+            "db_district": q.get("district") if q.get("district") in DISTRICTS else "",
+            "db_community": int(community) if community.isdigit() and int(community) in community_name else 0,
+            "db_category": q.get("category") if q.get("category") in names else "",
+            "db_from": custom[0], "db_to": custom[1], "meeting": q.get("meeting") == "1"}
+
+
+if "db_period" not in st.session_state:
+    st.session_state.update(from_url())
+meeting = st.toggle(t("db.meeting"), key="meeting")
+if not meeting:
+    cols = st.columns([2, 2, 2, 2, 2])
+    cols[0].selectbox(t("db.period"), PERIODS, key="db_period", format_func=lambda p: t("db.period." + p))
+    if st.session_state["db_period"] == "custom":
+        c1, c2 = st.columns(2)
+        bounds = {"min_value": figures.EARLIEST, "max_value": clock.today()}
+        for key in ("db_from", "db_to"):  # a link's dates are kept inside what the pickers allow
+            st.session_state[key] = min(max(st.session_state[key], figures.EARLIEST), clock.today())
+        c1.date_input(t("db.from"), key="db_from", **bounds)
+        c2.date_input(t("db.to"), key="db_to", **bounds)
+    if actor.role != "coordinator":
+        cols[1].selectbox(t("db.district"), ["", *DISTRICTS], key="db_district", format_func=lambda d: d or t("db.all"))
+        choices = [c["id"] for c in communities if st.session_state["db_district"] in ("", c["district"])]
+        if st.session_state["db_community"] not in choices:  # a community of another district: all of this one
+            st.session_state["db_community"] = 0
+        cols[2].selectbox(t("db.community"), [0, *choices], key="db_community",
+                          format_func=lambda i: community_name[i] if i else t("db.all"))
+    cols[3].selectbox(t("db.category"), ["", *names], key="db_category",
+                      format_func=lambda c: names[c] if c else t("db.all"))
+period, category = st.session_state["db_period"], st.session_state["db_category"] or None
+district, community = st.session_state["db_district"] or None, st.session_state["db_community"] or None
+custom = (st.session_state["db_from"], st.session_state["db_to"])
 if actor.role == "coordinator":
     district, community = None, actor.community_id
 
-if not meeting:
-    cols = st.columns([2, 2, 2, 2, 2])
-    period = cols[0].selectbox(t("db.period"), PERIODS, index=PERIODS.index(period),
-                               format_func=lambda p: t("db.period." + p))
-    if period == "custom":
-        c1, c2 = st.columns(2)
-        bounds = {"min_value": figures.EARLIEST, "max_value": clock.today()}
-        custom = (c1.date_input(t("db.from"), value=min(max(custom[0], figures.EARLIEST), clock.today()), **bounds),
-                  c2.date_input(t("db.to"), value=min(max(custom[1], figures.EARLIEST), clock.today()), **bounds))
-    if actor.role != "coordinator":
-        district = cols[1].selectbox(t("db.district"), [None, *DISTRICTS], index=([None, *DISTRICTS].index(district)),
-                                     format_func=lambda d: d or t("db.all"))
-        choices = [c["id"] for c in communities if district in (None, c["district"])]
-        community = cols[2].selectbox(t("db.community"), [None, *choices],
-                                      index=[None, *choices].index(community) if community in choices else 0,
-                                      format_func=lambda i: t("db.all") if i is None else community_name[i])
-    category = cols[3].selectbox(t("db.category"), [None, *names], index=[None, *names].index(category),
-                                 format_func=lambda c: t("db.all") if c is None else names[c])
 wanted = {"period": period, "district": district, "community": community, "category": category,
           "from": custom[0].isoformat() if period == "custom" else None,
           "to": custom[1].isoformat() if period == "custom" else None, "meeting": "1" if meeting else None,
           "lang": st.session_state.get("lang")}
 for key, value in wanted.items():
     if value is None:
-        q.pop(key, None)
-    elif q.get(key) != str(value):
-        q[key] = str(value)
+        st.query_params.pop(key, None)
+    elif st.query_params.get(key) != str(value):
+        st.query_params[key] = str(value)
 
 start, end = period_dates(period, clock.today(), custom)
 scope = figures.Scope(start, end, district, community, category)
@@ -126,18 +144,31 @@ FORMATS = {"registered": "{:,.0f}", "active_volunteers": "{:,.0f}", "hours": "{:
            "meals": "{:,.0f}"}
 
 
+RATES = {"fulfilment_rate", "coverage", "occupancy"}
+
+
 def fmt(key, value):
     return "—" if value is None else FORMATS[key].format(value)
+
+
+def change_text(key) -> str | None:
+    """Against the previous period: rates in percentage points (29% after 71% is −42 points, not
+    −59%), counts as a relative change."""
+    if key in RATES:
+        if now[key] is None or before[key] is None:
+            return None
+        return t("db.points", n=f"{(now[key] - before[key]) * 100:+.1f}")
+    delta = figures.change(now[key], before[key])
+    return None if delta is None else f"{delta:+.0%}"
 
 
 def kpi_tiles():
     keys = list(FORMATS)
     for row in range(0, len(keys), 4):
         for col, key in zip(st.columns(4), keys[row:row + 4]):
-            delta = figures.change(now[key], before[key])
             help_text = t("db.vs_city", value=fmt(key, versus[key])) if versus else None
             # Waiting longer is worse: that tile's arrow turns red when the figure rises.
-            col.metric(t("kpi." + key), fmt(key, now[key]), None if delta is None else f"{delta:+.0%}",
+            col.metric(t("kpi." + key), fmt(key, now[key]), change_text(key),
                        help=help_text, border=True,
                        delta_color="inverse" if key == "median_hours_to_claim" else "normal")
 
@@ -160,7 +191,14 @@ def volunteer_charts():
         reading = t("read.hours_by_month", hours=f"{current['hours'].sum():,.0f}", top=top.index[0] if len(top) else "—",
                     share=pct(top.iloc[0] / top.sum()) if len(top) and top.sum() else "—")
         labels = {"month": t("lab.month"), "hours": t("lab.hours"), "category": t("lab.category"), "year_ago": t("lab.year_ago")}
-        out.append(("hours_by_month", t("ch.hours_by_month"), reading, charts.hours_by_month(months, t("ch.hours_by_month"), labels)))
+        if current["month"].nunique() >= 2:
+            out.append(("hours_by_month", t("ch.hours_by_month"), reading,
+                        charts.hours_by_month(months, t("ch.hours_by_month"), labels)))
+        else:  # one month is no trend: that month's hours by category, and the reading says so
+            by_category = top.reset_index().rename(columns={"category_name": "category"})
+            out.append(("hours_by_month", t("ch.hours_one_month"), t("read.one_month") + reading,
+                        charts.simple_bars(by_category, t("ch.hours_one_month"), "category", "hours",
+                                           t("lab.category"), t("lab.hours"), charts.OKABE_ITO[0], sort="-y")))
     level = "community" if district or community else "district"
     areas = frame(cached("by_area", scope, path, level))
     if not areas.empty and areas["hours"].sum() > 0:
@@ -290,7 +328,11 @@ if meeting:
     n = st.session_state.setdefault("meeting_section", 0)
     title_key, build = SECTIONS[n]
     st.header(t(title_key))
-    kpi_tiles() if build is None else draw(built(title_key))
+    # Statements, not a bare expression: Streamlit's magic would print its value ("None").
+    if build is None:
+        kpi_tiles()
+    else:
+        draw(built(title_key))
     c1, c2, c3 = st.columns([1, 2, 1])
     if c1.button(t("db.prev"), disabled=n == 0):
         st.session_state["meeting_section"] = n - 1
@@ -313,8 +355,7 @@ else:
     def brief() -> bytes:
         rows = []
         for key in FORMATS:
-            delta = figures.change(now[key], before[key])
-            rows.append((t("kpi." + key), fmt(key, now[key]), fmt(key, before[key]), "—" if delta is None else f"{delta:+.0%}"))
+            rows.append((t("kpi." + key), fmt(key, now[key]), fmt(key, before[key]), change_text(key) or "—"))
         return brief_pdf(t("db.brief_title"), f"{t('db.filters_used')}：{scope_line}", rows,
                          (t("kpi.figure"), t("kpi.value"), t("kpi.previous"), t("kpi.change")),
                          [(title, reading, chart) for _, title, reading, chart in every_chart])

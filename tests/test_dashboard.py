@@ -193,3 +193,54 @@ def test_a_forty_year_dashboard_url_gives_a_message(app_env):
     at.run(timeout=20)
     assert not at.exception
     assert any("时段须在 2000" in e.value and "不超过 3 年" in e.value for e in at.error)
+
+
+def test_filters_hold_across_changes_and_rates_change_in_points(app_env):
+    from tests.conftest import login, new_app
+
+    at = new_app().run()
+    login(at, "leader")
+    at.switch_page("app_pages/dashboard.py").run(timeout=60)
+    for district in ("贵池区", "石台县"):
+        at.selectbox(key="db_district").select(district).run(timeout=60)
+        assert at.selectbox(key="db_district").value == district
+        assert any(f"· {district} ·" in c.value for c in at.caption)
+    at.selectbox(key="db_period").select("year").run(timeout=60)
+    assert (at.selectbox(key="db_period").value, at.selectbox(key="db_district").value) == ("year", "石台县")
+    assert at.query_params["district"] in ("石台县", ["石台县"]) and at.query_params["period"] in ("year", ["year"])
+    at.selectbox(key="db_district").select("").run(timeout=60)
+    rates, counts = [], []
+    for period in ("this_month", "last_month", "quarter"):
+        at.selectbox(key="db_period").select(period).run(timeout=60)
+        rates += [m.delta for m in at.metric if m.label in ("需求完成率", "生活圈覆盖率", "日间照料上座率") and m.delta]
+        counts += [m.delta for m in at.metric if m.label == "审核时长（小时）" and m.delta]
+    assert rates and all(d.endswith("个百分点") for d in rates), rates
+    assert counts and all(d.endswith("%") for d in counts), counts
+
+
+def test_one_month_is_shown_by_category_not_as_a_trend(app_env):
+    from tests.conftest import login, new_app
+
+    at = new_app().run()
+    login(at, "leader")
+    at.switch_page("app_pages/dashboard.py").run(timeout=60)
+    at.selectbox(key="db_period").select("last_month").run(timeout=60)
+    texts = [m.value for m in at.markdown]
+    assert any("本期只有一个月" in x for x in texts)
+
+
+def test_meeting_mode_prints_no_none(app_env):
+    from tests.conftest import login, new_app, texts
+
+    at = new_app().run()
+    login(at, "leader")
+    at.switch_page("app_pages/dashboard.py").run(timeout=60)
+    at.toggle(key="meeting").set_value(True).run(timeout=60)
+    for _ in range(5):  # every section
+        assert not at.exception and at.session_state["meeting"]
+        shown = texts(at).splitlines() + [str(t.value) for t in at.text]
+        assert "None" not in shown and "`None`" not in shown
+        following = next(b for b in at.button if b.label == "下一节")
+        if following.disabled:
+            break
+        following.click().run(timeout=60)

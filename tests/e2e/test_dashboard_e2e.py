@@ -32,3 +32,35 @@ def test_leader_dashboard_and_brief(server, new_page):
     # The figures table as a viewer prints it: the first figure with its value on the same line.
     assert re.search(r"注册志愿者\s+[\d,]+", text), text[:800]
     assert poppler_pages(pdf) == 1 + shown  # a page per chart after the figures
+
+
+def test_three_filter_changes_in_a_row_all_hold(server, new_page):
+    """District, district again, then period: each choice stays in its box, in the scope line and
+    in the figures (the widgets used to be rebuilt from the URL, losing every second change)."""
+    from db.connection import connect
+    from db.dashboard import Scope, kpis
+    from datetime import date
+
+    page = new_page()
+    login(page, server, "leader")
+    page.goto(server.url + "/dashboard")
+    wait_for_app(page)
+    db = connect(server.db_path, migrate=False)
+    today = server.today
+    tile = page.get_by_test_id("stMetric").filter(has_text="注册志愿者").get_by_test_id("stMetricValue")
+    scope_line = page.get_by_test_id("stCaptionContainer").filter(has_text=" 至 ").first
+
+    def expect_view(district, start):
+        expect(page.get_by_role("combobox", name="区县", exact=True)).to_have_value(district)
+        expect(scope_line).to_contain_text(f"{start} 至 {today} · {district}")
+        expected = kpis(db, Scope(start, today, district))["registered"]  # the figure, from the database
+        expect(tile).to_have_text(f"{expected:,}")
+
+    month = today.replace(day=1)
+    choose(page, "区县", "贵池区")
+    expect_view("贵池区", month)
+    choose(page, "区县", "石台县")
+    expect_view("石台县", month)
+    choose(page, "时间段", "本年")
+    expect_view("石台县", date(today.year, 1, 1))
+    assert "district=%E7%9F%B3%E5%8F%B0%E5%8E%BF" in page.url and "period=year" in page.url
