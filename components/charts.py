@@ -10,6 +10,9 @@ SEQUENTIAL_SCHEME = "viridis"  # colour-blind safe, readable on a projector
 OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000",
              "#999999", "#117733", "#882255", "#44AA99", "#332288", "#DDCC77", "#AA4499"]
 PROJECTOR = {"titleFontSize": 20, "labelFontSize": 14, "axisTitleFontSize": 15}
+# Every bar keeps its label: Vega otherwise drops labels it thinks overlap (two of five district
+# names vanished on screen) and cuts long ones.
+EVERY_LABEL = {"labelOverlap": False, "labelLimit": 0}
 
 
 def styled(chart: alt.Chart) -> alt.Chart:
@@ -84,21 +87,21 @@ def by_area(df: pd.DataFrame, title: str, labels: dict[str, str], measure: str) 
     """Horizontal bars per community or district, sorted, for one per-1,000 measure.
     df: area, hours, active, hours_per_1000, active_per_1000."""
     return alt.Chart(df, title=title).mark_bar(color=OKABE_ITO[4]).encode(
-        y=alt.Y("area:N", title=labels["area"], sort="-x"),
+        y=alt.Y("area:N", title=labels["area"], sort="-x", axis=alt.Axis(**EVERY_LABEL)),
         x=alt.X(f"{measure}:Q", title=labels[measure]),
         tooltip=[alt.Tooltip("area:N", title=labels["area"]),
                  alt.Tooltip("hours:Q", title=labels["hours"], format=",.0f"),
                  alt.Tooltip("active:Q", title=labels["active"]),
                  alt.Tooltip("hours_per_1000:Q", title=labels["hours_per_1000"], format=",.1f"),
                  alt.Tooltip("active_per_1000:Q", title=labels["active_per_1000"], format=",.1f")],
-    ).properties(height=max(200, 18 * len(df)))
+    ).properties(height=alt.Step(36 if len(df) <= 12 else 20))  # room per bar: five districts or 90 communities
 
 
 def simple_bars(df: pd.DataFrame, title: str, x: str, y: str, x_title: str, y_title: str,
                 colour: str = OKABE_ITO[2], sort=None) -> alt.Chart:
     """One measure per label (stars, registrations, funnel stages, occupancy, time to claim)."""
     return alt.Chart(df, title=title).mark_bar(color=colour).encode(
-        x=alt.X(f"{x}:N", title=x_title, sort=sort, axis=alt.Axis(labelAngle=0 if len(df) < 8 else -40)),
+        x=alt.X(f"{x}:N", title=x_title, sort=sort, axis=alt.Axis(labelAngle=0 if len(df) < 8 else -40, **EVERY_LABEL)),
         y=alt.Y(f"{y}:Q", title=y_title),
         tooltip=[alt.Tooltip(f"{x}:N", title=x_title), alt.Tooltip(f"{y}:Q", title=y_title, format=",.2f")],
     ).properties(height=300)

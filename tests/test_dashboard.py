@@ -244,3 +244,13 @@ def test_meeting_mode_prints_no_none(app_env):
         if following.disabled:
             break
         following.click().run(timeout=60)
+
+
+def test_every_bar_keeps_its_label():
+    areas = pd.DataFrame([{"area": d, "hours": 1, "active": 1, "hours_per_1000": n, "active_per_1000": 1}
+                          for n, d in enumerate(["贵池区", "东至县", "石台县", "青阳县", "九华山风景区"])])
+    labels = {"area": "区县", "hours": "h", "active": "a", "hours_per_1000": "h/1000", "active_per_1000": "a/1000"}
+    spec = charts.by_area(areas, "t", labels, "hours_per_1000").to_dict()
+    assert spec["encoding"]["y"]["axis"]["labelOverlap"] is False and spec["encoding"]["y"]["axis"]["labelLimit"] == 0
+    bars = charts.simple_bars(areas, "t", "area", "hours", "区县", "h").to_dict()
+    assert bars["encoding"]["x"]["axis"]["labelOverlap"] is False
