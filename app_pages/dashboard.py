@@ -190,7 +190,10 @@ def volunteer_charts():
         top = current.groupby("category_name")["hours"].sum().sort_values(ascending=False)
         reading = t("read.hours_by_month", hours=f"{current['hours'].sum():,.0f}", top=top.index[0] if len(top) else "—",
                     share=pct(top.iloc[0] / top.sum()) if len(top) and top.sum() else "—")
-        labels = {"month": t("lab.month"), "hours": t("lab.hours"), "category": t("lab.category"), "year_ago": t("lab.year_ago")}
+        labels = {"month": t("lab.month"), "hours": t("lab.hours"), "category": t("lab.category"), "year_ago": t("lab.year_ago"),
+                  # 2026-03 reads 2026年3月 in Chinese
+                  "month_expr": ("slice(datum.value, 0, 4) + '年' + toNumber(slice(datum.value, 5)) + '月'"
+                                 if lang() == "zh" else "datum.value")}
         if current["month"].nunique() >= 2:
             out.append(("hours_by_month", t("ch.hours_by_month"), reading,
                         charts.hours_by_month(months, t("ch.hours_by_month"), labels)))
@@ -291,10 +294,12 @@ BUILDERS = {"sec.volunteers": volunteer_charts, "sec.exchange": exchange_charts,
 
 
 @st.cache_data(show_spinner=False, ttl=3600)
-def section_specs(section: str, s: figures.Scope, language: str, path_: str) -> list[tuple[str, str, str, dict]]:
-    """A section's charts as finished Vega-Lite specs, cached per filter set and language:
+def section_specs(section: str, s: figures.Scope, language: str, path_: str,
+                  meeting_: bool = False) -> list[tuple[str, str, str, dict]]:
+    """A section's charts as finished Vega-Lite specs, cached per filter set, language and mode:
     building and validating altair charts is most of a warm run's work."""
-    return [(key, title, reading, charts.styled(chart).to_dict()) for key, title, reading, chart in BUILDERS[section]()]
+    return [(key, title, reading, charts.styled(chart, meeting_).to_dict())
+            for key, title, reading, chart in BUILDERS[section]()]
 
 
 SECTIONS = [("sec.kpi", None), ("sec.volunteers", True), ("sec.exchange", True), ("sec.coverage", True),
@@ -302,7 +307,7 @@ SECTIONS = [("sec.kpi", None), ("sec.volunteers", True), ("sec.exchange", True),
 
 
 def built(section: str):
-    return section_specs(section, scope, lang(), path)
+    return section_specs(section, scope, lang(), path, meeting)
 
 
 def draw(section_charts):

@@ -15,12 +15,18 @@ PROJECTOR = {"titleFontSize": 20, "labelFontSize": 14, "axisTitleFontSize": 15}
 EVERY_LABEL = {"labelOverlap": False, "labelLimit": 0}
 
 
-def styled(chart: alt.Chart) -> alt.Chart:
-    """Large type for the projector, and a font stack that renders Chinese in exported images."""
-    return (chart.configure_title(fontSize=PROJECTOR["titleFontSize"], anchor="start")
-            .configure_axis(labelFontSize=PROJECTOR["labelFontSize"], titleFontSize=PROJECTOR["axisTitleFontSize"])
-            .configure_legend(labelFontSize=PROJECTOR["labelFontSize"], titleFontSize=PROJECTOR["labelFontSize"])
-            .configure(font="DejaVu Sans, Droid Sans Fallback, sans-serif"))
+MEETING = {"titleFontSize": 30, "labelFontSize": 20, "axisTitleFontSize": 22}  # read from the back of a room
+
+
+def styled(chart: alt.Chart, meeting: bool = False) -> alt.Chart:
+    """Large type (larger still in meeting mode, for the projector), and a font stack that renders
+    Chinese in exported images."""
+    size = MEETING if meeting else PROJECTOR
+    # configure() first: called last, it replaced the whole config and every size with it.
+    return (chart.configure(font="DejaVu Sans, Droid Sans Fallback, sans-serif")
+            .configure_title(fontSize=size["titleFontSize"], anchor="start")
+            .configure_axis(labelFontSize=size["labelFontSize"], titleFontSize=size["axisTitleFontSize"])
+            .configure_legend(labelFontSize=size["labelFontSize"], titleFontSize=size["labelFontSize"]))
 
 
 def outlets_map(df: pd.DataFrame, title: str, labels: dict[str, str]) -> alt.Chart:
@@ -68,7 +74,9 @@ def hours_by_month(df: pd.DataFrame, title: str, labels: dict[str, str]) -> alt.
     current = df[~df["year_ago"]] if not df.empty else df
     earlier = df[df["year_ago"]] if not df.empty else df
     bars = alt.Chart(current).mark_bar().encode(
-        x=alt.X("month:O", title=labels["month"]),
+        x=alt.X("month:O", title=labels["month"],
+                axis=alt.Axis(labelExpr=labels.get("month_expr", "datum.value"), labelLimit=0,
+                              labelAngle=0 if current["month"].nunique() <= 12 else -45)),
         y=alt.Y("sum(hours):Q", title=labels["hours"]),
         color=alt.Color("category_name:N", title=labels["category"], scale=alt.Scale(range=OKABE_ITO)),
         tooltip=[alt.Tooltip("month:O", title=labels["month"]), alt.Tooltip("category_name:N", title=labels["category"]),

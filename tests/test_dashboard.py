@@ -254,3 +254,18 @@ def test_every_bar_keeps_its_label():
     assert spec["encoding"]["y"]["axis"]["labelOverlap"] is False and spec["encoding"]["y"]["axis"]["labelLimit"] == 0
     bars = charts.simple_bars(areas, "t", "area", "hours", "区县", "h").to_dict()
     assert bars["encoding"]["x"]["axis"]["labelOverlap"] is False
+
+
+def test_meeting_mode_chart_text_is_projector_sized_and_months_read_in_chinese():
+    months = pd.DataFrame([{"month": m, "category_name": "助老", "hours": h, "year_ago": False}
+                           for m, h in (("2026-02", 10), ("2026-03", 12))])
+    labels = {"month": "月份", "hours": "小时", "category": "类别", "year_ago": "去年同期",
+              "month_expr": "slice(datum.value, 0, 4) + '年' + toNumber(slice(datum.value, 5)) + '月'"}
+    chart = charts.hours_by_month(months, "按月", labels)
+    config = charts.styled(chart, meeting=True).to_dict()["config"]
+    assert min(config["axis"]["labelFontSize"], config["axis"]["titleFontSize"], config["title"]["fontSize"],
+               config["legend"]["labelFontSize"]) >= 18  # px at 1920×1080
+    from components.export import chart_svg
+
+    svg = chart_svg(charts.styled(chart))  # drawn by Vega itself
+    assert ">2026年3月</text>" in svg and ">2026年2月</text>" in svg and ">2026-03</text>" not in svg

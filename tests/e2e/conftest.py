@@ -142,7 +142,7 @@ def wait_for_app(page):
     pause first lets a rerun that a click just triggered begin."""
     page.wait_for_timeout(250)
     # The navigation, or (when a role has a single page, and Streamlit then shows no menu) a title.
-    page.wait_for_selector('[data-testid="stSidebarNav"], [data-testid="stMain"] h1', timeout=30_000)
+    page.wait_for_selector('[data-testid="stSidebarNav"], [data-testid="stMain"] h1', state="attached", timeout=30_000)
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
     page.wait_for_timeout(150)
 
