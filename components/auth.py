@@ -41,10 +41,11 @@ def current_actor(db, auth: stauth.Authenticate) -> Actor:
             st.session_state["logout"] = COOKIE_NAME in st.context.cookies
         # The cookie's JWT holds only the username and expiry; it was issued COOKIE_DAYS before
         # that expiry. One issued before the account's sessions were last ended is refused.
-        if token and cookie_revoked(db, token["username"], token["exp_date"] - COOKIE_DAYS * 86400):
+        issued = token["exp_date"] - COOKIE_DAYS * 86400 if token else None
+        if token and cookie_revoked(db, token["username"], issued):
             st.session_state["logout"] = True  # the library then skips the cookie this session
         elif token:
-            st.session_state["_auth_at"] = token["exp_date"] - COOKIE_DAYS * 86400
+            st.session_state["_auth_at"] = issued
     try:
         auth.login(location="unrendered")
     except LoginError:

@@ -163,8 +163,8 @@ def cmd_rotate_data_key(args) -> int:
     (data-key.key.new), the database rewritten, then the file renamed, the old one kept as .old."""
     db = connect(args.db)
     new = os.environ.get("LINLI_NEW_DATA_KEY") or secrets.token_urlsafe(48)
-    path = Path(args.db).parent / "data-key.key"
-    from_file = not (os.environ.get("LINLI_DATA_KEY") or keys.secret_in_toml("data_key"))
+    path = keys.key_file("data_key")  # main() pointed LINLI_DB_PATH at args.db
+    from_file = keys.in_file("data_key")
     if from_file:
         staged = path.with_suffix(".key.new")
         fd = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

@@ -79,7 +79,8 @@ def added_names(db: Database) -> dict[str, str]:
     return {r["day"]: r["name"] for r in db.query("SELECT day, name FROM calendar_days WHERE kind = 'holiday'")}
 
 
-def covered_years() -> tuple[int, int]:
+@lru_cache(maxsize=1)
+def covered_years() -> tuple[int, int]:  # the package's data: fixed for the life of the process
     years = [d.year for d in chinese_calendar.holidays]
     return min(years), max(years)
 

@@ -29,16 +29,22 @@ def secret_in_toml(name: str) -> str | None:
 def secret(name: str, generate: bool = True) -> str:
     """`name` from secrets.toml, else LINLI_<NAME>, else <name>.key beside the database (made
     there when `generate`, else DataKeyMissing)."""
-    value = secret_in_toml(name)
-    if value:
-        return value
-    env = os.environ.get("LINLI_" + name.upper())
-    if env:
-        return env
-    path = Path(db_path()).parent / f"{name.replace('_', '-')}.key"
+    if not in_file(name):
+        return secret_in_toml(name) or os.environ["LINLI_" + name.upper()]
+    path = key_file(name)
     if not generate and not path.exists():
         raise DataKeyMissing(path=str(path))
     return _local_secret(path)
+
+
+def key_file(name: str) -> Path:
+    """Where a generated secret lives: <name>.key beside the database."""
+    return Path(db_path()).parent / f"{name.replace('_', '-')}.key"
+
+
+def in_file(name: str) -> bool:
+    """Whether `name` comes from its key file (neither secrets.toml nor the environment sets it)."""
+    return not (secret_in_toml(name) or os.environ.get("LINLI_" + name.upper()))
 
 
 class DataKeyMissing(LinliError):

@@ -2,7 +2,6 @@
 InputError whose problems are catalogue keys, so a page can say what is wrong in the user's language."""
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Annotated, Literal, TypeVar
 
@@ -153,8 +152,7 @@ class UserIn(Strict):
     def _scope(self):
         if self.role in ("coordinator", "volunteer") and not self.community:
             raise PydanticCustomError("err.scope_required", "err.scope_required")
-        if self.password.lower() == self.username.lower():
-            raise PydanticCustomError("err.password_is_username", "err.password_is_username")
+        _not_the_username(self.password, self.username)
         return self
 
 
@@ -171,6 +169,17 @@ class RoleChange(Strict):
 
 class PasswordIn(Strict):
     password: Password
+    username: str = ""  # whose password it is: it may not be the username
+
+    @model_validator(mode="after")
+    def _not_username(self):
+        _not_the_username(self.password, self.username)
+        return self
+
+
+def _not_the_username(password: str, username: str) -> None:
+    if username and password.lower() == username.lower():
+        raise PydanticCustomError("err.password_is_username", "err.password_is_username")
 
 
 # --- volunteers and the ledger ----------------------------------------------------------------
@@ -281,7 +290,7 @@ class CalendarDayIn(Strict):
 
 def _phone(value: str) -> str:
     """One mobile or landline number, spaces removed; anything else is refused by name."""
-    phone = unicodedata.normalize("NFKC", value).strip().replace(" ", "")
+    phone = value.strip().replace(" ", "")  # already NFKC: Strict cleans every text field first
     if not (MOBILE.match(phone) or PHONE_LANDLINE.match(phone)):
         raise PydanticCustomError("err.phone_kind", "err.phone_kind", {"phone": phone})
     return phone

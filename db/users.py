@@ -11,7 +11,7 @@ import time
 import bcrypt
 from sqlite_utils import Database
 
-from db import audit
+from db import audit, ratelimit
 from db.communities import community_id_by_name
 from db.connection import write
 from db.errors import Conflict, InputError, NotFound, PermissionDenied
@@ -106,11 +106,9 @@ def reset_password(db: Database, actor: Actor, user_id: int, data: dict) -> None
     """A new password (the policy applies, and it may not be the username); the account is
     unlocked and every session it had ends."""
     require_admin(actor)
-    new = parse(PasswordIn, data)
     with write(db):
         user = get_user(db, user_id)
-        if new.password.lower() == user["username"].lower():
-            raise InputError([("password", "err.password_is_username", {})])
+        new = parse(PasswordIn, {**data, "username": user["username"]})
         db.execute("UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL,"
                    " must_change_password = ? WHERE id = ?",
                    [hash_password(new.password), int(actor.username != SYSTEM.username), user_id])
@@ -138,8 +136,7 @@ def unlock(db: Database, actor: Actor, user_id: int) -> None:
     with write(db):
         before = get_user(db, user_id)
         db.execute("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?", [user_id])
-        db.execute("DELETE FROM rate_events WHERE key LIKE 'login:%' AND substr(key, length(key) - ?) = ?",
-                   [len(before["username"]), ":" + before["username"]])  # every address may try again
+        ratelimit.forget(db, _login_key(before["username"]), prefix=True)  # every address may try again
         audit.record(db, actor, "unlock", "users", user_id,
                      before={"failed_logins": before["failed_logins"]}, after={"failed_logins": 0})
 
@@ -156,6 +153,11 @@ def login_credentials(db: Database) -> dict:
     return {"usernames": users}
 
 
+def _login_key(username: str) -> str:
+    """The rate_events key prefix of one account's login attempts; the address follows it."""
+    return f"login:{username}:"
+
+
 def lock_seconds(failed: int, limit: int = MAX_FAILED_LOGINS) -> int:
     """How long to wait after the `failed`-th wrong password in a row, once `limit` is reached."""
     if failed < limit:
@@ -170,12 +172,11 @@ def check_login(db: Database, username: str, password: str, source: str = "") ->
     account as a whole waits only after ACCOUNT_LIMIT wrong passwords from anywhere, so a stranger
     slows themselves down, not the owner. Refusals and failures are audited, unknown names too."""
     name = username.strip().lower()[:40]
-    key = f"login:{source or 'unknown'}:{name}"
+    key = f"{_login_key(name)}{source or 'unknown'}"
     who = Actor(username=name or "(unknown)", role="public")
     now = time.time()
     with write(db):
-        failures = [r["at"] for r in db.query("SELECT at FROM rate_events WHERE key = ? AND at > ? ORDER BY at",
-                                              [key, now - 86400])]
+        failures = ratelimit.recent(db, key, ratelimit.KEEP, now)
         user = next(db.query("SELECT id, password_hash, active, failed_logins, locked_until FROM users"
                              " WHERE username = ?", [name]), None)
         source_waits = failures and now < failures[-1] + lock_seconds(len(failures))
@@ -184,13 +185,13 @@ def check_login(db: Database, username: str, password: str, source: str = "") ->
             audit.record(db, who, "login_refused", "users", user["id"] if user else None,
                          after={"source": source or "unknown", "reason": "address" if source_waits else "account"})
             return False
-        db.execute("INSERT INTO rate_events (key, at) VALUES (?, ?)", [key, now])  # counted unless it succeeds
+        ratelimit.count(db, key, now)  # counted unless it succeeds
     ok = bool(user and user["active"] and bcrypt.checkpw(password.encode(), user["password_hash"].encode()))
     with write(db):
         if user is None:
             audit.record(db, who, "login_failed", "users", None, after={"username": name or "(unknown)"})
         elif ok:
-            db.execute("DELETE FROM rate_events WHERE key = ?", [key])
+            ratelimit.forget(db, key)
             db.execute("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?", [user["id"]])
             audit.record(db, who, "login", "users", user["id"])
         else:
@@ -229,15 +230,13 @@ def change_own_password(db: Database, actor: Actor, current: str, new: str) -> N
     applies, the new one differs; every other session of the account ends."""
     if actor.role == "public" or actor.user_id is None:
         raise PermissionDenied("err.permission")
-    password = parse(PasswordIn, {"password": new})
+    password = parse(PasswordIn, {"password": new, "username": actor.username})
     with write(db):
         row = next(db.query("SELECT password_hash FROM users WHERE id = ?", [actor.user_id]))
         if not bcrypt.checkpw(current.encode(), row["password_hash"].encode()):
             raise InputError([("current_password", "err.current_password", {})])
         if password.password == current:
             raise InputError([("password", "err.password_unchanged", {})])
-        if password.password.lower() == actor.username.lower():
-            raise InputError([("password", "err.password_is_username", {})])
         db.execute("UPDATE users SET password_hash = ?, must_change_password = 0 WHERE id = ?",
                    [hash_password(password.password), actor.user_id])
         _end_sessions(db, actor.user_id)
@@ -270,7 +269,7 @@ def disable_demo_accounts(db: Database, demo_usernames: list[str], demo_password
             with write(db):
                 db.execute("UPDATE users SET active = 0 WHERE id = ?", [r["id"]])
                 _end_sessions(db, r["id"])
-                audit.record(db, Actor("system", "admin"), "deactivate", "users", r["id"],
+                audit.record(db, SYSTEM, "deactivate", "users", r["id"],
                              after={"active": 0, "reason": "demo password on a live installation"})
             disabled.append(r["username"])
     return disabled

@@ -152,3 +152,22 @@ def test_failed_logins_for_unknown_users_are_audited(db):
     assert not check_login(db, "no-such-user", "whatever-1", "203.0.113.1")
     row = next(db.query("SELECT action, after FROM audit_log ORDER BY id DESC LIMIT 1"))
     assert db["audit_log"].count == before + 1 and row["action"] == "login_failed" and "no-such-user" in row["after"]
+
+
+def test_an_anonymous_post_does_not_erase_a_guessers_history(db, monkeypatch):
+    """Rate limits and login attempts share one table: the hourly limits' clean-up must not forget
+    the failures that make a guessing address wait longer each time."""
+    from datetime import timedelta
+
+    from db import clock
+    from db.exchange import post_need
+    from db.models import PUBLIC
+
+    for _ in range(MAX_FAILED_LOGINS):
+        check_login(db, "admin", "guess-guess", "203.0.113.77")
+    real = time.time
+    monkeypatch.setattr(time, "time", lambda: real() + 3700)  # over an hour later
+    post_need(db, PUBLIC, {"title": "求助", "category": "medicine", "community_id": 1,
+                           "expires_at": clock.now() + timedelta(days=1)})
+    assert not check_login(db, "admin", "guess-again", "203.0.113.77")  # the sixth: checked, wrong
+    assert not check_login(db, "admin", DEMO_PASSWORD, "203.0.113.77")  # now two minutes' wait
