@@ -16,17 +16,20 @@ EVERY_LABEL = {"labelOverlap": False, "labelLimit": 0}
 
 
 MEETING = {"titleFontSize": 30, "labelFontSize": 20, "axisTitleFontSize": 22}  # read from the back of a room
+MEETING_HEIGHT = 660  # 1080 px less the title, the reading and the corner line
 
 
 def styled(chart: alt.Chart, meeting: bool = False) -> alt.Chart:
     """Large type (larger still in meeting mode, for the projector), and a font stack that renders
     Chinese in exported images."""
     size = MEETING if meeting else PROJECTOR
+    if meeting and isinstance(chart.height, int):  # a projector screen holds one chart: let it fill it
+        chart = chart.properties(height=MEETING_HEIGHT)
     # configure() first: called last, it replaced the whole config and every size with it.
     return (chart.configure(font="DejaVu Sans, Droid Sans Fallback, sans-serif")
             .configure_title(fontSize=size["titleFontSize"], anchor="start")
             .configure_axis(labelFontSize=size["labelFontSize"], titleFontSize=size["axisTitleFontSize"])
-            .configure_legend(labelFontSize=size["labelFontSize"], titleFontSize=size["labelFontSize"]))
+            .configure_legend(labelFontSize=size["labelFontSize"], titleFontSize=size["labelFontSize"], labelLimit=0))
 
 
 def outlets_map(df: pd.DataFrame, title: str, labels: dict[str, str]) -> alt.Chart:
@@ -91,7 +94,7 @@ def hours_by_month(df: pd.DataFrame, title: str, labels: dict[str, str]) -> alt.
     return alt.layer(bars, line).properties(title=title, height=360)
 
 
-def by_area(df: pd.DataFrame, title: str, labels: dict[str, str], measure: str) -> alt.Chart:
+def by_area(df: pd.DataFrame, title: str, labels: dict[str, str], measure: str, meeting: bool = False) -> alt.Chart:
     """Horizontal bars per community or district, sorted, for one per-1,000 measure.
     df: area, hours, active, hours_per_1000, active_per_1000."""
     return alt.Chart(df, title=title).mark_bar(color=OKABE_ITO[4]).encode(
@@ -102,25 +105,44 @@ def by_area(df: pd.DataFrame, title: str, labels: dict[str, str], measure: str) 
                  alt.Tooltip("active:Q", title=labels["active"]),
                  alt.Tooltip("hours_per_1000:Q", title=labels["hours_per_1000"], format=",.1f"),
                  alt.Tooltip("active_per_1000:Q", title=labels["active_per_1000"], format=",.1f")],
-    ).properties(height=alt.Step(36 if len(df) <= 12 else 20))  # room per bar: five districts or 90 communities
+    ).properties(height=alt.Step((100 if meeting else 36) if len(df) <= 12 else (32 if meeting else 20)))
+    # room per bar: five districts or ninety communities, larger on a projector
 
 
 def simple_bars(df: pd.DataFrame, title: str, x: str, y: str, x_title: str, y_title: str,
-                colour: str = OKABE_ITO[2], sort=None) -> alt.Chart:
+                colour: str = OKABE_ITO[2], sort=None, label_expr: str = "datum.value") -> alt.Chart:
     """One measure per label (stars, registrations, funnel stages, occupancy, time to claim)."""
     return alt.Chart(df, title=title).mark_bar(color=colour).encode(
-        x=alt.X(f"{x}:N", title=x_title, sort=sort, axis=alt.Axis(labelAngle=0 if len(df) < 8 else -40, **EVERY_LABEL)),
+        x=alt.X(f"{x}:N", title=x_title, sort=sort, axis=alt.Axis(labelAngle=0 if len(df) < 8 else -40,
+                                                                  labelExpr=label_expr, **EVERY_LABEL)),
         y=alt.Y(f"{y}:Q", title=y_title),
         tooltip=[alt.Tooltip(f"{x}:N", title=x_title), alt.Tooltip(f"{y}:Q", title=y_title, format=",.2f")],
     ).properties(height=300)
 
 
 def weekly_lines(df: pd.DataFrame, title: str, labels: dict[str, str]) -> alt.Chart:
-    """Attendance per week and centre. df: week_start, centre, attended."""
+    """Attendance per week and centre. df: week_start (the week's Monday), centre, attended. Each
+    week is a position labelled by its Monday in the reader's words (11月2日): a time axis would
+    put its ticks on Sundays, between the points."""
+    many = df["week_start"].nunique() > 16 if not df.empty else False
     return alt.Chart(df, title=title).mark_line(point=True).encode(
-        x=alt.X("week_start:T", title=labels["week"]),
+        x=alt.X("week_start:O", title=labels["week"],
+                axis=alt.Axis(labelExpr=labels["week_expr"], labelAngle=-45 if many else 0, labelOverlap=many,
+                              labelLimit=0)),
         y=alt.Y("attended:Q", title=labels["attended"]),
         color=alt.Color("centre:N", title=labels["centre"], scale=alt.Scale(range=OKABE_ITO)),
-        tooltip=[alt.Tooltip("centre:N", title=labels["centre"]), alt.Tooltip("week_start:T", title=labels["week"]),
+        tooltip=[alt.Tooltip("centre:N", title=labels["centre"]), alt.Tooltip("week_start:O", title=labels["week"]),
                  alt.Tooltip("attended:Q", title=labels["attended"])],
     ).properties(height=300)
+
+
+def ranked_gaps(df: pd.DataFrame, title: str, labels: dict[str, str]) -> alt.Chart:
+    """The largest coverage gaps, largest first: how far the nearest outlet of the kind is from
+    the community centre, each bar with its distance written at its end. df: label, km, km_text."""
+    base = alt.Chart(df, title=title).encode(
+        y=alt.Y("label:N", title=labels["label"], sort=None, axis=alt.Axis(**EVERY_LABEL)),
+        x=alt.X("km:Q", title=labels["km"]),
+        tooltip=[alt.Tooltip("label:N", title=labels["label"]), alt.Tooltip("km_text:N", title=labels["km"])])
+    bars = base.mark_bar(color=OKABE_ITO[5])
+    text = base.mark_text(align="left", dx=6, fontSize=16).encode(text="km_text:N")
+    return (bars + text).properties(height=alt.Step(44))

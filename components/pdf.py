@@ -40,14 +40,22 @@ def runs(text: str) -> list[tuple[str, str]]:
 class Document(FPDF):
     """An A4 document that writes mixed Chinese and Latin text safely."""
 
-    def __init__(self):
+    def __init__(self, footer=None):
         super().__init__(format="A4")
+        self.footer_line = footer  # page number -> the line printed at the foot of that page
         self.add_font(LATIN, fname=str(LATIN_FONT))
         self.add_font(HAN, fname=str(CJK_FONT))
         self.size = 12.0
         self.set_font(LATIN, size=self.size)
         self.set_auto_page_break(True, margin=18)
         self.add_page()
+
+    def footer(self) -> None:
+        if self.footer_line:
+            size = self.size
+            text = self.footer_line(self.page_no())
+            self._put((self.w - self.width(text, 9)) / 2, self.h - 12, 6, text, 9)
+            self.font_size(size)
 
     def font_size(self, size: float) -> None:
         self.size = size
@@ -139,8 +147,8 @@ class Document(FPDF):
             self.set_xy(left, y + height)
 
 
-def new_pdf() -> Document:
-    return Document()
+def new_pdf(footer=None) -> Document:
+    return Document(footer)
 
 
 def certificate_pdf(cert: dict, category_names: dict[str, str]) -> bytes:

@@ -289,8 +289,9 @@ def occupancy(db: Database, start: date, end: date, centre_id: int | None = None
 
 def attendance_by_week(db: Database, start: date, end: date, centre_id: int | None = None,
                        district: str | None = None, community_id: int | None = None) -> list[dict]:
-    """Members checked in per ISO week and centre (SQL), within a district or community if given."""
-    sql = ("SELECT d.name AS centre, strftime('%Y-%W', b.session_date) AS week, MIN(b.session_date) AS week_start,"
+    """Members checked in per week (Monday to Sunday, named by its Monday, so every centre's point
+    for a week stands at the same date) and centre, within a district or community if given."""
+    sql = ("SELECT d.name AS centre, date(b.session_date, '-6 days', 'weekday 1') AS week_start,"
            " COUNT(*) AS attended FROM daycare_bookings b JOIN daycare_programmes p ON p.id = b.programme_id"
            " JOIN daycare_centres d ON d.id = p.centre_id JOIN communities c ON c.id = d.community_id"
            " WHERE b.attended = 1 AND b.session_date BETWEEN ? AND ?")
@@ -299,7 +300,7 @@ def attendance_by_week(db: Database, start: date, end: date, centre_id: int | No
         if value:
             sql += f" AND {column} = ?"
             params.append(value)
-    return list(db.query(sql + " GROUP BY d.name, week ORDER BY week, d.name", params))
+    return list(db.query(sql + " GROUP BY d.name, week_start ORDER BY week_start, d.name", params))
 
 
 def meals_by_day(db: Database, start: date, end: date, centre_id: int | None = None) -> list[dict]:

@@ -1,7 +1,7 @@
 """Dashboard figures against answers computed by hand on a small city, and the chart specs."""
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import altair as alt
 import pandas as pd
@@ -117,7 +117,8 @@ def test_coordinator_sees_own_community_and_the_city_only(town):
 LABELS = {"month": "月份", "hours": "小时", "category": "类别", "year_ago": "去年同期", "area": "地区", "active": "活跃",
           "hours_per_1000": "每千人时长", "active_per_1000": "每千人活跃", "community": "社区", "within": "网点数",
           "nearest": "最近", "week": "周", "attended": "到场", "centre": "中心", "lon": "经度", "lat": "纬度",
-          "name": "名称", "address": "地址", "phones": "电话", "hours_text": "营业"}
+          "name": "名称", "address": "地址", "phones": "电话", "hours_text": "营业",
+          "week_expr": "toNumber(slice(datum.value, 5, 7)) + '月' + toNumber(slice(datum.value, 8, 10)) + '日'"}
 
 
 def encoded_fields(spec: dict) -> set[str]:
@@ -152,23 +153,27 @@ def test_chart_specs(town):
 
 
 def test_chart_exports_render_offline_with_chinese(town):
-    from components.export import brief_pdf, chart_png, chart_svg
+    from components.dashboard.brief import Brief
+    from components.dashboard.sections import Chart
+    from components.export import chart_png, chart_svg
 
-    db, _, _ = town
     stages = pd.DataFrame([{"label": "发布", "needs": 5}, {"label": "确认", "needs": 2}])
     chart = charts.styled(charts.simple_bars(stages, "需求处理漏斗", "label", "needs", "环节", "需求数"))
     png = chart_png(chart)
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 2000
     svg = chart_svg(chart.to_dict())
     assert svg.lstrip().startswith("<svg") and "需求处理漏斗" in svg
-    pdf = brief_pdf("会议简报", "筛选条件：全市", [("审核时长", "8", "1.5", "+433%"), ("需求完成率", "29%", "71%", "-42 个百分点")],
-                    ("指标", "本期", "上期", "变化"), [("漏斗", "读数一句", chart)])
+    brief = Brief("会议简报", "筛选条件：全市", "生成时间：2026-11-28 00:30", ("指标", "本期", "上期", "变化"),
+                  [("审核时长", "8", "1.5", "+433%"), ("需求完成率", "29%", "71%", "-42 个百分点")],
+                  [Chart("funnel", "漏斗", "读数一句", chart.to_dict(), [])], "{title} · {made} · 第 {n} 页，共 {total} 页")
+    pdf = brief.pdf()
     assert poppler_pages(pdf) == 2
     text = poppler_text(pdf)
     # The figures table as a viewer shows it: every cell filled, on its own row.
     assert re.search(r"审核时长\s+8\s+1\.5\s+\+433%", text)
     assert re.search(r"需求完成率\s+29%\s+71%\s+-42 个百分点", text)
     assert "会议简报" in text and "读数一句" in text
+    assert "第 1 页，共 2 页" in text and "第 2 页，共 2 页" in text
 
 
 @pytest.mark.parametrize("start, end", [(date(1986, 1, 1), date(2026, 1, 1)), (date(1, 1, 1), date(2026, 1, 1)),
@@ -236,14 +241,11 @@ def test_meeting_mode_prints_no_none(app_env):
     login(at, "leader")
     at.switch_page("app_pages/dashboard.py").run(timeout=60)
     at.toggle(key="meeting").set_value(True).run(timeout=60)
-    for _ in range(5):  # every section
+    for _ in range(14):  # every screen
         assert not at.exception and at.session_state["meeting"]
         shown = texts(at).splitlines() + [str(t.value) for t in at.text]
         assert "None" not in shown and "`None`" not in shown
-        following = next(b for b in at.button if b.label == "下一节")
-        if following.disabled:
-            break
-        following.click().run(timeout=60)
+        at.button(key="slide_next").click().run(timeout=60)
 
 
 def test_every_bar_keeps_its_label():
@@ -269,3 +271,17 @@ def test_meeting_mode_chart_text_is_projector_sized_and_months_read_in_chinese()
 
     svg = chart_svg(charts.styled(chart))  # drawn by Vega itself
     assert ">2026年3月</text>" in svg and ">2026年2月</text>" in svg and ">2026-03</text>" not in svg
+
+
+def test_weeks_read_in_chinese_and_every_centre_shares_the_monday(db):
+    from components.export import chart_svg
+    from db.daycare import attendance_by_week
+
+    from db import clock
+
+    weeks = attendance_by_week(db, clock.today() - timedelta(days=60), clock.today())
+    assert weeks and {date.fromisoformat(w["week_start"]).weekday() for w in weeks} == {0}  # Mondays
+    svg = chart_svg(charts.styled(charts.weekly_lines(pd.DataFrame(weeks), "每周到场人次", LABELS)))
+    mondays = {date.fromisoformat(w["week_start"]) for w in weeks}
+    assert all(f">{d.month}月{d.day}日</text>" in svg for d in mondays)  # each point's own Monday
+    assert not re.search(r">(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)", svg)

@@ -29,14 +29,65 @@ def test_filters_come_from_the_url(app_env):
     assert at.query_params["district"] == "东至县"
 
 
-def test_meeting_mode_shows_one_section_at_a_time(app_env):
+def test_meeting_mode_shows_one_idea_per_screen(app_env):
     at = new_app().run()
     login(at, "leader")
     at.query_params["meeting"] = "1"
+    at.query_params["district"] = "东至县"
     at.switch_page("app_pages/dashboard.py").run()
     assert not at.exception
-    assert [h.value for h in at.header] == ["关键指标"]
-    assert not at.selectbox  # no filters in meeting mode
-    next_button = [b for b in at.button if b.label == "下一节"][0]
-    next_button.click().run()
-    assert [h.value for h in at.header] == ["志愿服务"]
+    assert [h.value for h in at.header] == ["志愿服务"] and len(at.metric) == 4
+    assert not at.selectbox and not at.toggle  # no filters in meeting mode, only the corner line
+    assert "东至县" in at.caption[0].value
+    total = int(at.caption[1].value.split(" / ")[1])
+    assert total >= 10
+    for n in range(2, total + 2):
+        at.button(key="slide_next").click().run()
+        assert not at.exception
+        assert at.caption[1].value == f"{min(n, total)} / {total}"  # the last screen stays the last
+        figures, drawn = len(at.metric), len(at.get("vega_lite_chart"))
+        assert (figures, drawn) in ((4, 0), (0, 1)), (n, figures, drawn)  # a group of figures or one chart
+    assert "coverage" not in str(at.session_state)  # the ranked gaps, not the 92-row grid
+    at.button(key="slide_pageup").click().run()
+    assert at.caption[1].value == f"{total - 1} / {total}"
+    at.button(key="slide_exit").click().run()
+    assert at.toggle(key="meeting").value is False
+    assert at.selectbox(key="db_district").value == "东至县"  # the filters survived meeting mode
+
+
+def test_brief_is_made_on_request_for_the_view_on_screen(app_env):
+    import io
+
+    from openpyxl import load_workbook
+
+    from db.connection import connect
+    from tests.viewers import poppler_pages, poppler_text
+
+    at = new_app().run()
+    login(at, "leader")
+    at.query_params["period"] = "year"
+    at.query_params["district"] = "石台县"
+    at.switch_page("app_pages/dashboard.py").run()
+    assert not at.get("download_button") or all("简报" not in b.label for b in at.get("download_button"))
+    at.button(key="brief_make").click().run()
+    files = {b.label: b for b in at.get("download_button")}
+    assert "下载简报（PDF）" in files and "下载数据（Excel）" in files
+    _, pdf_bytes, xlsx_bytes, _ = at.session_state["brief"]  # what the two buttons serve
+    served = {"下载简报（PDF）": pdf_bytes, "下载数据（Excel）": xlsx_bytes}
+    # The expected figure comes from the database by hand, not from the page.
+    db = connect(app_env, migrate=False)
+    registered = next(db.query(
+        "SELECT COUNT(*) AS n FROM volunteers v JOIN communities c ON c.id = v.community_id"
+        " WHERE c.district = '石台县' AND v.status IN ('active', 'inactive') AND v.created_at < ?",
+        [f"{at.session_state['db_to'].year + 1}-01-01"]))["n"]
+    text = poppler_text(served["下载简报（PDF）"])
+    assert f"注册志愿者 {registered:,}" in " ".join(text.split())
+    pages = poppler_pages(served["下载简报（PDF）"])
+    assert f"第 {pages} 页，共 {pages} 页" in text and "石台县" in text
+    book = load_workbook(io.BytesIO(served["下载数据（Excel）"]))
+    figures = {row[0]: row[1] for row in book.worksheets[0].iter_rows(values_only=True) if row and row[0]}
+    assert figures["注册志愿者"] == f"{registered:,}"
+    assert len(book.worksheets) == pages  # the figures, then one sheet per chart page
+    # Another view: the brief on offer is gone until it is made for this one.
+    at.selectbox(key="db_district").select("贵池区").run()
+    assert all("简报" not in b.label for b in at.get("download_button"))

@@ -24,14 +24,18 @@ def test_leader_dashboard_and_brief(server, new_page):
     expect(charts.first).to_be_visible()
     shown = charts.count()
     assert shown >= 6
+    page.get_by_role("button", name="生成会议简报").click()
+    expect(page.get_by_text("正在生成会议简报")).to_be_visible()  # a spinner while it renders, so nobody clicks twice
     with page.expect_download(timeout=120_000) as download:
-        page.get_by_role("button", name="下载会议简报（PDF）").click()
+        page.get_by_role("button", name="下载简报（PDF）").click()
     pdf = open(download.value.path(), "rb").read()
     text = poppler_text(pdf)
     assert "社区服务会议简报" in text and "东至县" in text
     # The figures table as a viewer prints it: the first figure with its value on the same line.
     assert re.search(r"注册志愿者\s+[\d,]+", text), text[:800]
-    assert poppler_pages(pdf) == 1 + shown  # a page per chart after the figures
+    # the figures, then a page per chart on screen but the coverage grid (the ranked gaps stand for it)
+    assert poppler_pages(pdf) == 1 + shown - 1
+    assert "最大的 " in text and "处生活圈缺口" in text
 
 
 def test_three_filter_changes_in_a_row_all_hold(server, new_page):
@@ -64,3 +68,43 @@ def test_three_filter_changes_in_a_row_all_hold(server, new_page):
     choose(page, "时间段", "本年")
     expect_view("石台县", date(today.year, 1, 1))
     assert "district=%E7%9F%B3%E5%8F%B0%E5%8E%BF" in page.url and "period=year" in page.url
+
+
+def test_meeting_mode_at_1920_by_1080_turns_with_keys_and_a_clicker(server, browser):
+    """A projector: the leader turns meeting mode on, then turns screens with the arrow keys and
+    with a clicker (PageDown/PageUp), twice in a row each way; nothing but the content is shown,
+    figures are at least 48 px; Esc leaves with the filters as they were."""
+    context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+    page = context.new_page()
+    login(page, server, "leader")
+    page.goto(server.url + "/dashboard?period=year&district=东至县")
+    wait_for_app(page)
+    page.get_by_text("会议模式", exact=True).click()
+    wait_for_app(page)
+    expect(page.get_by_test_id("stSidebar")).to_be_hidden()
+    expect(page.get_by_test_id("stSelectbox")).to_have_count(0)
+    expect(page.locator(".st-key-meeting_corner")).to_contain_text("东至县")
+    expect(page.get_by_role("heading", name="志愿服务")).to_be_visible()
+    value = page.get_by_test_id("stMetricValue").first
+    assert float(value.evaluate("e => getComputedStyle(e).fontSize")[:-2]) >= 48
+    assert "None" not in page.get_by_test_id("stMain").inner_text()
+    counter = page.locator(".st-key-meeting_nav").get_by_test_id("stCaptionContainer")
+    total = int(counter.inner_text().split(" / ")[1])
+
+    def press(key, expected):
+        page.locator("body").press(key)
+        expect(counter).to_have_text(f"{expected} / {total}")
+        wait_for_app(page)
+
+    press("ArrowRight", 2)
+    press("ArrowRight", 3)
+    press("PageDown", 4)  # the clicker's "next"
+    press("PageDown", 5)
+    expect(page.get_by_test_id("stVegaLiteChart")).to_have_count(1)  # one chart on a screen
+    press("PageUp", 4)
+    press("ArrowLeft", 3)
+    page.locator("body").press("Escape")
+    wait_for_app(page)
+    expect(page.get_by_role("combobox", name="区县", exact=True)).to_have_value("东至县")
+    expect(page.get_by_test_id("stSidebar")).to_be_visible()
+    context.close()
