@@ -60,5 +60,7 @@ c1, c2 = st.columns([1, 3])
 c1.image(qr.getvalue(), width=180)
 c2.markdown(f"**{t('card.qr')}**")
 c2.code(url, language=None)
-st.download_button(t("card.download"), service_card_pdf(card, zh_names, qr.getvalue(), url),
+# The PDF is made when the button is pressed, not on every run of the page (loading the CJK
+# font alone takes half a second).
+st.download_button(t("card.download"), lambda: service_card_pdf(card, zh_names, qr.getvalue(), url),
                    file_name=f"service-card-{community_id}.pdf", mime="application/pdf", type="primary")

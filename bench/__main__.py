@@ -17,7 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 ROLES = ["public", "volunteer", "coordinator", "leader", "admin"]
-TARGETS = {"warm_ms": 1000, "cold_ms": 3000, "dashboard_over_floor": 2.0, "naive_over_dashboard": 10.0}
+TARGETS = {"warm_ms": 1000, "cold_ms": 3000, "dashboard_over_floor": 2.0, "naive_over_dashboard": 10.0,
+           "brief_ms": 10000}
 
 
 def ensure_db(path: Path, size: str) -> None:
@@ -55,7 +56,9 @@ def time_pages(path: Path) -> list[dict]:
 
     from components.navigation import PAGES
 
-    os.environ.update({"LINLI_DB_PATH": str(path), "LINLI_DEMO": "0"})
+    # Demo mode: the synthetic accounts use the demo password, which a live installation
+    # (LINLI_DEMO=0) switches off; the database is not empty, so nothing is seeded.
+    os.environ.update({"LINLI_DB_PATH": str(path), "LINLI_DEMO": "1"})
     rows = []
     for role in ROLES:
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
@@ -96,8 +99,11 @@ def dashboard_floor(path: Path) -> tuple[float, dict]:
     scope = figures.Scope(date(today.year, 1, 1), today)
 
     def run():
-        cells = coverage(db)  # once, as the page does, for both periods' tiles and the heatmap
-        figures.kpis(db, scope, cells)
+        # As the page does: coverage once for both periods' tiles and the heatmap, the period's
+        # day care once for its tiles and its chart.
+        cells = coverage(db)
+        care = figures.daycare(db, scope)
+        figures.kpis(db, scope, cells, care)
         figures.kpis(db, scope.previous(), cells)
         figures.hours_by_month(db, scope)
         figures.by_area(db, scope, "district")
@@ -105,7 +111,6 @@ def dashboard_floor(path: Path) -> tuple[float, dict]:
         figures.registrations_by_month(db, scope)
         figures.funnel(db, scope)
         figures.time_to_claim(db, scope)
-        figures.daycare(db, scope)
         return attendance_by_week(db, scope.start, scope.end)
 
     run()  # page cache warm, like the page's own first query
@@ -149,17 +154,13 @@ def naive_pandas(path: Path) -> tuple[float, dict]:
     return (time.perf_counter() - started) * 1000, result
 
 
-def dashboard_render(rows: list[dict]) -> float:
-    cold = [r["cold_ms"] for r in rows if r["page"] == "dashboard" and r["role"] == "leader"]
-    return float(cold[0]) if cold else float("nan")
-
-
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--db", default=str(ROOT / "data" / "bench-city.db"), help="benchmark database (created if absent)")
     parser.add_argument("--size", default="city", choices=["city", "ci"], help="synthetic size when generating")
     args = parser.parse_args(argv)
     path = Path(args.db)
+    os.environ["LINLI_DB_PATH"] = str(path)  # before anything opens it: its data key lives beside it
     ensure_db(path, args.size)
     floor_ms, sql_result = dashboard_floor(path)
     rows = time_pages(path)
@@ -174,11 +175,20 @@ def main(argv=None) -> int:
     at.text_input[1].input("linli-demo")
     at.button[0].click().run()
     at.query_params["period"] = "year"
-    st.cache_data.clear()
     at.switch_page("app_pages/dashboard.py")
+    colds = []
+    for _ in range(3):  # the median of three cold runs: one run on a busy machine is noise
+        st.cache_data.clear()
+        started = time.perf_counter()
+        at.run()
+        colds.append((time.perf_counter() - started) * 1000)
+    dashboard_ms = statistics.median(colds)
+    # The brief for that view (PDF and .xlsx), from the click to the download buttons.
+    at.button(key="brief_make").click()
     started = time.perf_counter()
     at.run()
-    dashboard_ms = (time.perf_counter() - started) * 1000
+    brief_ms = (time.perf_counter() - started) * 1000
+    assert "brief" in at.session_state and not at.exception, "the brief was not made"
     naive_ms, naive_result = naive_pandas(path)
     assert abs(naive_result["hours"] - sql_result["hours"]) < 0.01, "the baseline must compute the same figure"
 
@@ -190,6 +200,7 @@ def main(argv=None) -> int:
         "pages": {f"{r['page']}:{r['role']}": {"cold_ms": r["cold_ms"], "warm_ms": r["warm_ms"]} for r in rows},
         "dashboard_year_cold_ms": round(dashboard_ms),
         "sql_floor_ms": round(floor_ms),
+        "brief_ms": round(brief_ms),
         "naive_pandas_ms": round(naive_ms),
         "dashboard_over_floor": round(dashboard_ms / floor_ms, 2),
         "naive_over_dashboard": round(naive_ms / dashboard_ms, 2),
@@ -198,7 +209,7 @@ def main(argv=None) -> int:
         "errors": [f"{r['page']}:{r['role']}" for r in rows if r["error"]],
     }
     print(f"\ndashboard (leader, this year, cold): {dashboard_ms:.0f} ms; SQL floor {floor_ms:.0f} ms;"
-          f" naive pandas {naive_ms:.0f} ms")
+          f" naive pandas {naive_ms:.0f} ms; brief (PDF and .xlsx) {brief_ms:.0f} ms")
     print(json.dumps(result, ensure_ascii=False))
     return 0 if not result["errors"] else 1
 

@@ -110,13 +110,15 @@ def by_area(df: pd.DataFrame, title: str, labels: dict[str, str], measure: str, 
 
 
 def simple_bars(df: pd.DataFrame, title: str, x: str, y: str, x_title: str, y_title: str,
-                colour: str = OKABE_ITO[2], sort=None, label_expr: str = "datum.value") -> alt.Chart:
-    """One measure per label (stars, registrations, funnel stages, occupancy, time to claim)."""
+                colour: str = OKABE_ITO[2], sort=None, label_expr: str = "datum.value",
+                value_format: str = ",.2f") -> alt.Chart:
+    """One measure per label (stars, registrations, funnel stages, occupancy, time to claim);
+    value_format (d3) for the value axis and tooltip: ".0%" for a rate."""
     return alt.Chart(df, title=title).mark_bar(color=colour).encode(
         x=alt.X(f"{x}:N", title=x_title, sort=sort, axis=alt.Axis(labelAngle=0 if len(df) < 8 else -40,
                                                                   labelExpr=label_expr, **EVERY_LABEL)),
-        y=alt.Y(f"{y}:Q", title=y_title),
-        tooltip=[alt.Tooltip(f"{x}:N", title=x_title), alt.Tooltip(f"{y}:Q", title=y_title, format=",.2f")],
+        y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format=value_format) if "%" in value_format else alt.Undefined),
+        tooltip=[alt.Tooltip(f"{x}:N", title=x_title), alt.Tooltip(f"{y}:Q", title=y_title, format=value_format)],
     ).properties(height=300)
 
 

@@ -69,16 +69,18 @@ def registered(db: Database, s: Scope) -> int:
         f" AND community_id {clause}", [(s.end + timedelta(days=1)).isoformat(), *params]))["n"]
 
 
-def kpis(db: Database, s: Scope, cells: list[dict] | None = None) -> dict:
-    """Every KPI tile's figure for the scope. Coverage does not depend on the period: pass the
-    scope's coverage cells when you already have them, and they are not computed again."""
+def kpis(db: Database, s: Scope, cells: list[dict] | None = None, care: list[dict] | None = None) -> dict:
+    """Every KPI tile's figure for the scope. Pass what the page already has, and it is not
+    computed again: the scope's coverage cells (they do not depend on the period) and its
+    day-care occupancy (the day-care chart's figures)."""
     people = population(db, s)
     led = ledger(db, s)
     needs = exchange_figures.funnel(db, s.period(), s.district, s.community_id, s.category)
     waits = exchange_figures.times(db, s.period(), s.district, s.community_id, s.category)
     if cells is None:
         cells = coverage(db, district=s.district, community_id=s.community_id)
-    care = occupancy(db, s.start, s.end, district=s.district, community_id=s.community_id)
+    if care is None:
+        care = daycare(db, s)
     places = sum(c["places"] for c in care)
     return {
         "registered": registered(db, s),

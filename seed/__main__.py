@@ -1,6 +1,7 @@
 """python -m seed --demo: fill the database at LINLI_DB_PATH with the Chizhou demo city."""
 
 import argparse
+import os
 import sys
 
 from db.connection import connect, db_path
@@ -20,6 +21,8 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if args.demo == args.synthetic:
         parser.error("pass exactly one of --demo or --synthetic")
+    if args.db:  # the data key lives beside the database it encrypts (as for python -m db)
+        os.environ["LINLI_DB_PATH"] = args.db
     db = connect(args.db or db_path())
     if not is_empty(db):
         print("The database already holds data; seed data is only added to an empty database.",

@@ -43,10 +43,17 @@ def _coverage(district, community_id, path: str) -> list[dict]:
     return coverage(get_db(), district=district, community_id=community_id)
 
 
+@st.cache_data(show_spinner=False, ttl=3600)
+def _kpis(s: figures.Scope, path: str) -> dict:
+    # Coverage and day care come from their charts' caches, fetched inside rather than passed
+    # in: a cached function hashes its arguments on every call, and at city scale hashing the
+    # coverage cells cost more than computing the figures.
+    return figures.kpis(get_db(), s, _coverage(s.district, s.community_id, path), _figure("daycare", s, path))
+
+
 def kpis(s: figures.Scope) -> dict:
     """The tiles' figures; one coverage computation serves every period of the same place."""
-    path = _path()
-    return _figure("kpis", s, path, _coverage(s.district, s.community_id, path))
+    return _kpis(s, _path())
 
 
 def category_names() -> dict[str, str]:
@@ -199,7 +206,8 @@ def _daycare(s: figures.Scope, path: str, names: dict, meeting: bool) -> list[Ch
                          t("read.occupancy", top=ranked.iloc[0]["centre"], value=_pct(ranked.iloc[0]["occupancy"]),
                            bottom=ranked.iloc[-1]["centre"], low=_pct(ranked.iloc[-1]["occupancy"])),
                          charts.simple_bars(care, t("ch.occupancy"), "centre", "occupancy", t("lab.centre"),
-                                            t("lab.occupancy"), charts.OKABE_ITO[1], sort="-y"),
+                                            t("lab.occupancy"), charts.OKABE_ITO[1], sort="-y",
+                                            value_format=".0%"),
                          _table(ranked, {"centre": t("lab.centre"), "occupancy": t("lab.occupancy")})))
     weeks = pd.DataFrame(attendance_by_week(get_db(), s.start, s.end, district=s.district, community_id=s.community_id))
     if not weeks.empty:
@@ -231,9 +239,9 @@ def build(section: str, s: figures.Scope, path: str, names: dict[str, str], meet
 
 @st.cache_data(show_spinner=False, ttl=3600)
 def _section(section: str, s: figures.Scope, language: str, path: str, meeting: bool) -> list[Chart]:
-    """Cached per filter set, language and mode: building and validating altair charts is most
-    of a warm run's work."""
-    return [c._replace(spec=charts.styled(c.spec, meeting).to_dict())
+    """Cached per filter set, language and mode. Not validated against the Vega-Lite schema
+    here (a third of a cold run); tests validate every chart of every section in both modes."""
+    return [c._replace(spec=charts.styled(c.spec, meeting).to_dict(validate=False))
             for c in build(section, s, path, category_names(), meeting)]
 
 

@@ -1,5 +1,7 @@
 """python -m tests.e2e.screenshots [ROLE:PAGE ...] — start the app on a demo database and save
-full-page screenshots to docs/screenshots/, to look at what users see (README uses home.png)."""
+full-page screenshots to docs/screenshots/, to look at what users see (README uses home.png).
+python -m tests.e2e.screenshots --meeting — every screen of the dashboard's meeting mode (the
+city, this year) as a projector shows it, 1920×1080, as meeting_NN.png."""
 
 import os
 import sys
@@ -38,5 +40,31 @@ def main(shots: list[str]) -> None:
             server.stop()
 
 
+def meeting() -> None:
+    out = ROOT / "docs" / "screenshots"
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
+        server = Server(Path(tmp))
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN").new_page()
+            login(page, server, "leader")
+            page.goto(server.url + "/dashboard?period=year&meeting=1")
+            wait_for_app(page)
+            counter = page.locator(".st-key-meeting_nav").get_by_test_id("stCaptionContainer")
+            total = int(counter.inner_text().split(" / ")[1])
+            for n in range(1, total + 1):
+                page.wait_for_timeout(1000)  # charts draw after the script has finished
+                page.screenshot(path=str(out / f"meeting_{n:02d}.png"))
+                print(out / f"meeting_{n:02d}.png")
+                page.locator("body").press("PageDown")
+                wait_for_app(page)
+        finally:
+            browser.close()
+            server.stop()
+
+
 if __name__ == "__main__":
-    main(sys.argv[1:] or DEFAULT)
+    if sys.argv[1:] == ["--meeting"]:
+        meeting()
+    else:
+        main(sys.argv[1:] or DEFAULT)
