@@ -1,7 +1,7 @@
 """Manage day care (the centre's community coordinator; admins): programmes, closures, members,
 bookings with waitlist, check-in, the kitchen's meal count, and volunteers who helped."""
 
-from datetime import date, time
+from datetime import time
 
 import streamlit as st
 
@@ -19,10 +19,11 @@ from db.daycare import (add_closure, add_member, add_programme, book, cancel_boo
 from db.models import PROGRAMME_KINDS, WEEKDAY_CODES
 from db.volunteers import active_volunteers
 from db import clock
+from db.permissions import may
 
 db, actor = get_db(), session_actor()
 st.title(t("page.daycare_manage"))
-mine = [c for c in centres(db) if actor.role == "admin" or c["community_id"] == actor.community_id]
+mine = [c for c in centres(db) if may(actor, "daycare.manage", c["community_id"])]
 if not mine:
     st.info(t("man.nothing"))
     st.stop()
@@ -41,10 +42,15 @@ def pick_session(key: str):
     if not todays:
         st.info(t("dm.no_sessions"))
         return day, None
-    index = st.selectbox(t("dm.session"), range(len(todays)), key=key + "_session",
-                         format_func=lambda i: f"{todays[i]['start']:%H:%M} {todays[i]['title']} · {todays[i]['room']}"
-                         + ("" if todays[i]["held"] else f" · {reason_text(todays[i]['reason'])}"))
-    return day, todays[index]
+    # The options are the programmes, not positions in the day's list: with positions, changing
+    # the day kept "the second session" while the box still showed the old day's label, and a
+    # coordinator checked people in to a session they had not chosen.
+    by_programme = {s["programme_id"]: s for s in todays}
+    chosen = st.selectbox(t("dm.session"), list(by_programme), key=key + "_session",
+                          format_func=lambda p: f"{by_programme[p]['start']:%H:%M} {by_programme[p]['title']} · "
+                          f"{by_programme[p]['room']}" + ("" if by_programme[p]["held"] else
+                                                           f" · {reason_text(by_programme[p]['reason'])}"))
+    return day, by_programme[chosen]
 
 
 with prog_tab:
@@ -152,7 +158,7 @@ with helper_tab:
     if helper_tab.open:
         day, session = pick_session("helpers")
         if session:
-            people = active_volunteers(db, actor, None if actor.role == "admin" else actor.community_id)
+            people = active_volunteers(db, actor)
             chosen = st.multiselect(t("hours.volunteers"), [v["id"] for v in people],
                                     format_func=lambda i: next(f"{v['real_name']} · {v['number']}" for v in people if v["id"] == i))
             if st.button(t("hours.save")) and chosen:

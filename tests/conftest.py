@@ -16,8 +16,42 @@ os.environ.setdefault("LINLI_DATA_KEY", "test-data-key-" + "k" * 40)
 os.environ["TZ"] = "UTC"
 time.tzset()  # cheap hashes: the tests seed many databases
 
+import atexit  # noqa: E402
+import shutil  # noqa: E402
+import sqlite3  # noqa: E402
+import tempfile  # noqa: E402
+
+import seed.demo  # noqa: E402
+from db import clock  # noqa: E402
 from db.connection import connect  # noqa: E402
-from seed.demo import DEMO_PASSWORD, seed_demo  # noqa: E402
+
+# The demo city is seeded once per run (per seed and day) and copied into each test's database:
+# seeding it anew took most of the time of every test that starts from it. Seeding reads the
+# clock, so a frozen or shifted clock seeds for real. The app's own first-start seeding
+# (components/data.py) imports seed_demo when it runs, so it gets this one too.
+_seed_for_real = seed.demo.seed_demo
+_templates: dict[tuple, Path] = {}
+_template_dir = Path(tempfile.mkdtemp(prefix="linli-demo-"))
+atexit.register(shutil.rmtree, _template_dir, True)
+
+
+def seed_demo(db, seed: int = 2026) -> None:
+    if clock._frozen is not None or os.environ.get("LINLI_NOW"):
+        return _seed_for_real(db, seed)
+    key = (seed, clock.today())
+    if key not in _templates:
+        path = _template_dir / f"demo-{seed}-{key[1]}.db"
+        template = connect(path)
+        _seed_for_real(template, seed)
+        template.close()
+        _templates[key] = path
+    source = sqlite3.connect(_templates[key])
+    source.backup(db.conn)
+    source.close()
+
+
+seed.demo.seed_demo = seed_demo
+DEMO_PASSWORD = seed.demo.DEMO_PASSWORD
 
 
 @pytest.fixture
@@ -59,15 +93,6 @@ def login(at, username: str, password: str = DEMO_PASSWORD):
     inputs[0].input(username)
     inputs[1].input(password)
     at.button[0].click().run()
-    return at
-
-
-@pytest.fixture
-def app(app_env):
-    """A fresh AppTest of app.py on its own database, already run once as the public."""
-    at = new_app()
-    at.run()
-    assert not at.exception, at.exception
     return at
 
 

@@ -1,5 +1,7 @@
 """AppTest: the dashboard for each role, URL filters, meeting mode."""
 
+import re
+
 import pytest
 
 from tests.conftest import login, new_app
@@ -39,17 +41,17 @@ def test_meeting_mode_shows_one_idea_per_screen(app_env):
     assert [h.value for h in at.header] == ["志愿服务"] and len(at.metric) == 4
     assert not at.selectbox and not at.toggle  # no filters in meeting mode, only the corner line
     assert "东至县" in at.caption[0].value
-    total = int(at.caption[1].value.split(" / ")[1])
+    total = int(re.findall(r"\d+", at.caption[1].value)[-1])
     assert total >= 10
     for n in range(2, total + 2):
         at.button(key="slide_next").click().run()
         assert not at.exception
-        assert at.caption[1].value == f"{min(n, total)} / {total}"  # the last screen stays the last
+        assert at.caption[1].value == f"第 {min(n, total)} 屏，共 {total} 屏"  # the last screen stays the last
         figures, drawn = len(at.metric), len(at.get("vega_lite_chart"))
         assert (figures, drawn) in ((4, 0), (0, 1)), (n, figures, drawn)  # a group of figures or one chart
     assert "coverage" not in str(at.session_state)  # the ranked gaps, not the 92-row grid
     at.button(key="slide_pageup").click().run()
-    assert at.caption[1].value == f"{total - 1} / {total}"
+    assert at.caption[1].value == f"第 {total - 1} 屏，共 {total} 屏"
     at.button(key="slide_exit").click().run()
     assert at.toggle(key="meeting").value is False
     assert at.selectbox(key="db_district").value == "东至县"  # the filters survived meeting mode

@@ -21,7 +21,7 @@ TEXT = {
     "db.meeting": ("会议模式", "Meeting mode"),
     "db.prev": ("上一页（←）", "Previous (←)"),
     "db.next": ("下一页（→）", "Next (→)"),
-    "db.section": ("{n} / {total}", "{n} / {total}"),
+    "db.section": ("第 {n} 屏，共 {total} 屏", "{n} / {total}"),
     "db.no_data": ("该时间段没有数据。", "No data for this period."),
     "db.vs_city": ("全市：{value}", "City: {value}"),
     "db.points": ("{n} 个百分点", "{n} points"),

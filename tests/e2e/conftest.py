@@ -17,6 +17,35 @@ from playwright.sync_api import expect
 from db import clock
 from tests.conftest import ROOT, in_ci
 
+# On a busy machine a rerun can take seconds: assertions wait up to 15 s (they return as soon as
+# the page shows what is expected).
+expect.set_options(timeout=15_000)
+
+# Settling without sleeps: the page records when it last sent Streamlit anything (a widget change,
+# a click) and when a script run last finished. The app has settled when no run is going and the
+# last run finished after the last message sent, so a rerun that a click asked for but the server
+# has not started yet is waited for, however long the machine takes.
+SETTLE_PROBE = """
+window.__linli = {sent: 0, finished: 0};
+const linliSend = WebSocket.prototype.send;
+WebSocket.prototype.send = function (data) { window.__linli.sent = performance.now(); return linliSend.call(this, data); };
+new MutationObserver((changes) => {
+  for (const c of changes) {
+    if (c.target.getAttribute('data-test-script-state') === 'notRunning') window.__linli.finished = performance.now();
+  }
+}).observe(document, {subtree: true, attributes: true, attributeFilter: ['data-test-script-state']});
+"""
+SETTLED = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  const seen = window.__linli, now = performance.now();
+  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  if (!seen) return true;
+  // A message that starts no run (a value sent again unchanged) is given up on after 1.5 s; a run
+  // the server starts by itself (st.rerun, a page switch) follows the last one within moments, so
+  // the page must also have been quiet for 300 ms.
+  return (seen.finished >= seen.sent || now - seen.sent > 1500) && now - seen.finished > 300;
+}"""
+
 CHROMIUM = os.environ.get("LINLI_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"]
@@ -94,11 +123,17 @@ def browser():
         b.close()
 
 
+def new_context(browser, width: int = 1400, height: int = 1000):
+    """A person's browser: Chinese locale, downloads allowed, the settling probe installed."""
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN", accept_downloads=True)
+    context.set_default_timeout(30_000)
+    context.add_init_script(SETTLE_PROBE)
+    return context
+
+
 @pytest.fixture
 def page(browser, request):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN",
-                                  accept_downloads=True)
-    context.set_default_timeout(30_000)
+    context = new_context(browser)
     pg = context.new_page()
     yield pg
     if getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed:
@@ -114,9 +149,7 @@ def new_page(browser, request):
     contexts = []
 
     def make():
-        context = browser.new_context(viewport={"width": 1300, "height": 1000}, locale="zh-CN",
-                                      accept_downloads=True)
-        context.set_default_timeout(30_000)
+        context = new_context(browser, 1300)
         contexts.append(context)
         return context.new_page()
 
@@ -138,13 +171,11 @@ def pytest_runtest_makereport(item, call):
 
 
 def wait_for_app(page):
-    """Wait until Streamlit has finished running the script (stApp reports notRunning); the short
-    pause first lets a rerun that a click just triggered begin."""
-    page.wait_for_timeout(250)
+    """Wait until Streamlit has settled: no script running, and none asked for and not yet run
+    (SETTLE_PROBE). No fixed pauses: on a busy machine they are too short, on a quiet one too long."""
     # The navigation, or (when a role has a single page, and Streamlit then shows no menu) a title.
     page.wait_for_selector('[data-testid="stSidebarNav"], [data-testid="stMain"] h1', state="attached", timeout=30_000)
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
-    page.wait_for_timeout(150)
+    page.wait_for_function(SETTLED, timeout=60_000)
 
 
 def login(page, server, username, password="linli-demo"):
@@ -155,6 +186,12 @@ def login(page, server, username, password="linli-demo"):
     page.get_by_role("button", name="登录").click()
     page.get_by_text("当前用户").wait_for()
     wait_for_app(page)
+    # The login cookie is written by a browser component after the page shows the user: a test
+    # that opens another address must wait for it, or it arrives there signed out.
+    deadline = time.time() + 30
+    while not any(c["name"] == "linli_auth" for c in page.context.cookies()):
+        assert time.time() < deadline, "the login cookie was never set"
+        page.wait_for_timeout(50)
 
 
 def set_date(page, label: str, day) -> None:

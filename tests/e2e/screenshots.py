@@ -4,6 +4,7 @@ python -m tests.e2e.screenshots --meeting — every screen of the dashboard's me
 city, this year) as a projector shows it, 1920×1080, as meeting_NN.png."""
 
 import os
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -11,7 +12,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from tests.conftest import ROOT
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, Server, login, wait_for_app
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, Server, login, new_context, wait_for_app
 
 DEFAULT = ["public:/", "admin:/communities", "admin:/users"]
 
@@ -46,12 +47,12 @@ def meeting() -> None:
         server = Server(Path(tmp))
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
-            page = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN").new_page()
+            page = new_context(browser, 1920, 1080).new_page()
             login(page, server, "leader")
             page.goto(server.url + "/dashboard?period=year&meeting=1")
             wait_for_app(page)
             counter = page.locator(".st-key-meeting_nav").get_by_test_id("stCaptionContainer")
-            total = int(counter.inner_text().split(" / ")[1])
+            total = int(re.findall(r"\d+", counter.inner_text())[-1])
             for n in range(1, total + 1):
                 page.wait_for_timeout(1000)  # charts draw after the script has finished
                 page.screenshot(path=str(out / f"meeting_{n:02d}.png"))

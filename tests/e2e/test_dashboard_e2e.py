@@ -6,7 +6,7 @@ import re
 from playwright.sync_api import expect
 from tests.viewers import poppler_pages, poppler_text
 
-from tests.e2e.conftest import login, wait_for_app
+from tests.e2e.conftest import login, new_context, wait_for_app
 from tests.e2e.test_volunteers_e2e import choose
 
 
@@ -74,7 +74,7 @@ def test_meeting_mode_at_1920_by_1080_turns_with_keys_and_a_clicker(server, brow
     """A projector: the leader turns meeting mode on, then turns screens with the arrow keys and
     with a clicker (PageDown/PageUp), twice in a row each way; nothing but the content is shown,
     figures are at least 48 px; Esc leaves with the filters as they were."""
-    context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+    context = new_context(browser, 1920, 1080)
     page = context.new_page()
     login(page, server, "leader")
     page.goto(server.url + "/dashboard?period=year&district=东至县")
@@ -89,11 +89,11 @@ def test_meeting_mode_at_1920_by_1080_turns_with_keys_and_a_clicker(server, brow
     assert float(value.evaluate("e => getComputedStyle(e).fontSize")[:-2]) >= 48
     assert "None" not in page.get_by_test_id("stMain").inner_text()
     counter = page.locator(".st-key-meeting_nav").get_by_test_id("stCaptionContainer")
-    total = int(counter.inner_text().split(" / ")[1])
+    total = int(re.findall(r"\d+", counter.inner_text())[-1])
 
     def press(key, expected):
         page.locator("body").press(key)
-        expect(counter).to_have_text(f"{expected} / {total}")
+        expect(counter).to_have_text(f"第 {expected} 屏，共 {total} 屏")
         wait_for_app(page)
 
     press("ArrowRight", 2)

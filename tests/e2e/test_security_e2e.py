@@ -2,7 +2,7 @@
 inert text; a login cookie stops working once its owner logs out."""
 
 import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -13,7 +13,7 @@ from db.connection import connect
 from db.exchange import post_need
 from db.models import PUBLIC, Actor
 from db.outlets import create_outlet
-from tests.e2e.conftest import login, wait_for_app
+from tests.e2e.conftest import login, new_context, wait_for_app
 from db import clock
 
 PAYLOADS = ['<script>window.pwned = 1</script>', '<img src=x onerror="window.pwned = 2">',
@@ -74,13 +74,13 @@ def test_payloads_render_as_text(server, new_page):
     table = page.get_by_test_id("stDataFrame").first
     expect(table).to_be_visible()
     table.hover()
-    page.wait_for_timeout(300)
+    expect(page.get_by_test_id("stElementToolbar").first).to_be_visible()  # the toolbar a hover shows
     assert table.get_by_role("button", name=re.compile("Download|下载")).count() == 0
     assert page.get_by_test_id("stElementToolbar").get_by_role("button", name=re.compile("Download|下载")).count() == 0
 
 
 def test_cookie_is_refused_after_logout(server, browser):
-    first = browser.new_context()
+    first = new_context(browser)
     page = first.new_page()
     login(page, server, "admin")
     page.goto(server.url + "/users")
@@ -89,7 +89,7 @@ def test_cookie_is_refused_after_logout(server, browser):
     copied = [c for c in first.cookies() if c["name"] == "linli_auth"]
     assert copied
     # Control: before the logout, the copied cookie alone logs a new browser in.
-    twin = browser.new_context()
+    twin = new_context(browser)
     twin.add_cookies(copied)
     twin_page = twin.new_page()
     twin_page.goto(server.url)
@@ -100,7 +100,7 @@ def test_cookie_is_refused_after_logout(server, browser):
     wait_for_app(page)
     first.close()
 
-    thief = browser.new_context()
+    thief = new_context(browser)
     thief.add_cookies(copied)
     stolen = thief.new_page()
     stolen.goto(server.url)
@@ -122,7 +122,7 @@ def test_forged_cookies_are_ignored_without_a_traceback(server, browser):
               part({"alg": "HS256", "typ": "JWT"}) + "." + part({"username": "admin", "exp_date": 4102444800}) + ".c2ln",
               "not-a-token", part({"alg": "HS256"}) + "." + part({"exp_date": "soon"}) + ".x"]
     for value in forged:
-        context = browser.new_context()
+        context = new_context(browser)
         context.add_cookies([{"name": "linli_auth", "value": value, "url": server.url}])
         page = context.new_page()
         page.goto(server.url + "/users")
@@ -191,7 +191,7 @@ def test_the_deployment_headers_work_with_streamlit(server, browser, tmp_path):
     try:
         sent = urllib.request.urlopen(proxy.url + "/").headers
         assert {k: sent[k] for k in headers} == headers  # the proxy really sends them
-        context = browser.new_context(viewport={"width": 1300, "height": 1000}, locale="zh-CN")
+        context = new_context(browser, 1300)
         violations = []
         page = context.new_page()
         page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
