@@ -8,6 +8,7 @@ from components.feedback import attempt
 from components.i18n import t
 from db.communities import create_community, list_communities, update_community
 from db.models import DISTRICTS
+from db.permissions import may
 
 db, actor = get_db(), session_actor()
 st.title(t("communities.title"))
@@ -46,7 +47,7 @@ def community_form(key: str, current: dict | None = None) -> dict | None:
     return None
 
 
-if actor.role == "admin":
+if may(actor, "communities.edit"):
     left, right = st.columns(2)
     with left:
         st.subheader(t("communities.add"))

@@ -19,6 +19,7 @@ from db import clock
 from db import dashboard as figures
 from db.communities import list_communities
 from db.errors import LinliError
+from db.permissions import CITY_VIEW, scope
 
 db, actor = get_db(), session_actor()
 names = sections.category_names()
@@ -40,7 +41,8 @@ except LinliError as exc:
     st.stop()
 
 now, before = sections.kpis(view.scope), sections.kpis(view.scope.previous())
-versus = sections.kpis(view.city) if actor.role == "coordinator" else None
+# A coordinator sees their community against the city (the only wider view they may see).
+versus = sections.kpis(view.city) if scope(actor, "dashboard.read") == CITY_VIEW else None
 scope_line = view.line(community_names, names)  # community names are typed by people: plain() where shown
 
 

@@ -1,7 +1,7 @@
 """Day care (everyone): a centre's week timetable (readable on a phone, printable), today at the
 centre, the next sessions of a programme, and the centre's calendar as .ics."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import streamlit as st
 

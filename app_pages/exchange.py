@@ -11,14 +11,14 @@ from components.i18n import lang, t
 from db.categories import list_categories
 from db.communities import list_communities
 from db.exchange import board, claim, post_need, request_offer
-from db.volunteers import own_volunteer_id
 from db import clock
+from db.permissions import COMMUNITY, scope
 
 db, actor = get_db(), session_actor()
 st.title(t("page.exchange"))
 names = {c["code"]: c["name_zh"] if lang() == "zh" else c["name_en"] for c in list_categories(db)}
 communities = list_communities(db)
-mine = own_volunteer_id(db, actor)
+mine = actor.volunteer_id
 my_community = actor.community_id
 
 needs_tab, offers_tab, post_tab = st.tabs([t("ex.needs"), t("ex.offers"), t("ex.post")], key="exchange_tabs",
@@ -58,7 +58,7 @@ with offers_tab:
                             phone = st.text_input(t("ex.phone"), max_chars=13)
                             address = st.text_input(t("ex.address"), max_chars=100)
                             if st.form_submit_button(t("ex.request_offer")):
-                                from datetime import datetime, timedelta
+                                from datetime import timedelta
 
                                 attempt(lambda: request_offer(db, actor, o["id"], {
                                     "requester_name": who, "requester_phone": phone, "address": address,
@@ -68,7 +68,7 @@ with post_tab:
     if post_tab.open:
         if actor.role == "public":
             st.caption(t("ex.post_public_note"))
-        fixed = my_community if actor.role in ("coordinator", "volunteer") else None
+        fixed = my_community if scope(actor, "needs.post") == COMMUNITY else None
         data = need_form("post_need", communities, names, community_id=fixed, submit=t("ex.post"))
         if data:
             attempt(lambda: post_need(db, actor, data), "ex.posted_pending" if actor.role == "public" else "ex.posted")

@@ -13,11 +13,12 @@ from components.i18n import lang, t
 from db.categories import list_categories
 from db.communities import list_communities
 from db.exchange import board, cancel, claim, confirm, moderate, post_need, suggestions
+from db.permissions import community_filter
 
 db, actor = get_db(), session_actor()
 st.title(t("page.exchange_manage"))
 names = {c["code"]: c["name_zh"] if lang() == "zh" else c["name_en"] for c in list_categories(db)}
-scope = None if actor.role == "admin" else actor.community_id
+scope = community_filter(actor, "needs.moderate")
 communities = [c for c in list_communities(db) if scope in (None, c["id"])]
 
 tabs = st.tabs([t("man.moderate"), t("man.post"), t("man.match"), t("man.confirm"), t("man.cancel")],

@@ -13,6 +13,7 @@ from components.tables import category_names, show_records
 from db.categories import list_categories
 from db.ledger import approve, list_records, record_hours, reject, reverse
 from db.volunteers import active_volunteers, set_star_thresholds, star_thresholds
+from db.permissions import may
 
 db, actor = get_db(), session_actor()
 categories = list_categories(db)
@@ -20,7 +21,7 @@ names = category_names(categories)
 st.title(t("page.hours"))
 
 tabs = [t("hours.record_tab"), t("hours.pending_tab"), t("hours.ledger_tab")]
-if actor.role == "admin":
+if may(actor, "settings.edit"):
     tabs.append(t("hours.settings_tab"))
 # Stateful tabs (key + rerun): the open tab survives reruns and only its content runs.
 record_tab, pending_tab, ledger_tab, *settings_tab = st.tabs(tabs, key="hours_tabs", on_change="rerun")

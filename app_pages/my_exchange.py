@@ -16,12 +16,11 @@ from db.categories import list_categories
 from db.communities import list_communities
 from db.exchange import board, confirm, mark_done, my_claims, post_need, publish_offer, release
 from db.timebank import add_family_member, available_minutes, balance, family, statement
-from db.volunteers import own_volunteer_id
 from db import clock
 
 db, actor = get_db(), session_actor()
 st.title(t("page.my_exchange"))
-volunteer_id = own_volunteer_id(db, actor)
+volunteer_id = actor.volunteer_id
 if volunteer_id is None:
     st.warning(t("my.not_linked"))
     st.stop()

@@ -13,11 +13,11 @@ from components.i18n import t
 from components.tables import category_names, show_records
 from db.categories import list_categories
 from db.ledger import list_records, record_hours
-from db.volunteers import get_volunteer, next_star, own_volunteer_id, star_level, star_thresholds
+from db.volunteers import get_volunteer, next_star, star_level, star_thresholds
 
 db, actor = get_db(), session_actor()
 st.title(t("page.my_volunteering"))
-volunteer_id = own_volunteer_id(db, actor)
+volunteer_id = actor.volunteer_id
 if volunteer_id is None:
     st.warning(t("my.not_linked"))
     st.stop()

@@ -18,12 +18,13 @@ from db.communities import list_communities
 from db.models import OUTLET_STATUSES
 from db.outlets import categories, create_outlet, get_outlet, search, set_status, update_outlet, verify
 from db import clock
+from db.permissions import community_filter, may
 
 db, actor = get_db(), session_actor()
 st.title(t("page.outlets_admin"))
 cats = categories(db)
 cat_name = {c["code"]: c["name_zh"] if lang() == "zh" else c["name_en"] for c in cats}
-communities = [c for c in list_communities(db) if actor.role == "admin" or c["id"] == actor.community_id]
+communities = [c for c in list_communities(db) if may(actor, "outlets.manage", c["id"])]
 community_name = {c["id"]: c["name"] for c in communities}
 if not communities:  # a new installation before its communities are entered
     st.info(t("man.nothing"))
@@ -63,7 +64,7 @@ def outlet_form(key: str, current: dict | None = None) -> dict | None:
     return None
 
 
-labels = [t("out.tab_edit"), t("out.tab_import")] + ([t("out.tab_calendar")] if actor.role == "admin" else [])
+labels = [t("out.tab_edit"), t("out.tab_import")] + ([t("out.tab_calendar")] if may(actor, "calendar.edit") else [])
 edit_tab, transfer_tab, *calendar_tab = st.tabs(labels, key="outlets_tabs", on_change="rerun")
 
 with edit_tab:
@@ -76,7 +77,7 @@ with edit_tab:
                 attempt(lambda: create_outlet(db, actor, data), "out.saved")
         with right:
             st.subheader(t("out.edit"))
-            mine = search(db, community_id=None if actor.role == "admin" else actor.community_id, include_closed=True)
+            mine = search(db, community_id=community_filter(actor, "outlets.manage"), include_closed=True)
             # Labels by id, made once: a search per option is quadratic (5,000 outlets: a second).
             labels = {r["id"]: f"{r['name']} · {r['community']} · {t('status.' + r['status'])}" for r in mine}
             chosen = st.selectbox(t("out.pick"), [None, *labels], format_func=lambda i: "—" if i is None else labels[i])

@@ -18,13 +18,13 @@ from db.ledger import list_records
 from db.volunteers import (PAGE_SIZE, age, approve_signup, get_volunteer, pending_signups, register,
                            reject_signup, search, set_active, star_level, star_thresholds)
 from components.certificate import certificate_panel
+from db.permissions import may
 
 db, actor = get_db(), session_actor()
 categories = list_categories(db)
 names = category_names(categories)
 thresholds = star_thresholds(db)
-communities = list_communities(db) if actor.role == "admin" else \
-    [c for c in list_communities(db) if c["id"] == actor.community_id]
+communities = [c for c in list_communities(db) if may(actor, "volunteers.read", c["id"])]
 
 st.title(t("page.volunteers"))
 # Stateful tabs (key + rerun): the open tab survives reruns and only its content runs.
@@ -37,7 +37,7 @@ with roster_tab:
         text = c1.text_input(t("roster.search"), max_chars=40)
         community = c2.selectbox(t("vol.community"), [None, *communities],
                                  format_func=lambda c: t("roster.all") if c is None else c["name"],
-                                 disabled=actor.role != "admin")
+                                 disabled=len(communities) < 2)
         skill = c3.selectbox(t("vol.skills"), [None, *names], format_func=lambda s: t("roster.all") if s is None else names[s])
         status = c4.selectbox(t("vol.status"), [None, "active", "pending", "inactive", "rejected"],
                               format_func=lambda s: t("roster.all") if s is None else t("status." + s))

@@ -24,7 +24,6 @@ sys.path.insert(0, str(ROOT))
 
 from tests.e2e.conftest import COOKIE_KEY, Server  # noqa: E402
 
-SEARCHES = ["", "药", "超市", "维修", "早餐", "银行"]
 PERIODS = ["this_month", "last_month", "quarter", "year"]
 DISTRICTS = ["", "贵池区", "东至县", "青阳县", "石台县", "九华山风景区"]
 

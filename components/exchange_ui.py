@@ -1,6 +1,6 @@
 """Pieces of the exchange pages: the need form and the need card."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 import streamlit as st
 

@@ -1,14 +1,13 @@
-"""Which pages each role sees. The navigation is rebuilt from this table on every run, so a page
-a role may not open is simply not there (db/ refuses the data as well)."""
+"""Which pages each role sees, derived from db.permissions' table: a page shows to the roles its
+action allows (None: everyone). The navigation is rebuilt on every run, so a page a role may not
+open is simply not there (and db/ refuses the data as well)."""
 
 from dataclasses import dataclass
 
 import streamlit as st
 
 from components.i18n import t
-
-EVERYONE = ("public", "volunteer", "coordinator", "leader", "admin")
-SIGNED_IN = ("volunteer", "coordinator", "leader", "admin")
+from db.permissions import ROLES, roles_for
 
 
 @dataclass(frozen=True)
@@ -16,50 +15,54 @@ class PageSpec:
     path: str
     title_key: str
     icon: str
-    roles: tuple[str, ...]
+    action: str | None  # the permission the page is for; None: open to everyone
     section: str  # catalogue key of the navigation section
     home_key: str | None = None  # one line on the home page saying what the page is for
 
+    @property
+    def roles(self) -> tuple[str, ...]:
+        return ROLES if self.action is None else roles_for(self.action)
+
 
 PAGES: list[PageSpec] = [
-    PageSpec("app_pages/home.py", "page.home", ":material/home:", EVERYONE, "nav.public"),
-    PageSpec("app_pages/communities.py", "page.communities", ":material/location_city:", EVERYONE,
+    PageSpec("app_pages/home.py", "page.home", ":material/home:", None, "nav.public"),
+    PageSpec("app_pages/communities.py", "page.communities", ":material/location_city:", None,
              "nav.public", "home.link.communities"),
-    PageSpec("app_pages/volunteer_signup.py", "page.signup", ":material/volunteer_activism:", ("public",),
+    PageSpec("app_pages/volunteer_signup.py", "page.signup", ":material/volunteer_activism:", "volunteers.sign_up",
              "nav.public", "home.link.signup"),
-    PageSpec("app_pages/my_volunteering.py", "page.my_volunteering", ":material/badge:", ("volunteer",),
+    PageSpec("app_pages/my_volunteering.py", "page.my_volunteering", ":material/badge:", "volunteers.own",
              "nav.volunteering", "home.link.my_volunteering"),
-    PageSpec("app_pages/volunteers.py", "page.volunteers", ":material/groups:", ("coordinator", "admin"),
+    PageSpec("app_pages/volunteers.py", "page.volunteers", ":material/groups:", "volunteers.manage",
              "nav.volunteering", "home.link.volunteers"),
-    PageSpec("app_pages/hours.py", "page.hours", ":material/schedule:", ("coordinator", "admin"),
+    PageSpec("app_pages/hours.py", "page.hours", ":material/schedule:", "hours.approve",
              "nav.volunteering", "home.link.hours"),
-    PageSpec("app_pages/transfer.py", "page.transfer", ":material/swap_vert:", ("coordinator", "admin"),
+    PageSpec("app_pages/transfer.py", "page.transfer", ":material/swap_vert:", "volunteers.import",
              "nav.volunteering", "home.link.transfer"),
-    PageSpec("app_pages/exchange.py", "page.exchange", ":material/handshake:", EVERYONE, "nav.exchange",
+    PageSpec("app_pages/exchange.py", "page.exchange", ":material/handshake:", None, "nav.exchange",
              "home.link.exchange"),
     PageSpec("app_pages/exchange_manage.py", "page.exchange_manage", ":material/assignment_ind:",
-             ("coordinator", "admin"), "nav.exchange", "home.link.exchange_manage"),
-    PageSpec("app_pages/my_exchange.py", "page.my_exchange", ":material/savings:", ("volunteer",), "nav.exchange",
+             "needs.moderate", "nav.exchange", "home.link.exchange_manage"),
+    PageSpec("app_pages/my_exchange.py", "page.my_exchange", ":material/savings:", "exchange.own", "nav.exchange",
              "home.link.my_exchange"),
-    PageSpec("app_pages/directory.py", "page.directory", ":material/storefront:", EVERYONE,
+    PageSpec("app_pages/directory.py", "page.directory", ":material/storefront:", None,
              "nav.life_circle", "home.link.directory"),
-    PageSpec("app_pages/service_card.py", "page.service_card", ":material/contact_phone:", EVERYONE,
+    PageSpec("app_pages/service_card.py", "page.service_card", ":material/contact_phone:", None,
              "nav.life_circle", "home.link.service_card"),
-    PageSpec("app_pages/coverage.py", "page.coverage", ":material/radar:", ("coordinator", "leader", "admin"),
+    PageSpec("app_pages/coverage.py", "page.coverage", ":material/radar:", "coverage.read",
              "nav.life_circle", "home.link.coverage"),
     PageSpec("app_pages/outlets_admin.py", "page.outlets_admin", ":material/edit_location_alt:",
-             ("coordinator", "admin"), "nav.life_circle", "home.link.outlets_admin"),
-    PageSpec("app_pages/daycare.py", "page.daycare", ":material/elderly:", EVERYONE, "nav.daycare",
+             "outlets.manage", "nav.life_circle", "home.link.outlets_admin"),
+    PageSpec("app_pages/daycare.py", "page.daycare", ":material/elderly:", None, "nav.daycare",
              "home.link.daycare"),
     PageSpec("app_pages/daycare_manage.py", "page.daycare_manage", ":material/event_available:",
-             ("coordinator", "admin"), "nav.daycare", "home.link.daycare_manage"),
-    PageSpec("app_pages/dashboard.py", "page.dashboard", ":material/monitoring:", ("coordinator", "leader", "admin"),
+             "daycare.manage", "nav.daycare", "home.link.daycare_manage"),
+    PageSpec("app_pages/dashboard.py", "page.dashboard", ":material/monitoring:", "dashboard.read",
              "nav.dashboard", "home.link.dashboard"),
-    PageSpec("app_pages/login.py", "page.login", ":material/login:", ("public",), "nav.account"),
-    PageSpec("app_pages/password.py", "page.password", ":material/password:", SIGNED_IN, "nav.account"),
-    PageSpec("app_pages/users.py", "page.users", ":material/manage_accounts:", ("admin",), "nav.admin",
+    PageSpec("app_pages/login.py", "page.login", ":material/login:", "account.sign_in", "nav.account"),
+    PageSpec("app_pages/password.py", "page.password", ":material/password:", "account.password", "nav.account"),
+    PageSpec("app_pages/users.py", "page.users", ":material/manage_accounts:", "users.manage", "nav.admin",
              "home.link.users"),
-    PageSpec("app_pages/audit_log.py", "page.audit", ":material/history:", ("admin",), "nav.admin",
+    PageSpec("app_pages/audit_log.py", "page.audit", ":material/history:", "audit.read", "nav.admin",
              "home.link.audit"),
 ]
 

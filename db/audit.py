@@ -1,13 +1,12 @@
 """The audit log: every write appends who, when, what, which row, before and after."""
 
 import json
-from datetime import datetime
 
 from sqlite_utils import Database
 
 from db.identity import mask_phone
 from db.models import Actor
-from db.permissions import require_admin
+from db.permissions import require
 from db import clock
 
 PAGE_SIZE = 200
@@ -44,7 +43,7 @@ def entries(db: Database, actor: Actor, *, actor_name: str | None = None, table:
             action: str | None = None, since: str | None = None, until: str | None = None,
             limit: int = PAGE_SIZE, offset: int = 0) -> list[dict]:
     """Audit rows, newest first, filtered. Admins only."""
-    require_admin(actor)
+    require(actor, "audit.read")
     where, params = ["1=1"], []
     for column, value in (("actor", actor_name), ("table_name", table), ("action", action)):
         if value:
@@ -62,7 +61,7 @@ def entries(db: Database, actor: Actor, *, actor_name: str | None = None, table:
 
 def distinct_values(db: Database, actor: Actor, column: str) -> list[str]:
     """Choices for the audit filters."""
-    require_admin(actor)
+    require(actor, "audit.read")
     if column not in ("actor", "table_name", "action"):
         raise ValueError(column)
     return [r[column] for r in db.query(f"SELECT DISTINCT {column} FROM audit_log ORDER BY 1")]

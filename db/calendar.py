@@ -18,7 +18,7 @@ from db import audit
 from db.connection import write
 from db.errors import Conflict, InputError
 from db.models import Actor, CalendarDayIn, parse
-from db.permissions import require_admin
+from db.permissions import require
 from db.text import parse_day
 from db import clock
 
@@ -103,7 +103,7 @@ def list_days(db: Database) -> list[dict]:
 
 def add_day(db: Database, actor: Actor, data: dict) -> None:
     """An admin adds a holiday or a make-up working day."""
-    require_admin(actor)
+    require(actor, "calendar.edit")
     entry = parse(CalendarDayIn, data)
     with write(db):
         if list(db.query("SELECT 1 FROM calendar_days WHERE day = ?", [entry.day.isoformat()])):
@@ -115,7 +115,7 @@ def add_day(db: Database, actor: Actor, data: dict) -> None:
 
 
 def remove_day(db: Database, actor: Actor, day: str) -> None:
-    require_admin(actor)
+    require(actor, "calendar.edit")
     with write(db):
         before = list(db.query("SELECT * FROM calendar_days WHERE day = ?", [day]))
         if before:
@@ -179,7 +179,7 @@ def parse_arrangement(text: str) -> list[dict]:
 def import_arrangement(db: Database, actor: Actor, text: str) -> int:
     """An admin enters a year's holidays and make-up working days at once; a day already entered
     is replaced (the notice was corrected). One transaction, one audit row per day written."""
-    require_admin(actor)
+    require(actor, "calendar.edit")
     entries = parse_arrangement(text)
     with write(db):
         for entry in entries:

@@ -9,8 +9,7 @@ from db.connection import write
 from db.errors import NotFound, PermissionDenied
 from db.ledger import approved_minutes, check_period, minutes_by_category
 from db.models import Actor
-from db.permissions import require_community
-from db.volunteers import own_volunteer_id
+from db.permissions import require
 from db import clock
 
 
@@ -20,10 +19,7 @@ def issue_certificate(db: Database, actor: Actor, volunteer_id: int, period: dic
     period_from, period_to = check_period(period)
     with write(db):
         v = _volunteer(db, volunteer_id)
-        if not (actor.role == "volunteer" and own_volunteer_id(db, actor) == volunteer_id):
-            if actor.role == "volunteer":
-                raise PermissionDenied("err.permission")
-            require_community(actor, v["community_id"])
+        require(actor, "certificates.issue", v["community_id"], volunteer_id)
         if v["number"] is None:
             raise PermissionDenied("err.not_registered")
         total = approved_minutes(db, volunteer_id, (period_from, period_to))

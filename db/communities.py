@@ -6,7 +6,7 @@ from db import audit
 from db.connection import write
 from db.errors import Conflict, InputError, NotFound
 from db.models import Actor, CommunityIn, parse
-from db.permissions import require_admin
+from db.permissions import require
 
 COLUMNS = ("id", "name", "district", "kind", "households", "population", "lat", "lon")
 
@@ -35,7 +35,7 @@ def community_id_by_name(db: Database, name: str) -> int:
 
 
 def create_community(db: Database, actor: Actor, data: dict) -> int:
-    require_admin(actor)
+    require(actor, "communities.edit")
     community = parse(CommunityIn, data)
     with write(db):
         _refuse_duplicate_name(db, community.name)
@@ -51,7 +51,7 @@ def create_community(db: Database, actor: Actor, data: dict) -> int:
 
 
 def update_community(db: Database, actor: Actor, community_id: int, data: dict) -> None:
-    require_admin(actor)
+    require(actor, "communities.edit")
     community = parse(CommunityIn, data)
     with write(db):
         before = get_community(db, community_id)

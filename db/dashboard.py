@@ -7,9 +7,11 @@ from datetime import date, timedelta
 from sqlite_utils import Database
 
 from db import exchange_figures
+from db.errors import InputError
+from db.permissions import require
 from db.daycare import occupancy
 from db.outlets import coverage
-from db.volunteers import star_thresholds
+from db.volunteers import star_level_sql, star_thresholds
 
 
 EARLIEST = date(2000, 1, 1)
@@ -166,9 +168,8 @@ def by_area(db: Database, s: Scope, level: str = "community") -> list[dict]:
 def star_distribution(db: Database, s: Scope) -> list[dict]:
     clause, params = _communities(db, s)
     thresholds = star_thresholds(db)
-    case = " + ".join(f"(approved_minutes >= {int(h) * 60})" for h in thresholds)
     rows = {r["stars"]: r["n"] for r in db.query(
-        f"SELECT {case} AS stars, COUNT(*) AS n FROM volunteers WHERE status = 'active' AND community_id {clause}"
+        f"SELECT {star_level_sql(thresholds)} AS stars, COUNT(*) AS n FROM volunteers WHERE status = 'active' AND community_id {clause}"
         " GROUP BY stars", params)}
     return [{"stars": k, "volunteers": rows.get(k, 0)} for k in range(len(thresholds) + 1)]
 
@@ -199,15 +200,7 @@ def daycare(db: Database, s: Scope) -> list[dict]:
 def check_scope(actor, s: Scope) -> None:
     """Leaders and admins see the whole city; a coordinator sees their own community and the
     city as a whole (for comparison), never another community or district on its own."""
-    from db.errors import InputError, PermissionDenied
-
     # Bounded work per request: a URL asking for forty years (or year 1) is refused, not computed.
     if s.end < s.start or s.start < EARLIEST or (s.end - s.start).days >= MAX_PERIOD_DAYS:
         raise InputError([("period", "err.period_range", {"first": EARLIEST.isoformat(), "years": MAX_PERIOD_DAYS // 366})])
-    if actor.role in ("leader", "admin"):
-        return
-    if actor.role == "coordinator":
-        if s.community_id == actor.community_id or (s.community_id is None and s.district is None):
-            return
-        raise PermissionDenied("err.outside_community")
-    raise PermissionDenied("err.permission")
+    require(actor, "dashboard.read", s.community_id, city=s.community_id is None and s.district is None)

@@ -13,10 +13,8 @@ from db.daycare_schedule import sessions
 from db.errors import Conflict, InputError, NotFound
 from db.ledger import insert_records
 from db.models import Actor, ClosureIn, MemberIn, ProgrammeIn, RecordIn, parse
-from db.permissions import require_community
+from db.permissions import require
 from db import clock
-
-MEAL_KINDS = ("meal",)
 
 
 def centres(db: Database) -> list[dict]:
@@ -34,7 +32,7 @@ def centre(db: Database, centre_id: int) -> dict:
 
 def _manager(db: Database, actor: Actor, centre_id: int) -> dict:
     c = centre(db, centre_id)
-    require_community(actor, c["community_id"])
+    require(actor, "daycare.manage", c["community_id"])
     return c
 
 
@@ -303,17 +301,6 @@ def attendance_by_week(db: Database, start: date, end: date, centre_id: int | No
     return list(db.query(sql + " GROUP BY d.name, week_start ORDER BY week_start, d.name", params))
 
 
-def meals_by_day(db: Database, start: date, end: date, centre_id: int | None = None) -> list[dict]:
-    sql = ("SELECT d.name AS centre, b.session_date AS day, COUNT(DISTINCT b.member_id) AS meals"
-           " FROM daycare_bookings b JOIN daycare_programmes p ON p.id = b.programme_id"
-           " JOIN daycare_centres d ON d.id = p.centre_id WHERE b.attended = 1 AND b.session_date BETWEEN ? AND ?")
-    params: list = [start.isoformat(), end.isoformat()]
-    if centre_id:
-        sql += " AND d.id = ?"
-        params.append(centre_id)
-    return list(db.query(sql + " GROUP BY d.name, b.session_date ORDER BY b.session_date", params))
-
-
 def add_centre(db: Database, actor: Actor, data: dict, capacity: int) -> int:
     """A centre, also listed in the directory as a day-care outlet (one transaction)."""
     from db.models import OutletIn
@@ -322,7 +309,7 @@ def add_centre(db: Database, actor: Actor, data: dict, capacity: int) -> int:
     outlet = parse(OutletIn, {**data, "category": "daycare"})
     if not 1 <= capacity <= 1000:
         raise InputError([("capacity", "err.too_small", {"ge": 1})])
-    require_community(actor, outlet.community_id)
+    require(actor, "daycare.manage", outlet.community_id)
     with write(db):
         if list(db.query("SELECT 1 FROM daycare_centres WHERE name = ?", [outlet.name])):
             raise Conflict("err.duplicate_community", name=outlet.name)

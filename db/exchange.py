@@ -12,13 +12,11 @@ from db.errors import Conflict, InputError, NotFound, PermissionDenied
 from db.identity import mask_phone
 from db.ledger import insert_records
 from db.models import Actor, DoneIn, NeedIn, OfferIn, Reason, RecordIn, parse
-from db.permissions import require_community
+from db.permissions import OWN, community_sql, may, require, scope
 from db.ratelimit import throttle
 from db.timebank import available_minutes
-from db.volunteers import own_volunteer_id
 from db import clock
 
-URGENCY = {1: "normal", 2: "urgent", 3: "critical"}
 BOARD_LIMIT = 200
 
 
@@ -64,35 +62,22 @@ def post_need(db: Database, actor: Actor, data: dict, redeem_minutes: int | None
     a volunteer posts for themselves or a registered family member, optionally paying from their
     time bank."""
     if family_member_id is not None:
-        member = next(db.query("SELECT f.*, v.user_id FROM family_members f JOIN volunteers v ON v.id = f.volunteer_id"
-                               " WHERE f.id = ?", [family_member_id]), None)
-        if member is None or actor.role != "volunteer" or member["user_id"] != actor.user_id:
-            raise PermissionDenied("err.not_your_family")
+        member = next(db.query("SELECT * FROM family_members WHERE id = ?", [family_member_id]), None)
+        require(actor, "needs.for_family", volunteer_id=member["volunteer_id"] if member else None)
         data = {**data, "requester_name": member["name"], "requester_phone": member["phone"] or data.get("requester_phone", ""),
                 "address": member["address"] or data.get("address", ""), "relation": member["relation"]}
     need = parse(NeedIn, data)
     _check_category(db, need.category)
-    if actor.role in ("coordinator", "admin"):
-        require_community(actor, need.community_id)
-        status = "open"
-    elif actor.role == "public":
-        status = "pending"
-    elif actor.role == "volunteer":
-        # A volunteer's own need goes up at once, on their own community's board only.
-        home = next(db.query("SELECT community_id FROM volunteers WHERE user_id = ?", [actor.user_id]), None)
-        if home is None or home["community_id"] != need.community_id:
-            raise PermissionDenied("err.outside_community")
-        status = "open"
-    else:
-        raise PermissionDenied("err.permission")
+    # A volunteer posts on their own community's board, a coordinator on theirs; the public's
+    # posts wait for the community's coordinator, everyone else's go up at once.
+    require(actor, "needs.post", need.community_id)
+    status = "pending" if actor.role == "public" else "open"
     with write(db):
         throttle(db, actor, "need", need.requester_phone)
         row = _need_row(need, actor, status, family_member_id=family_member_id)
         if redeem_minutes:
-            volunteer_id = own_volunteer_id(db, actor)
-            if volunteer_id is None:
-                raise PermissionDenied("err.permission")
-            row["redeemer_id"] = volunteer_id
+            require(actor, "exchange.own", volunteer_id=actor.volunteer_id)
+            row["redeemer_id"] = actor.volunteer_id
         request_id = db["service_requests"].insert(row).last_pk
         audit.record(db, actor, "create", "service_requests", request_id,
                      after={k: v for k, v in row.items() if k not in ("requester_phone", "address")},
@@ -117,9 +102,8 @@ def publish_offer(db: Database, actor: Actor, data: dict) -> int:
     """A volunteer offers a service (e.g. haircuts on Saturday mornings)."""
     offer = parse(OfferIn, data)
     _check_category(db, offer.category)
-    volunteer_id = own_volunteer_id(db, actor)
-    if volunteer_id is None:
-        raise PermissionDenied("err.permission")
+    require(actor, "exchange.own", volunteer_id=actor.volunteer_id)
+    volunteer_id = actor.volunteer_id
     with write(db):
         v = next(db.query("SELECT community_id, status FROM volunteers WHERE id = ?", [volunteer_id]))
         if v["status"] != "active":
@@ -155,7 +139,7 @@ def moderate(db: Database, actor: Actor, request_id: int, approve: bool, reason:
     the volunteer who offered it."""
     with write(db):
         r = _request(db, request_id)
-        require_community(actor, r["community_id"])
+        require(actor, "needs.moderate", r["community_id"])
         if r["status"] != "pending":
             raise Conflict("err.wrong_state", state=r["status"])
         if not approve:
@@ -173,19 +157,16 @@ def moderate(db: Database, actor: Actor, request_id: int, approve: bool, reason:
 def claim(db: Database, actor: Actor, request_id: int, volunteer_id: int | None = None) -> None:
     """A volunteer claims an open need, or a coordinator assigns one. Atomic: of two claims at
     once exactly one wins; the other is told the need was just taken."""
-    if actor.role == "volunteer":
-        volunteer_id = own_volunteer_id(db, actor)
-        if volunteer_id is None:
-            raise PermissionDenied("err.permission")
-    elif actor.role not in ("coordinator", "admin") or volunteer_id is None:
+    if scope(actor, "needs.claim") == OWN:
+        volunteer_id = actor.volunteer_id  # a volunteer claims for themself
+    if volunteer_id is None:
         raise PermissionDenied("err.permission")
     with write(db):
         r = _request(db, request_id)
         v = next(db.query("SELECT community_id, status, real_name FROM volunteers WHERE id = ?", [volunteer_id]), None)
         if v is None:
             raise NotFound("err.not_found")
-        if actor.role != "volunteer":
-            require_community(actor, r["community_id"])
+        require(actor, "needs.claim", r["community_id"], volunteer_id)
         if v["community_id"] != r["community_id"]:
             raise PermissionDenied("err.outside_community")  # volunteers serve their own community
         if v["status"] != "active":
@@ -212,11 +193,7 @@ def claim(db: Database, actor: Actor, request_id: int, volunteer_id: int | None 
 def _claimed(db: Database, actor: Actor, request_id: int) -> dict:
     """A claimed need that the actor may move on: its claimer, or the community's coordinator."""
     r = _request(db, request_id)
-    if actor.role == "volunteer":
-        if own_volunteer_id(db, actor) != r["claimed_by"]:
-            raise PermissionDenied("err.not_your_claim")
-    else:
-        require_community(actor, r["community_id"])
+    require(actor, "needs.progress", r["community_id"], r["claimed_by"])
     if r["status"] != "claimed":
         raise Conflict("err.wrong_state", state=r["status"])
     return r
@@ -246,15 +223,11 @@ def confirm(db: Database, actor: Actor, request_id: int) -> int:
     approved hours between themselves."""
     with write(db):
         r = _request(db, request_id)
-        if actor.role == "volunteer":
-            if r["redeemer_id"] is None or own_volunteer_id(db, actor) != r["redeemer_id"]:
-                raise PermissionDenied("err.permission")
-        else:
-            require_community(actor, r["community_id"])
+        require(actor, "needs.confirm", r["community_id"], r["redeemer_id"])
         if r["status"] != "done":
             raise Conflict("err.wrong_state", state=r["status"])
         day = (r["done_at"] or _now())[:10]
-        third_party = actor.role in ("coordinator", "admin")  # neither the helper nor the helped
+        third_party = scope(actor, "needs.confirm") != OWN  # staff: neither the helper nor the helped
         credited = r["actual_minutes"] if third_party else min(r["actual_minutes"], r["est_minutes"])
         content = f"服务需求 #{r['id']}"
         if credited < r["actual_minutes"]:
@@ -262,7 +235,8 @@ def confirm(db: Database, actor: Actor, request_id: int) -> int:
         record = RecordIn(volunteer_ids=[r["claimed_by"]], activity=r["title"][:60],
                           service_date=datetime.fromisoformat(day).date(), minutes=credited,
                           category=r["category"], beneficiary=r["requester_name"][:40], content=content)
-        [record_id] = insert_records(db, actor, record, "request", status="approved" if third_party else "pending")
+        [record_id] = insert_records(db, actor, record, "request", status="approved" if third_party else "pending",
+                                     credit_for_need=True)
         for debit in db.query("SELECT id, volunteer_id, minutes FROM redemptions WHERE request_id = ? AND status = 'reserved'",
                               [request_id]):
             audit.record(db, actor, "debit", "redemptions", debit["id"], before={"status": "reserved"},
@@ -281,11 +255,7 @@ def cancel(db: Database, actor: Actor, request_id: int, reason: str) -> None:
     why = parse(Reason, {"reason": reason})
     with write(db):
         r = _request(db, request_id)
-        if actor.role == "volunteer":
-            if r["created_by"] != actor.username:
-                raise PermissionDenied("err.permission")
-        else:
-            require_community(actor, r["community_id"])
+        require(actor, "needs.cancel", r["community_id"], author=r["created_by"])
         if r["status"] not in ("pending", "open", "claimed"):
             raise Conflict("err.wrong_state", state=r["status"])
         _change(db, actor, r, "cancel", status="cancelled", reason=why.reason)
@@ -323,28 +293,26 @@ def board(db: Database, actor: Actor, kind: str = "need", community_id: int | No
     elif status:
         where.append("r.status = ?")
         params.append(status)
-    # Unmoderated posts are seen by the coordinators who moderate them (and admins) only.
-    if actor.role == "coordinator":
-        where.append("(r.status != 'pending' OR r.community_id = ?)")
-        params.append(actor.community_id)
-    elif actor.role != "admin":
-        where.append("r.status != 'pending'")
+    # Unmoderated posts are seen by those who moderate them only.
+    moderated, moderated_params = community_sql(actor, "needs.moderate", "r.community_id")
+    where.append(f"(r.status != 'pending' OR {moderated})")
+    params += moderated_params
     rows = list(db.query(
         "SELECT r.*, c.name AS community, v.real_name AS claimer, o.real_name AS offerer"
         " FROM service_requests r JOIN communities c ON c.id = r.community_id"
         " LEFT JOIN volunteers v ON v.id = r.claimed_by LEFT JOIN volunteers o ON o.id = r.offered_by"
         f" WHERE {' AND '.join(where)} ORDER BY r.urgency DESC, r.created_at ASC LIMIT ?", params + [limit]))
-    mine = own_volunteer_id(db, actor) if actor.role == "volunteer" else None
+    mine = actor.volunteer_id
     for r in rows:
         r["shown_status"] = shown_status(r, now)
-        sees = actor.role == "admin" or (actor.role == "coordinator" and actor.community_id == r["community_id"]) \
-            or (mine is not None and mine in (r["claimed_by"], r["redeemer_id"]))
+        sees = may(actor, "needs.contacts", r["community_id"], r["claimed_by"]) \
+            or may(actor, "needs.contacts", r["community_id"], r["redeemer_id"])
         if not sees:
             r["requester_phone"] = mask_phone(r["requester_phone"]) if r["requester_phone"] else ""
             r["address"] = ""
             r["requester_name"] = (r["requester_name"][:1] + "**") if r["requester_name"] else ""
         # Volunteers are named in full to whoever manages them, and to themselves.
-        manages = actor.role == "admin" or (actor.role == "coordinator" and actor.community_id == r["community_id"])
+        manages = may(actor, "volunteers.manage", r["community_id"])
         for who, key in ((r["claimed_by"], "claimer"), (r["offered_by"], "offerer")):
             if r[key] and not manages and who != mine:
                 r[key] = r[key][:1] + "**"
@@ -355,7 +323,7 @@ def suggestions(db: Database, actor: Actor, request_id: int, limit: int = 10) ->
     """Active volunteers of the need's community with the category among their skills, those
     free on the need's weekday and part of day first, with their recent activity."""
     r = _request(db, request_id)
-    require_community(actor, r["community_id"])
+    require(actor, "needs.moderate", r["community_id"])
     since = (clock.now() - timedelta(days=90)).date().isoformat()
     rows = list(db.query(
         "SELECT v.id, v.number, v.real_name, v.availability, v.approved_minutes,"
@@ -376,9 +344,7 @@ def suggestions(db: Database, actor: Actor, request_id: int, limit: int = 10) ->
 
 
 def my_claims(db: Database, actor: Actor) -> list[dict]:
-    volunteer_id = own_volunteer_id(db, actor)
-    if volunteer_id is None:
-        raise PermissionDenied("err.permission")
+    require(actor, "exchange.own", volunteer_id=actor.volunteer_id)
     return list(db.query("SELECT r.*, c.name AS community FROM service_requests r JOIN communities c ON c.id = r.community_id"
                          " WHERE r.claimed_by = ? AND r.status IN ('claimed', 'done') ORDER BY r.claimed_at",
-                         [volunteer_id]))
+                         [actor.volunteer_id]))

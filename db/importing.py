@@ -1,10 +1,10 @@
-"""What every import shares: who may import, and writing a preview's error-free rows."""
+"""What every import shares: numbered rows, and writing a preview's error-free rows."""
 
 from sqlite_utils import Database
 
 from db.connection import write
-from db.errors import PermissionDenied
 from db.models import Actor, parse
+from db.permissions import require, require_any
 
 
 ROW = "__row__"  # the row number a spreadsheet shows, carried by each row read from a file
@@ -18,20 +18,15 @@ def numbered(rows: list[dict]):
         yield raw.pop(ROW, n), raw
 
 
-def check_importer(actor: Actor) -> None:
-    if actor.role not in ("coordinator", "admin"):
-        raise PermissionDenied("err.permission")
-
-
-def commit_rows(db: Database, actor: Actor, preview: list[dict], model, insert) -> int:
-    """Validate again and insert every error-free row of a preview, in one transaction; a
-    coordinator's rows must all be in their own community. Returns how many were written."""
-    check_importer(actor)
+def commit_rows(db: Database, actor: Actor, action: str, preview: list[dict], model, insert) -> int:
+    """Validate again and insert every error-free row of a preview, in one transaction; each row
+    must be one the actor may `action` (a coordinator's, in their own community). Returns how
+    many were written."""
+    require_any(actor, action)
     good = [p for p in preview if not p["errors"]]
     with write(db):
         for p in good:
             item = parse(model, p["data"])
-            if actor.role == "coordinator" and item.community_id != actor.community_id:
-                raise PermissionDenied("err.outside_community")
+            require(actor, action, item.community_id)
             insert(item)
     return len(good)

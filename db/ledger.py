@@ -5,9 +5,9 @@ from sqlite_utils import Database
 
 from db import audit
 from db.connection import write
-from db.errors import Conflict, InputError, NotFound, PermissionDenied
+from db.errors import Conflict, InputError, NotFound
 from db.models import Actor, Period, Reason, RecordIn, parse
-from db.permissions import require_community
+from db.permissions import OWN, community_filter, require, scope
 from db import clock
 
 MAX_MINUTES_PER_DAY = 24 * 60
@@ -23,27 +23,24 @@ def record_hours(db: Database, actor: Actor, data: dict, source: str | None = No
     """Record one activity for one or more volunteers, all or nothing, as pending.
     Coordinators record for their community; a volunteer reports only their own hours."""
     rec = parse(RecordIn, data)
-    if actor.role == "volunteer":
-        from db.volunteers import own_volunteer_id
-
-        if rec.volunteer_ids != [own_volunteer_id(db, actor)]:
-            raise PermissionDenied("err.own_hours_only")
-        source = "self"
-    elif actor.role not in ("coordinator", "admin"):
-        raise PermissionDenied("err.permission")
+    if scope(actor, "hours.record") == OWN:
+        source = "self"  # self-reported: the table lets a volunteer record their own hours only
     with write(db):
         return insert_records(db, actor, rec, source or "manual")
 
 
-def insert_records(db: Database, actor: Actor, rec: RecordIn, source: str, status: str = "pending") -> list[int]:
-    """Insert a validated record for each volunteer inside the caller's transaction."""
+def insert_records(db: Database, actor: Actor, rec: RecordIn, source: str, status: str = "pending",
+                   credit_for_need: bool = False) -> list[int]:
+    """Insert a validated record for each volunteer inside the caller's transaction, if the actor
+    may record hours for each. credit_for_need: a confirmed need credits its claimer, whoever
+    confirms it (the caller has checked the confirmer)."""
     if not list(db.query("SELECT 1 FROM service_categories WHERE code = ?", [rec.category])):
         raise InputError([("category", "err.unknown_category", {"code": rec.category})])
     ids = []
     for volunteer_id in dict.fromkeys(rec.volunteer_ids):
         v = _volunteer(db, volunteer_id)
-        if actor.role != "volunteer":
-            require_community(actor, v["community_id"])
+        if not credit_for_need:
+            require(actor, "hours.record", v["community_id"], volunteer_id)
         if v["status"] != "active":
             raise Conflict("err.volunteer_not_active", name=v["real_name"])
         day = rec.service_date.isoformat()
@@ -98,7 +95,7 @@ def _pending(db: Database, actor: Actor, record_ids: list[int]) -> list[dict]:
     """The records to approve or reject, all checked before any changes."""
     records = [_record(db, rid) for rid in dict.fromkeys(record_ids)]
     for r in records:
-        require_community(actor, r["community_id"])
+        require(actor, "hours.approve", r["community_id"])
         if r["status"] != "pending":
             raise Conflict("err.record_not_pending", id=r["id"])
     return records
@@ -136,7 +133,7 @@ def reverse(db: Database, actor: Actor, record_id: int, reason: str) -> int:
     why = parse(Reason, {"reason": reason})
     with write(db):
         r = _record(db, record_id)
-        require_community(actor, r["community_id"])
+        require(actor, "hours.approve", r["community_id"])
         if r["status"] != "approved" or r["reverses_id"] is not None:
             raise Conflict("err.only_approved_reversed")
         if list(db.query("SELECT 1 FROM service_records WHERE reverses_id = ?", [record_id])):
@@ -185,15 +182,10 @@ def list_records(db: Database, actor: Actor, volunteer_id: int | None = None, st
 
 
 def _reader_where(db: Database, actor: Actor) -> tuple[list[str], list]:
-    if actor.role == "admin":
-        return ["1=1"], []
-    if actor.role == "coordinator":
-        return ["r.community_id = ?"], [actor.community_id]
-    if actor.role == "volunteer":
-        from db.volunteers import own_volunteer_id
-
-        return ["r.volunteer_id = ?"], [own_volunteer_id(db, actor)]
-    raise PermissionDenied("err.permission")
+    if scope(actor, "hours.read") == OWN:
+        return ["r.volunteer_id = ?"], [actor.volunteer_id]
+    community = community_filter(actor, "hours.read")
+    return (["1=1"], []) if community is None else (["r.community_id = ?"], [community])
 
 
 def approved_minutes(db: Database, volunteer_id: int, period: tuple[str, str] | None = None) -> int:

@@ -27,6 +27,7 @@ class Actor:
     community_id: int | None = None
     user_id: int | None = None
     source: str = ""  # the client's address, for rate limits on anonymous writes
+    volunteer_id: int | None = None  # a volunteer login's own volunteer record (db.permissions OWN)
 
 
 PUBLIC = Actor(username="public", role="public")

@@ -9,10 +9,10 @@ from sqlite_utils import Database
 from db import hsds
 from db.connection import write
 from db.errors import InputError
-from db.importing import check_importer, numbered
+from db.importing import numbered
 from db.models import Actor, OutletIn, parse
 from db.outlets import COLUMNS, categories, distances_m, insert_outlet, replace_outlet
-from db.permissions import require_community
+from db.permissions import community_filter, may, require, require_any
 
 LINLI_COLUMNS = ["name", "category", "services", "community", "address", "lat", "lon", "phones",
                  "opening_hours", "status", "accessibility", "last_verified", "source"]
@@ -20,12 +20,12 @@ LINLI_COLUMNS = ["name", "category", "services", "community", "address", "lat", 
 
 def _exportable(db: Database, actor: Actor) -> list[dict]:
     """The outlets an actor may export: a coordinator their community, an admin the city."""
-    check_importer(actor)
     sql = f"SELECT {COLUMNS} FROM outlets o JOIN communities c ON c.id = o.community_id"
     params = []
-    if actor.role == "coordinator":
+    community = community_filter(actor, "outlets.manage")
+    if community is not None:
         sql += " WHERE o.community_id = ?"
-        params.append(actor.community_id)
+        params.append(community)
     return list(db.query(sql + " ORDER BY o.id", params))
 
 
@@ -46,7 +46,7 @@ def read_hsds(db: Database, content: bytes) -> list[dict]:
 
 
 def preview(db: Database, actor: Actor, rows: list[dict]) -> list[dict]:
-    check_importer(actor)
+    require_any(actor, "outlets.manage")
     communities = list(db.query("SELECT id, name, lat, lon FROM communities"))
     by_name = {c["name"]: c["id"] for c in communities}
     result = []
@@ -57,7 +57,7 @@ def preview(db: Database, actor: Actor, rows: list[dict]) -> list[dict]:
             community_id = _nearest_community(communities, raw.get("lat"), raw.get("lon"))
         if community_id is None:
             errors.append(("community_id", "err.unknown_community", {"name": raw.get("community", "")}))
-        elif actor.role == "coordinator" and community_id != actor.community_id:
+        elif not may(actor, "outlets.manage", community_id):
             errors.append(("community_id", "err.outside_community", {}))
         data = {k: str(raw.get(k) if raw.get(k) is not None else "").strip() for k in LINLI_COLUMNS if k != "community"}
         data["community_id"] = community_id or 0
@@ -110,7 +110,7 @@ def _nearest_community(communities, lat, lon):
 def commit(db: Database, actor: Actor, rows: list[dict]) -> int:
     """Write every error-free row in one transaction: known outlets are updated, new ones added
     (remembering their HSDS id, so the same file imported again updates them)."""
-    check_importer(actor)
+    require_any(actor, "outlets.manage")
     good = [p for p in rows if not p["errors"]]
     with write(db):
         for p in good:
@@ -118,7 +118,7 @@ def commit(db: Database, actor: Actor, rows: list[dict]) -> int:
             if p.get("update_id"):
                 replace_outlet(db, actor, p["update_id"], outlet)
             else:
-                require_community(actor, outlet.community_id)
+                require(actor, "outlets.manage", outlet.community_id)
                 outlet_id = insert_outlet(db, actor, outlet)
                 if p.get("hsds_id") and not p["hsds_id"].startswith("linli-"):
                     db["outlets"].update(outlet_id, {"hsds_id": p["hsds_id"]})

@@ -1,7 +1,7 @@
 """The directory of convenience outlets (the 15-minute life circle): search, open now, near me,
 coverage gaps and the service card. Everyone reads; coordinators edit their community, admins all."""
 
-from datetime import date, datetime
+from datetime import datetime
 
 import numpy as np
 from pypinyin import Style, lazy_pinyin
@@ -13,7 +13,7 @@ from db.connection import write
 from db.errors import InputError, NotFound
 from db.models import Actor, OutletIn, parse
 from db.opening import hours_in_words, is_open, next_change
-from db.permissions import require_community
+from db.permissions import require
 from db.text import contains
 from db import clock
 
@@ -56,7 +56,7 @@ def _row(outlet: OutletIn) -> dict:
 
 def create_outlet(db: Database, actor: Actor, data: dict) -> int:
     outlet = _validated(db, data)
-    require_community(actor, outlet.community_id)
+    require(actor, "outlets.manage", outlet.community_id)
     with write(db):
         return insert_outlet(db, actor, outlet)
 
@@ -85,8 +85,8 @@ def update_outlet(db: Database, actor: Actor, outlet_id: int, data: dict) -> Non
 def replace_outlet(db: Database, actor: Actor, outlet_id: int, outlet: OutletIn) -> None:
     """Overwrite an outlet with validated data, inside the caller's write transaction."""
     before = get_outlet(db, outlet_id)
-    require_community(actor, before["community_id"])
-    require_community(actor, outlet.community_id)
+    require(actor, "outlets.manage", before["community_id"])
+    require(actor, "outlets.manage", outlet.community_id)
     row = _row(outlet)
     db["outlets"].update(outlet_id, row)
     audit.record(db, actor, "update", "outlets", outlet_id, before=before, after=row,
@@ -98,7 +98,7 @@ def set_status(db: Database, actor: Actor, outlet_id: int, status: str) -> None:
         raise InputError([("status", "err.invalid_choice", {})])
     with write(db):
         before = get_outlet(db, outlet_id)
-        require_community(actor, before["community_id"])
+        require(actor, "outlets.manage", before["community_id"])
         db["outlets"].update(outlet_id, {"status": status, "updated_at": clock.stamp()})
         audit.record(db, actor, "set_status", "outlets", outlet_id, before={"status": before["status"]},
                      after={"status": status}, community_id=before["community_id"])
@@ -108,7 +108,7 @@ def verify(db: Database, actor: Actor, outlet_id: int) -> None:
     """Someone checked the entry is still true today."""
     with write(db):
         before = get_outlet(db, outlet_id)
-        require_community(actor, before["community_id"])
+        require(actor, "outlets.manage", before["community_id"])
         today = clock.today().isoformat()
         db["outlets"].update(outlet_id, {"last_verified": today, "updated_at": clock.stamp()})
         audit.record(db, actor, "verify", "outlets", outlet_id, before={"last_verified": before["last_verified"]},
@@ -154,10 +154,6 @@ def with_hours(db: Database, rows: list[dict], when: datetime | None = None) -> 
         is_open_now, today, change = seen[expression] if r["status"] == "open" else (False, [], None)
         r["open_now"], r["today"], r["next_change"] = is_open_now, today, change
     return rows
-
-
-def open_at(db: Database, rows: list[dict], when: datetime | None = None) -> list[dict]:
-    return [r for r in with_hours(db, rows, when) if r["open_now"]]
 
 
 def distances_m(lat: float, lon: float, lats, lons) -> np.ndarray:

@@ -3,9 +3,9 @@ to redeem also leaves out minutes reserved by needs not yet confirmed."""
 
 from sqlite_utils import Database
 
-from db.errors import PermissionDenied
+from db.errors import NotFound, PermissionDenied
 from db.models import Actor
-from db.volunteers import own_volunteer_id
+from db.permissions import OWN, require, scope
 from db import clock
 
 
@@ -29,16 +29,14 @@ def available_minutes(db: Database, volunteer_id: int) -> int:
 def statement(db: Database, actor: Actor, volunteer_id: int | None = None) -> list[dict]:
     """Every credit (approved ledger minutes) and debit (confirmed redemption), oldest first,
     with the running balance. A volunteer reads their own; coordinators their community's."""
-    own = own_volunteer_id(db, actor) if actor.role == "volunteer" else None
-    volunteer_id = own if actor.role == "volunteer" else volunteer_id
+    if volunteer_id is None and scope(actor, "timebank.read") == OWN:
+        volunteer_id = actor.volunteer_id  # a volunteer's own, unless they ask for another's (refused)
     if volunteer_id is None:
         raise PermissionDenied("err.permission")
-    if actor.role == "coordinator":
-        community = next(db.query("SELECT community_id FROM volunteers WHERE id = ?", [volunteer_id]))["community_id"]
-        if community != actor.community_id:
-            raise PermissionDenied("err.outside_community")
-    elif actor.role not in ("volunteer", "admin"):
-        raise PermissionDenied("err.permission")
+    found = next(db.query("SELECT community_id FROM volunteers WHERE id = ?", [volunteer_id]), None)
+    if found is None:
+        raise NotFound("err.not_found")
+    require(actor, "timebank.read", found["community_id"], volunteer_id)
     rows = list(db.query(
         "SELECT service_date AS day, approved_at AS at, 'credit' AS kind, minutes, activity AS what, id AS ref"
         " FROM service_records WHERE volunteer_id = ? AND status = 'approved'"
@@ -60,9 +58,8 @@ def add_family_member(db: Database, actor: Actor, data: dict) -> int:
     from db.models import FamilyMemberIn, parse
 
     member = parse(FamilyMemberIn, data)
-    volunteer_id = own_volunteer_id(db, actor)
-    if volunteer_id is None:
-        raise PermissionDenied("err.permission")
+    require(actor, "volunteers.own", volunteer_id=actor.volunteer_id)
+    volunteer_id = actor.volunteer_id
     with write(db):
         row = {**member.model_dump(), "volunteer_id": volunteer_id, "created_at": clock.stamp()}
         member_id = db["family_members"].insert(row).last_pk
@@ -72,8 +69,6 @@ def add_family_member(db: Database, actor: Actor, data: dict) -> int:
 
 def family(db: Database, actor: Actor) -> list[dict]:
     """The signed-in volunteer's registered family."""
-    volunteer_id = own_volunteer_id(db, actor)
-    if volunteer_id is None:
-        raise PermissionDenied("err.permission")
+    require(actor, "volunteers.own", volunteer_id=actor.volunteer_id)
     return list(db.query("SELECT id, name, relation, phone, address FROM family_members WHERE volunteer_id = ?"
-                         " ORDER BY id", [volunteer_id]))
+                         " ORDER BY id", [actor.volunteer_id]))

@@ -11,12 +11,12 @@ from db import keys
 from db.connection import write
 from db.errors import InputError, LinliError
 from db.identity import mask_phone
-from db.importing import check_importer, commit_rows, numbered
+from db.importing import commit_rows, numbered
+from db.permissions import community_filter, may, require_any
 from db.ledger import insert_records
 from db.models import Actor, RecordIn, VolunteerIn, parse
 from db.volunteers import insert_volunteer
 from db.text import iso_day
-from db.volunteers import reader_scope
 from db import clock
 
 # Accepted headers → field: ours, and what office spreadsheets call the same column. Headers are
@@ -80,7 +80,7 @@ def _categories(db: Database) -> dict[str, str]:
 
 def preview_volunteers(db: Database, actor: Actor, rows: list[dict]) -> list[dict]:
     """Each row with its parsed data and every error; nothing is written."""
-    check_importer(actor)
+    require_any(actor, "volunteers.import")
     communities = {r["name"]: r["id"] for r in db.query("SELECT id, name FROM communities")}
     categories = _categories(db)
     seen_ids, seen_phones, preview = set(), set(), []
@@ -92,7 +92,7 @@ def preview_volunteers(db: Database, actor: Actor, rows: list[dict]) -> list[dic
         community_id = communities.get(f.get("community", "").strip())
         if community_id is None:
             errors.append(("community", "err.unknown_community", {"name": f.get("community", "")}))
-        elif actor.role == "coordinator" and community_id != actor.community_id:
+        elif not may(actor, "volunteers.import", community_id):
             errors.append(("community", "err.outside_community", {}))
         skills = [s.strip() for s in f.get("skills", "").replace("，", ",").replace("、", ",").split(",") if s.strip()]
         unknown = [s for s in skills if s.lower() not in categories and s not in categories]
@@ -126,13 +126,13 @@ def preview_volunteers(db: Database, actor: Actor, rows: list[dict]) -> list[dic
 
 def commit_volunteers(db: Database, actor: Actor, preview: list[dict]) -> int:
     """Write the error-free rows of a preview, all in one transaction (active, numbered)."""
-    return commit_rows(db, actor, preview, VolunteerIn, lambda v: insert_volunteer(db, actor, v, "active", "import"))
+    return commit_rows(db, actor, "volunteers.import", preview, VolunteerIn, lambda v: insert_volunteer(db, actor, v, "active", "import"))
 
 
 # --- hours -------------------------------------------------------------------------------------
 
 def preview_hours(db: Database, actor: Actor, rows: list[dict]) -> list[dict]:
-    check_importer(actor)
+    require_any(actor, "volunteers.import")
     categories = _categories(db)
     preview = []
     for n, raw in numbered(rows):
@@ -142,7 +142,7 @@ def preview_hours(db: Database, actor: Actor, rows: list[dict]) -> list[dict]:
                               [f.get("number", "").strip().upper()]))
         if not found:
             errors.append(("number", "err.unknown_volunteer", {"id": f.get("number", "")}))
-        elif actor.role == "coordinator" and found[0]["community_id"] != actor.community_id:
+        elif not may(actor, "hours.record", found[0]["community_id"], found[0]["id"]):
             errors.append(("number", "err.outside_community", {}))
         elif found[0]["status"] != "active":
             errors.append(("number", "err.volunteer_not_active", {"name": found[0]["real_name"]}))
@@ -165,8 +165,9 @@ def preview_hours(db: Database, actor: Actor, rows: list[dict]) -> list[dict]:
 
 def commit_hours(db: Database, actor: Actor, preview: list[dict]) -> int:
     """Write the error-free rows as pending records, in one transaction. A rule that only shows
-    against the ledger (a duplicate, over 24 hours) refuses the whole import with its row number."""
-    check_importer(actor)
+    against the ledger (a duplicate, over 24 hours) refuses the whole import with its row number.
+    Each record is checked against the actor's rights as it is written (insert_records)."""
+    require_any(actor, "volunteers.import")
     good = [p for p in preview if not p["errors"]]
     with write(db):
         for p in good:
@@ -181,7 +182,7 @@ def commit_hours(db: Database, actor: Actor, preview: list[dict]) -> int:
 
 def export_volunteers(db: Database, actor: Actor, community_id: int | None = None) -> list[dict]:
     """The roster for a coordinator's community (or any, for admins). ID numbers masked."""
-    scope = reader_scope(actor, community_id)
+    scope = community_filter(actor, "volunteers.import", community_id)
     sql = ("SELECT v.number AS 志愿者编号, v.real_name AS 姓名, CASE v.gender WHEN 'M' THEN '男' ELSE '女' END AS 性别,"
            " v.birth_year AS 出生年份, v.id_masked AS 身份证号, v.phone AS 手机, c.name AS 社区, v.status AS 状态,"
            " v.approved_minutes / 6 / 10.0 AS 累计时长（小时）, v.notes AS 备注"
@@ -194,7 +195,7 @@ def export_volunteers(db: Database, actor: Actor, community_id: int | None = Non
 
 
 def export_records(db: Database, actor: Actor, period: tuple[str, str], community_id: int | None = None) -> list[dict]:
-    scope = reader_scope(actor, community_id)
+    scope = community_filter(actor, "volunteers.import", community_id)
     sql = ("SELECT r.id AS 记录号, v.number AS 志愿者编号, v.real_name AS 姓名, r.activity AS 活动,"
            " r.service_date AS 日期, r.start_time AS 开始, r.end_time AS 结束, r.minutes AS 时长（分钟）,"
            " r.place AS 地点, r.beneficiary AS 服务对象, r.content AS 内容, r.category AS 类别,"

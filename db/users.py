@@ -14,9 +14,9 @@ from sqlite_utils import Database
 from db import audit, ratelimit
 from db.communities import community_id_by_name
 from db.connection import write
-from db.errors import Conflict, InputError, NotFound, PermissionDenied
+from db.errors import Conflict, InputError, NotFound
 from db.models import SYSTEM, Actor, PasswordIn, RoleChange, UserIn, parse
-from db.permissions import require_admin
+from db.permissions import require
 from db import clock
 
 MAX_FAILED_LOGINS = 5  # from one address for one account, before that address waits
@@ -39,7 +39,7 @@ def one_time_password() -> str:
 
 
 def list_users(db: Database, actor: Actor) -> list[dict]:
-    require_admin(actor)
+    require(actor, "users.manage")
     return list(db.query(f"SELECT {PUBLIC_COLUMNS} FROM users u LEFT JOIN communities c"
                          " ON c.id = u.community_id ORDER BY u.role, u.username"))
 
@@ -53,7 +53,7 @@ def get_user(db: Database, user_id: int) -> dict:
 
 
 def create_user(db: Database, actor: Actor, data: dict) -> int:
-    require_admin(actor)
+    require(actor, "users.manage")
     user = parse(UserIn, data)
     with write(db):
         return insert_user(db, actor, user)
@@ -88,7 +88,7 @@ def _last_admin(db: Database, user_id: int) -> bool:
 
 
 def change_role(db: Database, actor: Actor, user_id: int, data: dict) -> None:
-    require_admin(actor)
+    require(actor, "users.manage")
     change = parse(RoleChange, data)
     with write(db):
         before = get_user(db, user_id)
@@ -105,7 +105,7 @@ def change_role(db: Database, actor: Actor, user_id: int, data: dict) -> None:
 def reset_password(db: Database, actor: Actor, user_id: int, data: dict) -> None:
     """A new password (the policy applies, and it may not be the username); the account is
     unlocked and every session it had ends."""
-    require_admin(actor)
+    require(actor, "users.manage")
     with write(db):
         user = get_user(db, user_id)
         new = parse(PasswordIn, {**data, "username": user["username"]})
@@ -117,7 +117,7 @@ def reset_password(db: Database, actor: Actor, user_id: int, data: dict) -> None
 
 
 def set_active(db: Database, actor: Actor, user_id: int, active: bool) -> None:
-    require_admin(actor)
+    require(actor, "users.manage")
     with write(db):
         before = get_user(db, user_id)
         if before["username"] == actor.username and not active:
@@ -132,7 +132,7 @@ def set_active(db: Database, actor: Actor, user_id: int, active: bool) -> None:
 
 
 def unlock(db: Database, actor: Actor, user_id: int) -> None:
-    require_admin(actor)
+    require(actor, "users.manage")
     with write(db):
         before = get_user(db, user_id)
         db.execute("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?", [user_id])
@@ -207,12 +207,16 @@ def check_login(db: Database, username: str, password: str, source: str = "") ->
 def actor_for(db: Database, username: str) -> Actor | None:
     """The Actor for a signed-in username, or None if the account is gone or deactivated. (A lock
     stops new logins only: a stranger's guesses must not end the owner's session.)"""
-    rows = list(db.query("SELECT id, username, role, community_id, active FROM users WHERE username = ?",
-                         [username]))
+    # A volunteer's community is their volunteer record's (a transfer moves it), not the account's.
+    rows = list(db.query("SELECT u.id, u.username, u.role, COALESCE(v.community_id, u.community_id) AS community_id,"
+                         " u.active, v.id AS volunteer_id"
+                         " FROM users u LEFT JOIN volunteers v ON v.user_id = u.id AND u.role = 'volunteer'"
+                         " WHERE u.username = ?", [username]))
     if not rows or not rows[0]["active"]:
         return None
     r = rows[0]
-    return Actor(username=r["username"], role=r["role"], community_id=r["community_id"], user_id=r["id"])
+    return Actor(username=r["username"], role=r["role"], community_id=r["community_id"], user_id=r["id"],
+                 volunteer_id=r["volunteer_id"])
 
 
 def is_locked(db: Database, username: str) -> bool:
@@ -228,8 +232,7 @@ def must_change_password(db: Database, username: str) -> bool:
 def change_own_password(db: Database, actor: Actor, current: str, new: str) -> None:
     """A signed-in person changes their own password: the current one is checked, the policy
     applies, the new one differs; every other session of the account ends."""
-    if actor.role == "public" or actor.user_id is None:
-        raise PermissionDenied("err.permission")
+    require(actor, "account.password", author=actor.username)
     password = parse(PasswordIn, {"password": new, "username": actor.username})
     with write(db):
         row = next(db.query("SELECT password_hash FROM users WHERE id = ?", [actor.user_id]))

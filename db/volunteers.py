@@ -7,10 +7,10 @@ from sqlite_utils import Database
 
 from db import audit, keys
 from db.connection import write
-from db.errors import Conflict, InputError, NotFound, PermissionDenied
+from db.errors import Conflict, InputError, NotFound
 from db.identity import mask_id, mask_phone
 from db.models import PUBLIC, Actor, Reason, StarThresholds, UserIn, VolunteerIn, parse
-from db.permissions import require_admin, require_community
+from db.permissions import community_filter, require
 from db.ratelimit import throttle
 from db.text import contains
 from db.users import insert_user, one_time_password
@@ -30,7 +30,7 @@ def star_thresholds(db: Database) -> list[int]:
 
 
 def set_star_thresholds(db: Database, actor: Actor, hours: list[int]) -> None:
-    require_admin(actor)
+    require(actor, "settings.edit")
     new = parse(StarThresholds, {"hours": hours})
     with write(db):
         before = star_thresholds(db)
@@ -40,8 +40,21 @@ def set_star_thresholds(db: Database, actor: Actor, hours: list[int]) -> None:
                      after={"hours": new.hours})
 
 
+# The rule, once: a volunteer has one star for each threshold their approved hours reach. The
+# roster filter and the dashboard apply it in SQL through the two functions below it.
 def star_level(hours: float, thresholds: list[int]) -> int:
     return sum(1 for h in thresholds if hours >= h)
+
+
+def star_level_sql(thresholds: list[int], minutes: str = "approved_minutes") -> str:
+    """The star level of a minutes column, in SQL."""
+    return " + ".join(f"({minutes} >= {int(h) * 60})" for h in thresholds) or "0"
+
+
+def star_minutes(thresholds: list[int], stars: int) -> tuple[int, int | None]:
+    """[low, high) approved minutes of a star level (high None at the top): an index range."""
+    low = thresholds[stars - 1] * 60 if stars > 0 else 0
+    return low, thresholds[stars] * 60 if stars < len(thresholds) else None
 
 
 def next_star(hours: float, thresholds: list[int]) -> tuple[int, float] | None:
@@ -59,6 +72,7 @@ def next_star(hours: float, thresholds: list[int]) -> tuple[int, float] | None:
 def sign_up(db: Database, data: dict, actor: Actor = PUBLIC) -> int:
     """A resident's own sign-up: consent required, lands as pending for the coordinator; a few an
     hour from one address or phone (db.ratelimit)."""
+    require(actor, "volunteers.sign_up")
     volunteer = parse(VolunteerIn, data)
     if not volunteer.consent:
         raise InputError([("consent", "err.consent_required", {})])
@@ -70,7 +84,7 @@ def sign_up(db: Database, data: dict, actor: Actor = PUBLIC) -> int:
 def register(db: Database, actor: Actor, data: dict, source: str = "coordinator") -> int:
     """Direct entry by a coordinator (own community) or admin: active and numbered at once."""
     volunteer = parse(VolunteerIn, data)
-    require_community(actor, volunteer.community_id)
+    require(actor, "volunteers.manage", volunteer.community_id)
     with write(db):
         return insert_volunteer(db, actor, volunteer, "active", source)
 
@@ -136,7 +150,7 @@ def approve_signup(db: Database, actor: Actor, volunteer_id: int, create_login: 
     password is returned here and shown once (only its hash is stored)."""
     with write(db):
         v = _row(db, volunteer_id)
-        require_community(actor, v["community_id"])
+        require(actor, "volunteers.manage", v["community_id"])
         if v["status"] != "pending":
             raise Conflict("err.not_pending")
         now = clock.stamp()
@@ -161,7 +175,7 @@ def reject_signup(db: Database, actor: Actor, volunteer_id: int, reason: str) ->
     why = parse(Reason, {"reason": reason})
     with write(db):
         v = _row(db, volunteer_id)
-        require_community(actor, v["community_id"])
+        require(actor, "volunteers.manage", v["community_id"])
         if v["status"] != "pending":
             raise Conflict("err.not_pending")
         db.execute("UPDATE volunteers SET status = 'rejected', reject_reason = ? WHERE id = ?",
@@ -173,7 +187,7 @@ def reject_signup(db: Database, actor: Actor, volunteer_id: int, reason: str) ->
 def set_active(db: Database, actor: Actor, volunteer_id: int, active: bool) -> None:
     with write(db):
         v = _row(db, volunteer_id)
-        require_community(actor, v["community_id"])
+        require(actor, "volunteers.manage", v["community_id"])
         if v["status"] not in ("active", "inactive"):
             raise Conflict("err.not_registered")
         new = "active" if active else "inactive"
@@ -184,22 +198,11 @@ def set_active(db: Database, actor: Actor, volunteer_id: int, active: bool) -> N
 
 # --- reading -----------------------------------------------------------------------------------
 
-def reader_scope(actor: Actor, community_id: int | None) -> int | None:
-    """Coordinators read their own community only; admins any; nobody else reads personal rows."""
-    if actor.role == "admin":
-        return community_id
-    if actor.role == "coordinator":
-        if community_id not in (None, actor.community_id):
-            raise PermissionDenied("err.outside_community")
-        return actor.community_id
-    raise PermissionDenied("err.permission")
-
-
 def search(db: Database, actor: Actor, text: str = "", community_id: int | None = None,
            skill: str | None = None, status: str | None = None, stars: int | None = None,
            page: int = 0, page_size: int = PAGE_SIZE) -> tuple[list[dict], int]:
     """One page of the roster and the total count. Phones and ID numbers come back masked."""
-    scope = reader_scope(actor, community_id)
+    scope = community_filter(actor, "volunteers.read", community_id)
     where, params = ["1=1"], []
     if scope is not None:
         where.append("v.community_id = ?")
@@ -222,13 +225,12 @@ def search(db: Database, actor: Actor, text: str = "", community_id: int | None 
         where.append("v.status = ?")
         params.append(status)
     if stars is not None:
-        thresholds = star_thresholds(db)
-        low = thresholds[stars - 1] * 60 if stars > 0 else 0
+        low, high = star_minutes(star_thresholds(db), stars)
         where.append("v.approved_minutes >= ?")
         params.append(low)
-        if stars < len(thresholds):
+        if high is not None:
             where.append("v.approved_minutes < ?")
-            params.append(thresholds[stars] * 60)
+            params.append(high)
     clause = " AND ".join(where)
     total = next(db.query(f"SELECT COUNT(*) AS n FROM volunteers v WHERE {clause}", params))["n"]
     rows = list(db.query(
@@ -254,25 +256,16 @@ def get_volunteer(db: Database, actor: Actor, volunteer_id: int) -> dict:
     if not rows:
         raise NotFound("err.not_found")
     v = rows[0]
-    if not (actor.role == "volunteer" and actor.user_id is not None and v["user_id"] == actor.user_id):
-        reader_scope(actor, v["community_id"])
+    require(actor, "volunteers.read", v["community_id"], volunteer_id)
     v["skills"] = [r["category"] for r in db.query(
         "SELECT category FROM volunteer_skills WHERE volunteer_id = ? ORDER BY category", [volunteer_id])]
     v["availability"] = json.loads(v["availability"])
     return v
 
 
-def own_volunteer_id(db: Database, actor: Actor) -> int | None:
-    """The volunteer record behind a volunteer login."""
-    if actor.role != "volunteer" or actor.user_id is None:
-        return None
-    rows = list(db.query("SELECT id FROM volunteers WHERE user_id = ?", [actor.user_id]))
-    return rows[0]["id"] if rows else None
-
-
 def active_volunteers(db: Database, actor: Actor, community_id: int | None = None) -> list[dict]:
     """Active volunteers a coordinator may record hours for (number and name only)."""
-    scope = reader_scope(actor, community_id)
+    scope = community_filter(actor, "hours.record", community_id)
     sql = "SELECT id, number, real_name FROM volunteers WHERE status = 'active'"
     params = []
     if scope is not None:

@@ -2,7 +2,7 @@
 programmes, thirty members each, and three months of bookings and attendance."""
 
 import random
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlite_utils import Database
 

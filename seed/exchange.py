@@ -2,7 +2,7 @@
 time-bank redemptions for the demo volunteer."""
 
 import random
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlite_utils import Database
 
@@ -32,7 +32,7 @@ def seed_exchange(db: Database, seed: int = 2026, needs: int = 300) -> None:
         volunteers.setdefault((v["community_id"], v["category"]), []).append(v["id"])
     keys = [k for k in volunteers if k[1] in NEEDS]
     rows = []
-    for i in range(needs):
+    for _ in range(needs):
         community_id, category = rng.choice(keys)
         state = rng.choice(STATES)
         created = now - timedelta(days=rng.randint(0 if state in ("pending", "open") else 2, 180),

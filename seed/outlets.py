@@ -2,7 +2,7 @@
 residents' committee, and deliberate gaps (rural communities lack most basic outlets)."""
 
 import random
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlite_utils import Database
 

@@ -287,13 +287,13 @@ def test_weeks_read_in_chinese_and_every_centre_shares_the_monday(db):
     assert not re.search(r">(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)", svg)
 
 
+@pytest.mark.usefixtures("app_env")  # the demo city, opened by the page helpers
 @pytest.mark.parametrize("meeting", [False, True])
-def test_every_dashboard_chart_is_valid_vega_lite(app_env, meeting):
+def test_every_dashboard_chart_is_valid_vega_lite(meeting):
     """The page skips schema validation for speed; this is where every chart is validated."""
     from components.dashboard import sections
     from db import dashboard as figures
 
-    app_env  # the demo city, opened by the page helpers
     year = figures.Scope(date(2026, 1, 1), date(2026, 11, 30))
     built = [c for name in sections.SECTIONS for c in sections.build(name, year, sections._path(), sections.category_names(), meeting)]
     assert len(built) >= 10

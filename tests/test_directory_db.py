@@ -4,7 +4,6 @@ from datetime import date, datetime
 
 import pytest
 
-from components.spreadsheet import neutralise
 from db import outlet_transfer
 from db.calendar import HOLIDAY, MAKEUP, WEEKEND, WORKDAY, add_day, day_status, overrides
 from db.communities import create_community

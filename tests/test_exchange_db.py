@@ -230,7 +230,7 @@ def test_time_bank_never_goes_negative_under_concurrent_redemptions(db, tmp_path
 def test_redemption_is_debited_on_confirmation_and_released_on_cancel(db):
     c = coordinator(db)
     vid, vol = volunteer_login(db, 41)
-    helper_id, helper = volunteer_login(db, 42)
+    _, helper = volunteer_login(db, 42)
     from db.ledger import approve, record_hours
 
     approve(db, c, record_hours(db, c, {"volunteer_ids": [vid], "activity": "巡逻", "category": "safety",
@@ -253,7 +253,7 @@ def test_redemption_is_debited_on_confirmation_and_released_on_cancel(db):
     confirm(db, vol, kept)  # the redeemer confirms
     assert balance(db, vid) == 120 and available_minutes(db, vid) == 120
     lines = statement(db, vol)
-    assert [(l["kind"], l["minutes"], l["balance"]) for l in lines[-2:]] == [("credit", 180, 180), ("debit", -60, 120)]
+    assert [(line["kind"], line["minutes"], line["balance"]) for line in lines[-2:]] == [("credit", 180, 180), ("debit", -60, 120)]
     with pytest.raises(PermissionDenied):
         statement(db, Actor("leader", "leader"), vid)
 

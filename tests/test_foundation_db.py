@@ -11,7 +11,7 @@ from db.errors import Conflict, InputError, PermissionDenied
 from db.migrations import migrations, status
 from db.models import SYSTEM, Actor
 from seed.demo import DEMO_PASSWORD
-from db.users import (MAX_FAILED_LOGINS, actor_for, check_login, is_locked, change_role, create_user, login_credentials,
+from db.users import (MAX_FAILED_LOGINS, actor_for, check_login, change_role, create_user, login_credentials,
                       reset_password, set_active, unlock)
 
 ADMIN = Actor("admin", "admin", user_id=1)

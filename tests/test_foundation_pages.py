@@ -16,11 +16,6 @@ def as_role(role):
     return at
 
 
-def page_title(path):
-    spec = next(p for p in PAGES if p.path == path)
-    return spec.title_key
-
-
 @pytest.mark.parametrize("role", ["public", "volunteer", "coordinator", "leader", "admin"])
 def test_every_allowed_page_renders(app_env, role):
     at = as_role(role)

@@ -89,7 +89,7 @@ def test_csv_saved_by_excel_with_a_blank_first_line_and_gbk(db):
 
 
 def test_an_id_number_excel_saved_as_a_number_in_csv_is_explained(db):
-    text = f"姓名,性别,出生日期,身份证号码,手机号码,所属社区\n周建国,男,1985-03-05,3.41702E+17,13966660011,秋浦社区\n"
+    text = "姓名,性别,出生日期,身份证号码,手机号码,所属社区\n周建国,男,1985-03-05,3.41702E+17,13966660011,秋浦社区\n"
     preview = preview_volunteers(db, coordinator(db), read_table("x.csv", text.encode("utf-8")))
     assert [k for _, k, _ in preview[0]["errors"]] == ["err.id_as_number"]
 

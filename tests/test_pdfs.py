@@ -12,7 +12,6 @@ from components.pdf import certificate_pdf, service_card_pdf
 from db import clock
 from db.certificates import certificate, issue_certificate
 from db.ledger import approve, record_hours, reverse
-from db.models import Actor
 from db.outlets import categories, service_card
 from tests.test_volunteers_db import coordinator, person
 from db.volunteers import register

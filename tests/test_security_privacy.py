@@ -11,6 +11,7 @@ import sqlite_utils
 from db import keys
 from db.__main__ import main as db_cli
 from db.connection import connect
+from db.errors import Conflict
 from db.identity import make_id
 from db.keys import DataKeyMissing, DataKeyWrong
 from db.migrations import migrations
@@ -101,7 +102,7 @@ def test_rotating_the_data_key_keeps_every_id_number(tmp_path, monkeypatch):
     row = db["volunteers"].get(vid)
     assert keys.decrypt(row["id_cipher"]) == data["id_number"]
     assert row["id_hash"] == keys.lookup_hash(data["id_number"])  # duplicates are still found
-    with pytest.raises(Exception):
+    with pytest.raises(Conflict, match="err.duplicate_volunteer_id"):
         register(db, Actor("admin", "admin", user_id=1), {**data, "phone": "13966669999"})
 
 

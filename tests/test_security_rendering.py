@@ -9,7 +9,7 @@ import pytest
 from components.usertext import JOINER, plain
 from db import clock
 from db.exchange import post_need
-from db.models import Actor, NeedIn, parse
+from db.models import Actor
 
 QIUPU = 1
 COORD = Actor("coordinator", "coordinator", community_id=QIUPU, user_id=3)

@@ -155,7 +155,7 @@ def test_roster_is_scoped_and_masked(db):
     by_name, n = search(db, coordinator(db), text="陈晓雨")
     assert n == 1 and by_name[0]["real_name"] == "陈晓雨"
     by_number, n = search(db, ADMIN, text=by_name[0]["number"].lower())
-    assert n == 1
+    assert n == 1 and by_number[0]["id"] == by_name[0]["id"]
     by_phone, n = search(db, ADMIN, text="0566")
     assert all("0566" in db["volunteers"].get(r["id"])["phone"] for r in by_phone)
 
