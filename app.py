@@ -7,7 +7,8 @@ import streamlit as st
 from components.auth import authenticator, client_address, current_actor, logout_button, remember_login
 from components.data import demo_mode, get_db
 from components.feedback import show_flash
-from components.i18n import DEFAULT_LANG, LANGS, t
+from catalogue import DEFAULT_LANG, LANGS
+from components.i18n import t
 from components.navigation import navigation
 from db.users import must_change_password
 

@@ -13,7 +13,8 @@ from components.i18n import lang, t
 from components.calendar_note import unknown_year_warning
 from components.spreadsheet import decode_text, neutralise, read_table, to_csv
 from db import outlet_transfer
-from db.calendar import add_day, covered_years, import_arrangement, list_days, remove_day
+from db.calendar import covered_years, list_days
+from db.calendar_days import add_day, import_arrangement, remove_day
 from db.communities import list_communities
 from db.models import OUTLET_STATUSES
 from db.outlets import categories, create_outlet, get_outlet, search, set_status, update_outlet, verify

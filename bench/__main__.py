@@ -36,7 +36,7 @@ def ensure_db(path: Path, size: str) -> None:
 
 def _volunteer_login(db) -> None:
     """The benchmark's volunteer account: the busiest volunteer of 秋浦社区."""
-    from db.connection import write
+    from db.store import write
     from db.models import SYSTEM, UserIn
     from db.users import insert_user
 

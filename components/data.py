@@ -6,7 +6,8 @@ import sqlite3
 
 import streamlit as st
 
-from db.connection import connect, db_path
+from db.connection import connect
+from db.store import db_path
 from db.keys import DataKeyMissing, DataKeyWrong
 
 

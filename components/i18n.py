@@ -1,36 +1,6 @@
-"""The one catalogue of UI text, Chinese and English. `t(key)` speaks the session's language;
-`translate(key, lang)` is the same without Streamlit (the command line uses it)."""
+"""The session's language: `t(key)` speaks it, from the one catalogue (package catalogue)."""
 
-from components.text import daycare, dashboard, directory, exchange, foundation, volunteers
-
-LANGS = {"zh": "中文", "en": "English"}
-DEFAULT_LANG = "zh"
-
-# One catalogue, written per area in components/text/; a key defined twice is an error.
-CATALOGUE: dict[str, tuple[str, str]] = {}
-
-
-def extend(entries: dict[str, tuple[str, str]]) -> None:
-    clash = set(entries) & set(CATALOGUE)
-    if clash:
-        raise KeyError(f"catalogue keys defined twice: {sorted(clash)}")
-    CATALOGUE.update(entries)
-
-
-for _area in (foundation, volunteers, directory, exchange, daycare, dashboard):
-    extend(_area.TEXT)
-
-
-class _Blank(dict):
-    # A placeholder the caller did not fill renders empty, never as a KeyError on screen.
-    def __missing__(self, key):
-        return ""
-
-
-def translate(key: str, lang: str, **params) -> str:
-    zh, en = CATALOGUE.get(key, (key, key))
-    text = zh if lang == "zh" else en
-    return text.format_map(_Blank(params)) if params else text
+from catalogue import DEFAULT_LANG, translate
 
 
 def lang() -> str:

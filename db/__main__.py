@@ -10,7 +10,8 @@ import sys
 from pathlib import Path
 
 from db import keys
-from db.connection import connect, db_path
+from db.connection import connect
+from db.store import db_path
 from db.errors import InputError, LinliError
 from db.migrations import status
 from db.models import ROLES, SYSTEM
@@ -50,7 +51,7 @@ def cmd_create_user(args) -> int:
 
 
 def _english(key: str, params: dict) -> str:
-    from components.i18n import translate  # the same catalogue the UI uses, English side
+    from catalogue import translate  # the same catalogue the UI uses, English side
 
     return translate(key, "en", **params)
 

@@ -3,7 +3,9 @@ overridden or extended by dates an admin adds (for years chinesecalendar does no
 year's arrangement is imported from the State Council notice as date ranges).
 
 One rule for every timetable (opening hours and day care alike): on a statutory holiday the day
-is a holiday (PH); a make-up working day follows the timetable of the next regular working day."""
+is a holiday (PH); a make-up working day follows the timetable of the next regular working day.
+The rules only: an admin's audited changes to the added days are in db.calendar_days (so that
+validation, which needs the rules, does not import the audit log)."""
 
 import csv
 import io
@@ -14,13 +16,8 @@ from functools import lru_cache
 import chinese_calendar
 from sqlite_utils import Database
 
-from db import audit
-from db.connection import write
-from db.errors import Conflict, InputError
-from db.models import Actor, CalendarDayIn, parse
-from db.permissions import require
+from db.errors import InputError
 from db.text import parse_day
-from db import clock
 
 HOLIDAY, MAKEUP, WEEKEND, WORKDAY = "holiday", "makeup", "weekend", "workday"
 
@@ -101,28 +98,6 @@ def list_days(db: Database) -> list[dict]:
     return list(db.query("SELECT day, kind, name, added_by, added_at FROM calendar_days ORDER BY day"))
 
 
-def add_day(db: Database, actor: Actor, data: dict) -> None:
-    """An admin adds a holiday or a make-up working day."""
-    require(actor, "calendar.edit")
-    entry = parse(CalendarDayIn, data)
-    with write(db):
-        if list(db.query("SELECT 1 FROM calendar_days WHERE day = ?", [entry.day.isoformat()])):
-            raise Conflict("err.day_exists", day=entry.day.isoformat())
-        row = {"day": entry.day.isoformat(), "kind": entry.kind, "name": entry.name,
-               "added_by": actor.username, "added_at": clock.stamp()}
-        db["calendar_days"].insert(row)
-        audit.record(db, actor, "create", "calendar_days", row["day"], after=row)
-
-
-def remove_day(db: Database, actor: Actor, day: str) -> None:
-    require(actor, "calendar.edit")
-    with write(db):
-        before = list(db.query("SELECT * FROM calendar_days WHERE day = ?", [day]))
-        if before:
-            db.execute("DELETE FROM calendar_days WHERE day = ?", [day])
-            audit.record(db, actor, "delete", "calendar_days", day, before=before[0])
-
-
 # --- a year's arrangement, from the State Council notice ------------------------------------------
 
 KINDS = {"holiday": "holiday", "放假": "holiday", "休": "holiday", "假": "holiday", "休息": "holiday",
@@ -174,20 +149,3 @@ def parse_arrangement(text: str) -> list[dict]:
     if problems:
         raise InputError(problems)
     return [days[k] for k in sorted(days)]
-
-
-def import_arrangement(db: Database, actor: Actor, text: str) -> int:
-    """An admin enters a year's holidays and make-up working days at once; a day already entered
-    is replaced (the notice was corrected). One transaction, one audit row per day written."""
-    require(actor, "calendar.edit")
-    entries = parse_arrangement(text)
-    with write(db):
-        for entry in entries:
-            key = entry["day"].isoformat()
-            before = list(db.query("SELECT * FROM calendar_days WHERE day = ?", [key]))
-            row = {"day": key, "kind": entry["kind"], "name": entry["name"], "added_by": actor.username,
-                   "added_at": clock.stamp()}
-            db["calendar_days"].upsert(row, pk="day")
-            audit.record(db, actor, "update" if before else "create", "calendar_days", key,
-                         before=before[0] if before else None, after=row)
-    return len(entries)

@@ -5,7 +5,7 @@ import json
 from sqlite_utils import Database
 
 from db import audit
-from db.connection import write
+from db.store import write
 from db.errors import NotFound, PermissionDenied
 from db.ledger import approved_minutes, check_period, minutes_by_category
 from db.models import Actor

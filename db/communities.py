@@ -3,7 +3,7 @@
 from sqlite_utils import Database
 
 from db import audit
-from db.connection import write
+from db.store import write
 from db.errors import Conflict, InputError, NotFound
 from db.models import Actor, CommunityIn, parse
 from db.permissions import require

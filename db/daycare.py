@@ -8,7 +8,7 @@ from sqlite_utils import Database
 
 from db import audit
 from db.calendar import added_names, overrides
-from db.connection import write
+from db.store import write
 from db.daycare_schedule import sessions
 from db.errors import Conflict, InputError, NotFound
 from db.ledger import insert_records

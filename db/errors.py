@@ -1,6 +1,6 @@
 """Errors raised by db/: each carries a catalogue key so the UI can speak the user's language.
 
-db/ never imports streamlit; pages translate `err.key` with `components.i18n.t`.
+db/ never imports streamlit; pages translate `err.key` with `components.i18n.t` (the command line with `catalogue.translate`).
 """
 
 

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from sqlite_utils import Database
 
 from db import audit
-from db.connection import write
+from db.store import write
 from db.errors import Conflict, InputError, NotFound, PermissionDenied
 from db.identity import mask_phone
 from db.ledger import insert_records

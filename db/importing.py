@@ -2,7 +2,7 @@
 
 from sqlite_utils import Database
 
-from db.connection import write
+from db.store import write
 from db.models import Actor, parse
 from db.permissions import require, require_any
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet
 
-from db.connection import db_path
+from db.store import db_path
 from db.errors import LinliError
 
 SECRETS_TOML = Path(".streamlit/secrets.toml")
@@ -119,7 +119,7 @@ def _check_value(master: str) -> str:
 def rotate(db, new_master: str) -> int:
     """Re-encrypt every ID number and recompute its look-up hash under `new_master`, in one
     transaction, with the check value; returns how many were rewritten. The caller stores the key."""
-    from db.connection import write
+    from db.store import write
 
     old = _keys(_master())[0]
     new_fernet, new_mac = _keys(new_master)

@@ -4,7 +4,7 @@ enforces it); volunteers.approved_minutes is kept equal to their approved sum in
 from sqlite_utils import Database
 
 from db import audit
-from db.connection import write
+from db.store import write
 from db.errors import Conflict, InputError, NotFound
 from db.models import Actor, Period, Reason, RecordIn, parse
 from db.permissions import OWN, community_filter, require, scope

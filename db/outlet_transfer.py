@@ -7,7 +7,7 @@ import re
 from sqlite_utils import Database
 
 from db import hsds
-from db.connection import write
+from db.store import write
 from db.errors import InputError
 from db.importing import numbered
 from db.models import Actor, OutletIn, parse

@@ -9,7 +9,7 @@ from sqlite_utils import Database
 
 from db import audit
 from db.calendar import overrides
-from db.connection import write
+from db.store import write
 from db.errors import InputError, NotFound
 from db.models import Actor, OutletIn, parse
 from db.opening import hours_in_words, is_open, next_change

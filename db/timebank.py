@@ -54,7 +54,7 @@ def statement(db: Database, actor: Actor, volunteer_id: int | None = None) -> li
 def add_family_member(db: Database, actor: Actor, data: dict) -> int:
     """A volunteer registers a family member they may spend their time bank on."""
     from db import audit
-    from db.connection import write
+    from db.store import write
     from db.models import FamilyMemberIn, parse
 
     member = parse(FamilyMemberIn, data)

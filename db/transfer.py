@@ -8,7 +8,7 @@ from datetime import date
 from sqlite_utils import Database
 
 from db import keys
-from db.connection import write
+from db.store import write
 from db.errors import InputError, LinliError
 from db.identity import mask_phone
 from db.importing import commit_rows, numbered

@@ -13,7 +13,7 @@ from sqlite_utils import Database
 
 from db import audit, ratelimit
 from db.communities import community_id_by_name
-from db.connection import write
+from db.store import write
 from db.errors import Conflict, InputError, NotFound
 from db.models import SYSTEM, Actor, PasswordIn, RoleChange, UserIn, parse
 from db.permissions import require

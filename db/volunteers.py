@@ -6,7 +6,7 @@ from datetime import date
 from sqlite_utils import Database
 
 from db import audit, keys
-from db.connection import write
+from db.store import write
 from db.errors import Conflict, InputError, NotFound
 from db.identity import mask_id, mask_phone
 from db.models import PUBLIC, Actor, Reason, StarThresholds, UserIn, VolunteerIn, parse

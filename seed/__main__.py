@@ -4,7 +4,8 @@ import argparse
 import os
 import sys
 
-from db.connection import connect, db_path
+from db.connection import connect
+from db.store import db_path
 from seed.demo import is_empty, seed_demo
 from seed.synthetic import SIZES, seed_synthetic
 

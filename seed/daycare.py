@@ -8,7 +8,7 @@ from sqlite_utils import Database
 
 from db import audit
 from db.calendar import overrides
-from db.connection import write
+from db.store import write
 from db.daycare import add_centre
 from db.daycare_schedule import sessions
 from db.models import SYSTEM

@@ -3,7 +3,7 @@
 from sqlite_utils import Database
 
 from db import audit
-from db.connection import write
+from db.store import write
 from db.models import SYSTEM, UserIn
 from db.users import insert_user
 from seed import chizhou

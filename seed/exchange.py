@@ -8,7 +8,7 @@ from sqlite_utils import Database
 
 from db import audit
 from db.bulk import refresh_volunteer_totals
-from db.connection import write
+from db.store import write
 from db.models import SYSTEM
 from db import clock
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlite_utils import Database
 
 from db import audit
-from db.connection import write
+from db.store import write
 from db.models import SYSTEM
 from db.outlets import initials
 from db import clock

@@ -9,7 +9,7 @@ from sqlite_utils import Database
 
 from db import keys
 from db.bulk import analyze, indexes_deferred, insert_rows, refresh_volunteer_totals
-from db.connection import write
+from db.store import write
 from db.identity import make_id, mask_id
 from db.models import SYSTEM, UserIn
 from db.taxonomy import service_category_rows

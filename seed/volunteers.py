@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from sqlite_utils import Database
 
 from db import audit, keys
-from db.connection import write
+from db.store import write
 from db.identity import make_id, mask_id
 from db.models import SYSTEM
 from db import clock

@@ -9,7 +9,8 @@ import recurring_ical_events
 from icalendar import Calendar
 
 from db import clock
-from db.calendar import import_arrangement, overrides, unknown_years, year_known
+from db.calendar import overrides, unknown_years, year_known
+from db.calendar_days import import_arrangement
 from db.daycare_schedule import sessions, to_ical
 from db.errors import InputError, PermissionDenied
 from db.models import Actor

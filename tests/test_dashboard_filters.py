@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 
 from components.dashboard import sections
-from components.i18n import translate
+from catalogue import translate
 from db.connection import connect
 from db.dashboard import Scope
 from db.models import DISTRICTS

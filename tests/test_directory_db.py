@@ -5,7 +5,8 @@ from datetime import date, datetime
 import pytest
 
 from db import outlet_transfer
-from db.calendar import HOLIDAY, MAKEUP, WEEKEND, WORKDAY, add_day, day_status, overrides
+from db.calendar import HOLIDAY, MAKEUP, WEEKEND, WORKDAY, day_status, overrides
+from db.calendar_days import add_day
 from db.communities import create_community
 from db.errors import Conflict, InputError, PermissionDenied
 from db.models import SYSTEM, Actor

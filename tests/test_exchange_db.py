@@ -39,7 +39,7 @@ def volunteer_login(db, n, name="秋浦社区"):
     """A fresh active volunteer with a login, and their Actor."""
     from db.models import UserIn
     from db.users import insert_user
-    from db.connection import write
+    from db.store import write
 
     born = date(1985, 3, n % 28 + 1)
     vid = register(db, coordinator(db, name), {"real_name": f"志愿者{n}", "gender": "M", "birth_date": born,

@@ -2,7 +2,7 @@
 
 import re
 
-from components.i18n import CATALOGUE, translate
+from catalogue import CATALOGUE, translate
 from db.taxonomy import service_category_rows
 from seed import chizhou
 from tests.conftest import ROOT

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from db import audit, calendar, clock, communities, daycare, exchange, ledger, outlet_transfer, outlets, timebank
+from db import audit, calendar_days, clock, communities, daycare, exchange, ledger, outlet_transfer, outlets, timebank
 from db import transfer, users, volunteers
 from db.certificates import issue_certificate
 from db.dashboard import Scope, check_scope
@@ -96,7 +96,7 @@ PROBES = {
     "users.create": ("users.manage", "one", True, lambda w, a: users.create_user(w["db"], a, {
         "username": "newbie", "display_name": "新人", "role": "leader", "password": "a-long-enough-password"})),
     "audit.entries": ("audit.read", "one", False, lambda w, a: audit.entries(w["db"], a)),
-    "calendar.add_day": ("calendar.edit", "one", True, lambda w, a: calendar.add_day(w["db"], a, {
+    "calendar.add_day": ("calendar.edit", "one", True, lambda w, a: calendar_days.add_day(w["db"], a, {
         "day": date(2031, 10, 9), "kind": "holiday", "name": "测试"})),
     "communities.update": ("communities.edit", "one", True,
                            lambda w, a: communities.update_community(w["db"], a, w["a"], {**_community(w), "population": 1})),

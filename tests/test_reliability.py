@@ -167,7 +167,8 @@ def test_backup_while_writing_then_restore(db, tmp_path):
     writer = subprocess.Popen([sys.executable, "-c", f"""
 import sys, time
 sys.path.insert(0, {str(ROOT)!r})
-from db.connection import connect, write
+from db.connection import connect
+from db.store import write
 db = connect({str(path)!r}, migrate=False)
 for i in range(400):
     with write(db):
@@ -193,7 +194,7 @@ for i in range(400):
 
 
 def test_a_full_disk_is_a_message_and_nothing_half_written(db):
-    from db.connection import StorageFailed
+    from db.store import StorageFailed
     from db.exchange import post_need
     from db.models import Actor
 
