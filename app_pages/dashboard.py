@@ -42,7 +42,7 @@ except LinliError as exc:
 
 now, before = sections.kpis(view.scope), sections.kpis(view.scope.previous())
 # A coordinator sees their community against the city (the only wider view they may see).
-versus = sections.kpis(view.city) if scope(actor, "dashboard.read") == CITY_VIEW else None
+versus = sections.kpis(view.city) if scope(actor, "dashboard.read") is CITY_VIEW else None
 scope_line = view.line(community_names, names)  # community names are typed by people: plain() where shown
 
 

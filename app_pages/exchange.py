@@ -68,7 +68,7 @@ with post_tab:
     if post_tab.open:
         if actor.role == "public":
             st.caption(t("ex.post_public_note"))
-        fixed = my_community if scope(actor, "needs.post") == COMMUNITY else None
+        fixed = my_community if scope(actor, "needs.post") is COMMUNITY else None
         data = need_form("post_need", communities, names, community_id=fixed, submit=t("ex.post"))
         if data:
             attempt(lambda: post_need(db, actor, data), "ex.posted_pending" if actor.role == "public" else "ex.posted")

@@ -157,7 +157,7 @@ def moderate(db: Database, actor: Actor, request_id: int, approve: bool, reason:
 def claim(db: Database, actor: Actor, request_id: int, volunteer_id: int | None = None) -> None:
     """A volunteer claims an open need, or a coordinator assigns one. Atomic: of two claims at
     once exactly one wins; the other is told the need was just taken."""
-    if scope(actor, "needs.claim") == OWN:
+    if scope(actor, "needs.claim") is OWN:
         volunteer_id = actor.volunteer_id  # a volunteer claims for themself
     if volunteer_id is None:
         raise PermissionDenied("err.permission")
@@ -227,7 +227,7 @@ def confirm(db: Database, actor: Actor, request_id: int) -> int:
         if r["status"] != "done":
             raise Conflict("err.wrong_state", state=r["status"])
         day = (r["done_at"] or _now())[:10]
-        third_party = scope(actor, "needs.confirm") != OWN  # staff: neither the helper nor the helped
+        third_party = scope(actor, "needs.confirm") is not OWN  # staff: neither the helper nor the helped
         credited = r["actual_minutes"] if third_party else min(r["actual_minutes"], r["est_minutes"])
         content = f"服务需求 #{r['id']}"
         if credited < r["actual_minutes"]:

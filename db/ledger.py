@@ -23,7 +23,7 @@ def record_hours(db: Database, actor: Actor, data: dict, source: str | None = No
     """Record one activity for one or more volunteers, all or nothing, as pending.
     Coordinators record for their community; a volunteer reports only their own hours."""
     rec = parse(RecordIn, data)
-    if scope(actor, "hours.record") == OWN:
+    if scope(actor, "hours.record") is OWN:
         source = "self"  # self-reported: the table lets a volunteer record their own hours only
     with write(db):
         return insert_records(db, actor, rec, source or "manual")
@@ -182,7 +182,7 @@ def list_records(db: Database, actor: Actor, volunteer_id: int | None = None, st
 
 
 def _reader_where(db: Database, actor: Actor) -> tuple[list[str], list]:
-    if scope(actor, "hours.read") == OWN:
+    if scope(actor, "hours.read") is OWN:
         return ["r.volunteer_id = ?"], [actor.volunteer_id]
     community = community_filter(actor, "hours.read")
     return (["1=1"], []) if community is None else (["r.community_id = ?"], [community])

@@ -99,15 +99,15 @@ def require(actor: Actor, action: str, community_id: int | None = None, voluntee
     volunteer `volunteer_id` or was created by the user `author` (or, with city=True, to the
     city as a whole). Pass what the target has; the table decides what matters for the role."""
     found = scope(actor, action)
-    if found == CITY:
+    if found is CITY:
         return
-    if found == OWN:
+    if found is OWN:
         mine = (volunteer_id is not None and volunteer_id == actor.volunteer_id) or \
             (author is not None and actor.user_id is not None and author == actor.username)
         if not mine:
             raise PermissionDenied(OWN_REFUSAL.get(action, "err.permission"))
         return
-    if found == CITY_VIEW and city:
+    if found is CITY_VIEW and city:
         return
     if community_id is None or actor.community_id is None or community_id != actor.community_id:
         raise PermissionDenied("err.outside_community")
@@ -126,9 +126,9 @@ def may(actor: Actor, action: str, community_id: int | None = None, volunteer_id
 def community_sql(actor: Actor, action: str, column: str) -> tuple[str, list]:
     """SQL for "rows of `column`'s community on which the actor may do `action`"."""
     found = RULES[action].get(actor.role)
-    if found == CITY:
+    if found is CITY:
         return "1=1", []
-    if found == COMMUNITY and actor.community_id is not None:
+    if found is COMMUNITY and actor.community_id is not None:
         return f"{column} = ?", [actor.community_id]
     return "0=1", []
 
@@ -137,9 +137,9 @@ def community_filter(actor: Actor, action: str, community_id: int | None = None)
     """For a list of personal rows: the community to restrict it to (None: the whole city, or
     the community asked for). Coordinators get their own; asking for another is refused."""
     found = scope(actor, action)
-    if found == CITY:
+    if found is CITY:
         return community_id
-    if found == COMMUNITY:
+    if found is COMMUNITY:
         if community_id not in (None, actor.community_id):
             raise PermissionDenied("err.outside_community")
         return actor.community_id

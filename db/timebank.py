@@ -29,7 +29,7 @@ def available_minutes(db: Database, volunteer_id: int) -> int:
 def statement(db: Database, actor: Actor, volunteer_id: int | None = None) -> list[dict]:
     """Every credit (approved ledger minutes) and debit (confirmed redemption), oldest first,
     with the running balance. A volunteer reads their own; coordinators their community's."""
-    if volunteer_id is None and scope(actor, "timebank.read") == OWN:
+    if volunteer_id is None and scope(actor, "timebank.read") is OWN:
         volunteer_id = actor.volunteer_id  # a volunteer's own, unless they ask for another's (refused)
     if volunteer_id is None:
         raise PermissionDenied("err.permission")

@@ -7,11 +7,18 @@ import pytest
 from tests.conftest import login, new_app
 
 
+def open_dashboard(who: str = "leader", **link):
+    """The dashboard as `who` opens it from a link carrying `link` as its query."""
+    at = new_app().run()
+    login(at, who)
+    for key, value in link.items():
+        at.query_params[key] = value
+    return at.switch_page("app_pages/dashboard.py").run()
+
+
 @pytest.mark.parametrize("role", ["leader", "admin", "coordinator"])
 def test_dashboard_renders_with_tiles_and_charts(app_env, role):
-    at = new_app().run()
-    login(at, role)
-    at.switch_page("app_pages/dashboard.py").run()
+    at = open_dashboard(role)
     assert not at.exception
     assert len(at.metric) == 12
     if role == "coordinator":
@@ -21,22 +28,14 @@ def test_dashboard_renders_with_tiles_and_charts(app_env, role):
 
 
 def test_filters_come_from_the_url(app_env):
-    at = new_app().run()
-    login(at, "leader")
-    at.query_params["period"] = "year"
-    at.query_params["district"] = "东至县"
-    at.switch_page("app_pages/dashboard.py").run()
+    at = open_dashboard(period="year", district="东至县")
     assert not at.exception
     assert "东至县" in at.caption[0].value
     assert at.query_params["district"] == "东至县"
 
 
 def test_meeting_mode_shows_one_idea_per_screen(app_env):
-    at = new_app().run()
-    login(at, "leader")
-    at.query_params["meeting"] = "1"
-    at.query_params["district"] = "东至县"
-    at.switch_page("app_pages/dashboard.py").run()
+    at = open_dashboard(meeting="1", district="东至县")
     assert not at.exception
     assert [h.value for h in at.header] == ["志愿服务"] and len(at.metric) == 4
     assert not at.selectbox and not at.toggle  # no filters in meeting mode, only the corner line
@@ -65,11 +64,7 @@ def test_brief_is_made_on_request_for_the_view_on_screen(app_env):
     from db.connection import connect
     from tests.viewers import poppler_pages, poppler_text
 
-    at = new_app().run()
-    login(at, "leader")
-    at.query_params["period"] = "year"
-    at.query_params["district"] = "石台县"
-    at.switch_page("app_pages/dashboard.py").run()
+    at = open_dashboard(period="year", district="石台县")
     assert not at.get("download_button") or all("简报" not in b.label for b in at.get("download_button"))
     at.button(key="brief_make").click().run()
     files = {b.label: b for b in at.get("download_button")}

@@ -281,3 +281,22 @@ def test_a_community_is_its_own_not_a_range(target):
     require(volunteer, "hours.record", 5, 5)
     with pytest.raises(PermissionDenied):
         require(volunteer, "hours.record", 5, target)  # someone else's hours, whatever their number
+
+
+def test_own_means_the_same_volunteer_or_author_not_a_neighbour():
+    """Numbers past CPython's small-int cache, built at run time, and names on either side."""
+    big = int("1000")
+    volunteer = Actor("m.volunteer", "volunteer", community_id=big, user_id=8, volunteer_id=int("1000"))
+    require(volunteer, "hours.record", int("1000"), int("1000"))
+    require(volunteer, "needs.cancel", author="m.volunteer")
+    for neighbour in (999, 1001):
+        with pytest.raises(PermissionDenied):
+            require(volunteer, "hours.record", big, neighbour)
+    for author in ("a.volunteer", "z.volunteer"):
+        with pytest.raises(PermissionDenied):
+            require(volunteer, "needs.cancel", author=author)
+    coordinator = Actor("c", "coordinator", community_id=big, user_id=7)
+    require(coordinator, "outlets.manage", int("1000"))
+    with pytest.raises(PermissionDenied):
+        require(coordinator, "dashboard.read", 999)  # another community is not "the city" by default
+    require(coordinator, "dashboard.read", None, city=True)
