@@ -33,6 +33,10 @@ _seed_for_real = seed.demo.seed_demo
 _templates: dict[tuple, Path] = {}
 _template_dir = Path(tempfile.mkdtemp(prefix="linli-demo-"))
 atexit.register(shutil.rmtree, _template_dir, True)
+# Whatever a test forgets to point elsewhere lands in the run's temporary folder, never in the
+# checkout's data/ (an AppTest run outliving its test's environment once wrote data/linli.db).
+os.environ.setdefault("LINLI_DB_PATH", str(_template_dir / "stray" / "linli.db"))
+os.environ.setdefault("LINLI_COOKIE_KEY", "test-cookie-key-" + "s" * 32)
 
 
 def seed_demo(db, seed: int = 2026) -> None:
