@@ -9,7 +9,7 @@ from sqlite_utils import Database
 from db import exchange_figures
 from db.errors import InputError
 from db.permissions import require
-from db.daycare import occupancy
+from db.daycare import occupancy, occupancy_rate
 from db.outlets import coverage
 from db.volunteers import star_level_sql, star_thresholds
 
@@ -95,7 +95,7 @@ def kpis(db: Database, s: Scope, cells: list[dict] | None = None, care: list[dic
         "median_hours_to_claim": waits["median_hours_to_claim"],
         "outlets": _outlets(db, s),
         "coverage": sum(1 for c in cells if c["within"]) / len(cells) if cells else None,
-        "occupancy": sum(c["booked"] for c in care) / places if places else None,
+        "occupancy": occupancy_rate(sum(c["booked"] for c in care), places),
         "meals": sum(c["attended"] for c in care),
         "population": people,
     }

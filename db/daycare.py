@@ -267,6 +267,12 @@ def meals(db: Database, centre_id: int, day: date) -> dict:
     return {"booked_meals": booked, "present": present}
 
 
+def occupancy_rate(booked: int, places: int) -> float | None:
+    """The one occupancy rule: places booked ÷ places offered by held sessions (None: none held).
+    A centre's figure and a district's or the city's (sums of both) use it alike."""
+    return booked / places if places else None
+
+
 def occupancy(db: Database, start: date, end: date, centre_id: int | None = None, district: str | None = None,
               community_id: int | None = None) -> list[dict]:
     """Per centre: held sessions, places offered, places booked, attended; occupancy = booked ÷ places."""
@@ -281,7 +287,7 @@ def occupancy(db: Database, start: date, end: date, centre_id: int | None = None
         booked = sum(s["booked"] for s in held)
         out.append({"centre_id": c["id"], "centre": c["name"], "sessions": len(held), "places": places,
                     "booked": booked, "attended": sum(s["attended"] for s in held),
-                    "occupancy": booked / places if places else None})
+                    "occupancy": occupancy_rate(booked, places)})
     return out
 
 
