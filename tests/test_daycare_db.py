@@ -179,3 +179,23 @@ def test_attendance_by_week_stays_inside_the_community_or_district(db):
     districts = {r["name"]: r["district"] for r in db.query(
         "SELECT d.name, c.district FROM daycare_centres d JOIN communities c ON c.id = d.community_id")}
     assert own <= in_district <= everyone and {districts[c] for c in in_district} == {district}
+
+
+def test_occupancy_is_places_booked_over_places_offered(db):
+    """By hand from the sessions themselves: a centre's occupancy, and the city's as the ratio of
+    the sums."""
+    from db.daycare import centre_sessions, occupancy
+
+    start, end = clock.today() - timedelta(days=20), clock.today()
+    rows = occupancy(db, start, end)
+    booked = places = 0
+    for c in centres(db):
+        held = [s for s in centre_sessions(db, c["id"], start, end) if s["held"]]
+        mine = next(r for r in rows if r["centre_id"] == c["id"])
+        assert mine["places"] == sum(s["capacity"] for s in held) > 0
+        assert mine["booked"] == sum(s["booked"] for s in held) > 0
+        assert mine["occupancy"] == pytest.approx(mine["booked"] / mine["places"])
+        booked, places = booked + mine["booked"], places + mine["places"]
+    from db.dashboard import Scope, kpis
+
+    assert kpis(db, Scope(start, end))["occupancy"] == pytest.approx(booked / places)
