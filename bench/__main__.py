@@ -16,7 +16,6 @@ from db import clock
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-ROLES = ["public", "volunteer", "coordinator", "leader", "admin"]
 TARGETS = {"warm_ms": 1000, "cold_ms": 3000, "dashboard_over_floor": 2.0, "naive_over_dashboard": 10.0,
            "brief_ms": 10000}
 
@@ -55,6 +54,7 @@ def time_pages(path: Path) -> list[dict]:
     from streamlit.testing.v1 import AppTest
 
     from components.navigation import PAGES
+    from db.permissions import ROLES
 
     # Demo mode: the synthetic accounts use the demo password, which a live installation
     # (LINLI_DEMO=0) switches off; the database is not empty, so nothing is seeded.

@@ -14,6 +14,7 @@ missing from an action's row may not do it at all. The scope says which targets 
 from enum import Enum
 
 from db.errors import PermissionDenied
+from db.models import ROLES as ACCOUNT_ROLES
 from db.models import Actor
 
 
@@ -26,7 +27,7 @@ class Scope(Enum):
 
 
 CITY, COMMUNITY, OWN, CITY_VIEW = Scope.CITY, Scope.COMMUNITY, Scope.OWN, Scope.CITY_VIEW
-ROLES = ("public", "volunteer", "coordinator", "leader", "admin")
+ROLES = ("public", *ACCOUNT_ROLES)  # everyone: the public has no account
 STAFF = {"coordinator": COMMUNITY, "admin": CITY}  # the community's coordinator, or an admin anywhere
 SIGNED_IN = {"volunteer": OWN, "coordinator": OWN, "leader": OWN, "admin": OWN}
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from components.auth import COOKIE_NAME
 from db import clock
 from tests.conftest import ROOT, in_ci
 
@@ -22,9 +23,10 @@ from tests.conftest import ROOT, in_ci
 expect.set_options(timeout=15_000)
 
 # Settling without sleeps: the page records when it last sent Streamlit anything (a widget change,
-# a click) and when a script run last finished. The app has settled when no run is going and the
-# last run finished after the last message sent, so a rerun that a click asked for but the server
-# has not started yet is waited for, however long the machine takes.
+# a click) and when a script run last finished. The app has settled when no run is going, the last
+# run finished after the last message sent and 300 ms ago: a rerun that a click asked for but the
+# server has not started yet is waited for (up to 1.5 s for it to start, however long it then
+# runs), and so is a run the server chains to the last one (st.rerun, a page switch).
 SETTLE_PROBE = """
 window.__linli = {sent: 0, finished: 0};
 const linliSend = WebSocket.prototype.send;
@@ -189,7 +191,7 @@ def login(page, server, username, password="linli-demo"):
     # The login cookie is written by a browser component after the page shows the user: a test
     # that opens another address must wait for it, or it arrives there signed out.
     deadline = time.time() + 30
-    while not any(c["name"] == "linli_auth" for c in page.context.cookies()):
+    while not any(c["name"] == COOKIE_NAME for c in page.context.cookies()):
         assert time.time() < deadline, "the login cookie was never set"
         page.wait_for_timeout(50)
 
