@@ -75,6 +75,12 @@ def db(tmp_path):
 
 
 @pytest.fixture
+def db_file(db) -> str:
+    """The demo-seeded database as a file path, for the command line and other processes."""
+    return db.conn.execute("PRAGMA database_list").fetchone()[2]
+
+
+@pytest.fixture
 def app_env(tmp_path, monkeypatch):
     """Point the app at a temporary database (seeded on first run) and return its path."""
     path = tmp_path / "app.db"

@@ -21,16 +21,13 @@ def test_check_passes_on_freshly_seeded_database(tmp_path):
     assert "integrity: ok" in result.stdout and "check: ok" in result.stdout
 
 
-def test_seed_refuses_non_empty_database(tmp_path):
-    path = str(tmp_path / "c.db")
-    run("seed", "--demo", "--db", path)
-    result = run("seed", "--demo", "--db", path)
+def test_seed_refuses_non_empty_database(db_file):
+    result = run("seed", "--demo", "--db", db_file)
     assert result.returncode == 1 and "already holds data" in result.stderr
 
 
-def test_create_user_from_environment_password(tmp_path):
-    path = str(tmp_path / "c.db")
-    run("seed", "--demo", "--db", path)
+def test_create_user_from_environment_password(db_file):
+    path = db_file
     ok = run("db", "--db", path, "create-user", "zhang", "--role", "coordinator", "--community", "秋浦社区",
              env={"LINLI_PASSWORD": "a-long-password"})
     assert ok.returncode == 0, ok.stderr
@@ -51,9 +48,8 @@ def test_create_user_bad_arguments(tmp_path):
     assert no_password.returncode == 2 and "LINLI_PASSWORD" in no_password.stderr
 
 
-def test_backup_makes_a_checkable_copy(tmp_path):
-    path, copy = str(tmp_path / "c.db"), str(tmp_path / "backup" / "copy.db")
-    run("seed", "--demo", "--db", path)
+def test_backup_makes_a_checkable_copy(db_file, tmp_path):
+    path, copy = db_file, str(tmp_path / "backup" / "copy.db")
     assert run("db", "--db", path, "backup", copy).returncode == 0
     assert run("db", "--db", copy, "check").returncode == 0
     assert run("db", "--db", path, "backup", copy).returncode == 2  # never overwrites

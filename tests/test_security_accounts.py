@@ -68,7 +68,9 @@ def test_parallel_attempts_check_no_more_passwords_than_the_limit(tmp_path):
 
     path = tmp_path / "c.db"
     seed_demo(connect(path))
-    with mp.get_context("spawn").Pool(10) as pool:
+    # fork, not spawn: the workers need no fresh interpreter (spawn spent 20 s importing the app ten
+    # times); each opens its own connection after the fork.
+    with mp.get_context("fork").Pool(10) as pool:
         pool.map(_guess, [str(path)] * 10)
     db = connect(path)
     checked = db["audit_log"].count_where("table_name = 'users' AND action IN ('login_failed', 'locked')")
@@ -82,12 +84,8 @@ def _guess(path):
     return check_login(connect(path, migrate=False), "admin", "guess-guess", "203.0.113.99")
 
 
-def test_an_admin_unlocks_and_resets_from_the_command_line(tmp_path):
-    path = str(tmp_path / "c.db")
-    assert run("seed", "--demo", "--db", path).returncode == 0
-    from db.connection import connect
-
-    db = connect(path)
+def test_an_admin_unlocks_and_resets_from_the_command_line(db, db_file):
+    path = db_file
     for n in range(ACCOUNT_LIMIT):
         check_login(db, "admin", "guess-guess", f"203.0.113.{n}")
     assert is_locked(db, "admin")

@@ -122,11 +122,10 @@ def _community(db):
         "lat": 30.66, "lon": 117.49})
 
 
-def test_backups_are_owner_only_and_never_partial(tmp_path):
+def test_backups_are_owner_only_and_never_partial(db_file, tmp_path):
     from tests.test_foundation_cli import run
 
-    path, copy = str(tmp_path / "c.db"), tmp_path / "backup" / "copy.db"
-    assert run("seed", "--demo", "--db", path).returncode == 0
+    path, copy = db_file, tmp_path / "backup" / "copy.db"
     assert run("db", "--db", path, "backup", str(copy)).returncode == 0
     assert stat.S_IMODE(copy.stat().st_mode) == 0o600 and not list(copy.parent.glob("*.partial"))
 
