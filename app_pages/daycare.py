@@ -30,7 +30,7 @@ week_tab, today_tab, next_tab = st.tabs([t("dc.week"), t("dc.today"), t("dc.next
                                         on_change="rerun")
 with week_tab:
     if week_tab.open:
-        picked = st.date_input(t("dc.week_of"), value=today)
+        picked = st.date_input(t("dc.week_of"), value=today, key="dc_week_of")
         monday = picked - timedelta(days=picked.weekday())
         week = centre_sessions(db, c["id"], monday, monday + timedelta(days=6))
         unknown_year_warning(db, [monday, monday + timedelta(days=6)])

@@ -36,12 +36,12 @@ left, right = st.columns(2)
 with left:
     st.subheader(t("users.add"))
     with st.form("add_user", clear_on_submit=True):
-        username = st.text_input(t("col.username"), max_chars=32)
-        display_name = st.text_input(t("col.display_name"), max_chars=40)
-        role = st.selectbox(t("col.role"), ROLES, format_func=lambda r: t("role." + r))
-        community = st.selectbox(t("col.community"), community_names, format_func=community_label)
-        password = st.text_input(t("login.password"), type="password")
-        if st.form_submit_button(t("form.create")):
+        username = st.text_input(t("col.username"), max_chars=32, key="add_user.username")
+        display_name = st.text_input(t("col.display_name"), max_chars=40, key="add_user.display_name")
+        role = st.selectbox(t("col.role"), ROLES, format_func=lambda r: t("role." + r), key="add_user.role")
+        community = st.selectbox(t("col.community"), community_names, format_func=community_label, key="add_user.community")
+        password = st.text_input(t("login.password"), type="password", key="add_user.password")
+        if st.form_submit_button(t("form.create"), key="add_user.submit"):
             attempt(lambda: create_user(db, actor, {"username": username, "display_name": display_name,
                                                      "role": role, "community": community,
                                                      "password": password}),

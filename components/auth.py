@@ -101,7 +101,7 @@ def login_form(db) -> None:
         username = st.text_input(t("login.username"), key="login_username", autocomplete="username")
         password = st.text_input(t("login.password"), type="password", key="login_password",
                                  autocomplete="current-password")
-        submitted = st.form_submit_button(t("login.submit"))
+        submitted = st.form_submit_button(t("login.submit"), key="login_submit")
     if submitted:
         name = username.strip().lower()
         if not name or not password:

@@ -99,10 +99,9 @@ def new_app():
 def login(at, username: str, password: str = DEMO_PASSWORD):
     """Log in through the real login page and form."""
     at.switch_page("app_pages/login.py").run()
-    inputs = at.text_input
-    inputs[0].input(username)
-    inputs[1].input(password)
-    at.button[0].click().run()
+    at.text_input(key="login_username").input(username)
+    at.text_input(key="login_password").input(password)
+    at.button(key="login_submit").click().run()
     return at
 
 

@@ -52,7 +52,7 @@ def test_pages_default_to_beijing_today(app_env):
         at.run()
         at.switch_page("app_pages/daycare.py").run()
         assert not at.exception
-        assert at.date_input[0].value == NIGHT.date()
+        assert at.date_input(key="dc_week_of").value == NIGHT.date()
         login(at, "coordinator")
         at.switch_page("app_pages/hours.py").run()
         assert not at.exception

@@ -42,7 +42,7 @@ def test_forbidden_pages_cannot_be_opened(app_env, role):
 def test_public_sees_home_in_chinese_and_english(app_env):
     at = new_app().run()
     assert at.title[0].value == "邻里 · 社区服务"
-    at.sidebar.radio[0].set_value("en").run()
+    at.radio(key="_lang_choice").set_value("en").run()
     assert at.title[0].value == "Linli · Community services"
     assert at.session_state["lang"] == "en"
     assert at.query_params["lang"] == "en"
@@ -80,7 +80,7 @@ def test_sixth_attempt_refused_even_with_right_password(app_env):
 
 def test_logout_returns_to_public(app_env):
     at = as_role("admin")
-    at.sidebar.button[0].click().run()
+    at.button(key="logout_button").click().run()
     assert at.session_state["actor"].role == "public"
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page("app_pages/users.py")
@@ -101,22 +101,20 @@ def test_admin_adds_community_and_bad_input_is_explained(app_env):
     assert "新城社区" in at.dataframe[0].value["名称"].tolist()
 
 
+def add_user(at, username, display_name, role="leader", password="long-enough"):
+    at.text_input(key="add_user.username").input(username)
+    at.text_input(key="add_user.display_name").input(display_name)
+    at.text_input(key="add_user.password").input(password)
+    at.selectbox(key="add_user.role").set_value(role)
+    at.button(key="add_user.submit").click().run()
+
+
 def test_admin_creates_user_and_duplicate_is_refused(app_env):
     at = as_role("admin")
     at.switch_page("app_pages/users.py").run()
-    inputs = at.text_input
-    inputs[0].input("coordinator")
-    inputs[1].input("重复的人")
-    inputs[2].input("long-enough")
-    at.selectbox[0].set_value("leader")
-    [b for b in at.button if b.label == "创建"][0].click().run()
+    add_user(at, "coordinator", "重复的人")
     assert "用户名 coordinator 已被使用。" in [e.value for e in at.error]
-    inputs = at.text_input
-    inputs[0].input("leader2")
-    inputs[1].input("副局长")
-    inputs[2].input("long-enough")
-    at.selectbox[0].set_value("leader")
-    [b for b in at.button if b.label == "创建"][0].click().run()
+    add_user(at, "leader2", "副局长")
     assert "已创建用户 leader2。" in [s.value for s in at.success]
 
 

@@ -9,12 +9,11 @@ from tests.conftest import login, new_app
 
 def signup_form(at, name, id_number, phone):
     at.switch_page("app_pages/volunteer_signup.py").run()
-    inputs = {ti.label: ti for ti in at.text_input}
-    inputs["姓名"].input(name)
-    inputs["身份证号"].input(id_number)
-    inputs["手机号"].input(phone)
-    at.date_input[0].set_value(date(1990, 5, 17))
-    [r for r in at.radio if r.label == "性别"][0].set_value("M")
+    at.text_input(key="signup.real_name").input(name)
+    at.text_input(key="signup.id_number").input(id_number)
+    at.text_input(key="signup.phone").input(phone)
+    at.date_input(key="signup.birth_date").set_value(date(1990, 5, 17))
+    at.radio(key="signup.gender").set_value("M")
     return at
 
 
@@ -22,14 +21,14 @@ def test_public_sign_up_explains_errors_then_lands_pending(app_env):
     at = new_app().run()
     good = make_id("341702", date(1990, 5, 17), 3, "M")
     signup_form(at, "周建国", good, "13966660001")
-    at.button[0].click().run()
+    at.button(key="signup.submit").click().run()
     assert any("请勾选同意" in e.value for e in at.error)  # consent not given
     signup_form(at, "周建国", good[:-1] + ("1" if good[-1] != "1" else "2"), "13966660001")
-    [c for c in at.checkbox if "同意" in c.label][0].check()
-    at.button[0].click().run()
+    at.checkbox(key="signup.consent").check()
+    at.button(key="signup.submit").click().run()
     assert any("校验位不正确" in e.value for e in at.error), [e.value for e in at.error]
     signup_form(at, "周建国", good, "13966660001")
-    at.button[0].click().run()
+    at.button(key="signup.submit").click().run()
     assert "报名已提交，请等待社区审核。" in [s.value for s in at.success]
     db = connect(app_env, migrate=False)
     row = next(db.query("SELECT status, number FROM volunteers WHERE real_name = '周建国'"))
@@ -56,12 +55,12 @@ def test_coordinator_records_hours_for_a_group(app_env):
     at = new_app().run()
     login(at, "coordinator")
     at.switch_page("app_pages/hours.py").run()
-    volunteers = at.multiselect[0]
+    volunteers = at.multiselect(key="record_hours.volunteers")
     first_two = [o for o in volunteers.options][:2]
     assert len(first_two) == 2
-    at.multiselect[0].select(first_two[0]).select(first_two[1])
-    [ti for ti in at.text_input if ti.label == "活动名称"][0].input("社区环境整治")
-    [b for b in at.button if b.label == "保存（待审核）"][0].click().run()
+    volunteers.select(first_two[0]).select(first_two[1])
+    at.text_input(key="record_hours.activity").input("社区环境整治")
+    at.button(key="record_hours.submit").click().run()
     assert "已记录 2 条，待审核。" in [s.value for s in at.success], [e.value for e in at.error]
 
 
