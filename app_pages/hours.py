@@ -6,7 +6,7 @@ import streamlit as st
 from components.numbers import hours_text
 from components.auth import session_actor
 from components.data import get_db
-from components.feedback import attempt
+from components.feedback import Fields, attempt
 from components.forms import hours_form
 from components.i18n import t
 from components.tables import category_names, show_records
@@ -28,9 +28,10 @@ record_tab, pending_tab, ledger_tab, *settings_tab = st.tabs(tabs, key="hours_ta
 
 with record_tab:
     if record_tab.open:
-        data = hours_form("record_hours", active_volunteers(db, actor), categories, group=True)
+        fields = Fields("record_hours")
+        data = hours_form(fields, active_volunteers(db, actor), categories, group=True)
         if data:
-            attempt(lambda: record_hours(db, actor, data), "hours.saved", n=len(data["volunteer_ids"]))
+            attempt(lambda: record_hours(db, actor, data), "hours.saved", fields=fields, n=len(data["volunteer_ids"]))
 
 with pending_tab:
     if pending_tab.open:

@@ -7,7 +7,7 @@ from components.numbers import hours_left_text, hours_text
 from components.auth import session_actor
 from components.certificate import certificate_panel
 from components.data import get_db
-from components.feedback import attempt
+from components.feedback import Fields, attempt
 from components.forms import hours_form, weekday_name
 from components.i18n import t
 from components.tables import category_names, show_records
@@ -54,9 +54,10 @@ with records_tab:
         show_records(records, names, with_volunteer=False)
 with report_tab:
     if report_tab.open:
-        data = hours_form("report_hours", [{"id": volunteer_id}], categories, group=False)
+        fields = Fields("report_hours")
+        data = hours_form(fields, [{"id": volunteer_id}], categories, group=False)
         if data:
-            attempt(lambda: record_hours(db, actor, data), "hours.saved", n=1)
+            attempt(lambda: record_hours(db, actor, data), "hours.saved", fields=fields, n=1)
 with cert_tab:
     if cert_tab.open:
         if v["number"]:

@@ -8,7 +8,7 @@ from components.usertext import plain
 from components.numbers import hours_text
 from components.auth import session_actor
 from components.data import get_db
-from components.feedback import attempt
+from components.feedback import Fields, attempt
 from components.forms import volunteer_form, weekday_name
 from components.i18n import t
 from components.tables import category_names, show_records
@@ -113,6 +113,7 @@ with pending_tab:
 
 with register_tab:
     if register_tab.open:
-        data = volunteer_form("register", communities, categories, consent=False, submit_label=t("form.create"))
+        fields = Fields("register")
+        data = volunteer_form(fields, communities, categories, consent=False, submit_label=t("form.create"))
         if data:
-            attempt(lambda: register(db, actor, data), "roster.registered")
+            attempt(lambda: register(db, actor, data), "roster.registered", fields=fields)

@@ -29,18 +29,50 @@ def show_error(exc: LinliError) -> None:
         st.error(_message(exc.key, exc.params))
 
 
-def attempt(action, success_key=None, rerun: bool = True, **success_params):
-    """Run a db write. Refused: show why (nothing was written) and return None. Done: clear the
-    read caches, keep the success message for the next run, and rerun so every view shows it.
-    `success_key` is a catalogue key, or a function of the action's result giving the message."""
+class Fields:
+    """A form's fields, keyed "<form>.<field>" with the db's field names, each with room beneath it
+    for what is wrong with it. A refused submit keeps everything typed (forms are never cleared on
+    submit) and puts each message under its field; a saved one empties the fields for the next entry."""
+
+    def __init__(self, form: str):
+        self.form = form
+        self._slots: dict[str, object] = {}
+
+    def __call__(self, widget, label: str, name: str, **kwargs):
+        """`widget` is st.text_input, a column's selectbox, …: the field and its message slot go there."""
+        value = widget(label, key=f"{self.form}.{name}", **kwargs)
+        self._slots[name] = widget.__self__.empty()
+        return value
+
+    def show(self, problems: list[tuple[str, str, dict]]) -> None:
+        for field, key, params in problems:
+            parts = field.split(".")
+            slot = next((self._slots[n] for n in (field, parts[-1], parts[0]) if n in self._slots), None)
+            if slot is not None:
+                slot.error(_message(key, params))
+
+    def clear(self) -> None:
+        for key in [k for k in st.session_state if str(k).startswith(self.form + ".")]:
+            del st.session_state[key]
+
+
+def attempt(action, success_key=None, rerun: bool = True, fields: Fields | None = None, **success_params):
+    """Run a db write. Refused: show why (nothing was written; beside each field of `fields` too) and
+    return None. Done: clear the read caches (and the form's fields), keep the success message for
+    the next run, and rerun so every view shows it. `success_key` is a catalogue key, or a function of
+    the action's result giving the message."""
     from components.data import after_write
 
     try:
         result = action()
     except LinliError as exc:
         show_error(exc)
+        if fields is not None and isinstance(exc, InputError):
+            fields.show(exc.problems)
         return None
     after_write()
+    if fields is not None:
+        fields.clear()
     if callable(success_key):
         st.session_state["_flash"] = success_key(result)
     elif success_key:

@@ -33,7 +33,7 @@ def id_problem(number: str, birth: date | None = None, gender: str | None = None
     if not _ID.match(number):
         return "err.id_format"
     try:
-        born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+        born = id_birth_date(number)
     except ValueError:
         return "err.id_birth_impossible"
     if born > clock.today() or born.year < 1900:
@@ -45,6 +45,11 @@ def id_problem(number: str, birth: date | None = None, gender: str | None = None
     if gender is not None and id_gender(number) != gender:
         return "err.id_gender_mismatch"
     return None
+
+
+def id_birth_date(number: str) -> date:
+    """Digits 7–14 are the birth date (YYYYMMDD); ValueError when they are no date."""
+    return date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
 
 
 def id_gender(number: str) -> str:

@@ -187,7 +187,7 @@ def _not_the_username(password: str, username: str) -> None:
 
 from datetime import date as _date, datetime as _datetime, time as _time  # noqa: E402
 
-from db.identity import MOBILE, id_problem, normalise_id, normalise_phone  # noqa: E402
+from db.identity import MOBILE, id_birth_date, id_gender, id_problem, normalise_id, normalise_phone  # noqa: E402
 
 DAY_PARTS = ("morning", "afternoon", "evening")
 
@@ -199,8 +199,10 @@ class Availability(Strict):
 
 class VolunteerIn(Strict):
     real_name: Annotated[str, Field(max_length=20), AfterValidator(_not_blank)]
-    gender: Literal["M", "F"]
-    birth_date: _date
+    # Birth date and gender are read from the ID number; when given too (a spreadsheet has columns for
+    # them) they must agree with it.
+    gender: Literal["M", "F"] | None = None
+    birth_date: _date | None = None
     id_number: str
     phone: str
     community_id: int
@@ -210,15 +212,30 @@ class VolunteerIn(Strict):
     notes: Annotated[str, Field(max_length=200)] = ""
     consent: bool = False
 
+    @field_validator("id_number")
+    @classmethod
+    def _id_number(cls, value: str) -> str:
+        value = normalise_id(value)
+        problem = id_problem(value)
+        if problem:
+            raise PydanticCustomError(problem, problem)
+        return value
+
+    @field_validator("phone")
+    @classmethod
+    def _phone(cls, value: str) -> str:
+        value = normalise_phone(value)
+        if not MOBILE.match(value):
+            raise PydanticCustomError("err.phone_format", "err.phone_format")
+        return value
+
     @model_validator(mode="after")
     def _identity(self):
-        self.id_number = normalise_id(self.id_number)
         problem = id_problem(self.id_number, self.birth_date, self.gender)
         if problem:
             raise PydanticCustomError(problem, problem)
-        self.phone = normalise_phone(self.phone)
-        if not MOBILE.match(self.phone):
-            raise PydanticCustomError("err.phone_format", "err.phone_format")
+        self.birth_date = id_birth_date(self.id_number)
+        self.gender = id_gender(self.id_number)
         return self
 
 

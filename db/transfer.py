@@ -100,8 +100,10 @@ def preview_volunteers(db: Database, actor: Actor, rows: list[dict]) -> list[dic
         id_number = f.get("id_number", "")
         if _id_as_number(id_number):
             errors.append(("id_number", "err.id_as_number", {}))
-        data = {"real_name": f.get("real_name", ""), "gender": GENDERS.get(f.get("gender", "").strip().lower(), f.get("gender", "")),
-                "birth_date": iso_day(f.get("birth_date", "")), "id_number": id_number,
+        gender, born = f.get("gender", "").strip(), f.get("birth_date", "").strip()
+        # Columns left empty are read from the ID number; filled ones must agree with it.
+        data = {"real_name": f.get("real_name", ""), "gender": GENDERS.get(gender.lower(), gender) or None,
+                "birth_date": iso_day(born) if born else None, "id_number": id_number,
                 "phone": f.get("phone", ""), "community_id": community_id or 0,
                 "skills": [categories.get(s, categories.get(s.lower())) for s in skills if s not in unknown],
                 "party_member": f.get("party_member", "").strip().lower() in YES, "notes": f.get("notes", "")}

@@ -12,8 +12,6 @@ def signup_form(at, name, id_number, phone):
     at.text_input(key="signup.real_name").input(name)
     at.text_input(key="signup.id_number").input(id_number)
     at.text_input(key="signup.phone").input(phone)
-    at.date_input(key="signup.birth_date").set_value(date(1990, 5, 17))
-    at.radio(key="signup.gender").set_value("M")
     return at
 
 
@@ -55,7 +53,7 @@ def test_coordinator_records_hours_for_a_group(app_env):
     at = new_app().run()
     login(at, "coordinator")
     at.switch_page("app_pages/hours.py").run()
-    volunteers = at.multiselect(key="record_hours.volunteers")
+    volunteers = at.multiselect(key="record_hours.volunteer_ids")
     first_two = [o for o in volunteers.options][:2]
     assert len(first_two) == 2
     volunteers.select(first_two[0]).select(first_two[1])
@@ -114,3 +112,32 @@ def test_volunteer_tabs_render(app_env):
         at.session_state[key] = label
         at.run()
         assert not at.exception, (page, label, at.exception)
+
+
+def _column_of(at, key):
+    """The form column holding the widget with this key (its message slot is in the same column)."""
+    return next(c for c in at.columns if any(w.key == key for w in c.text_input))
+
+
+def test_a_refused_sign_up_keeps_everything_typed_and_says_why_beside_the_field(app_env):
+    at = new_app().run()
+    good = make_id("341702", date(1990, 5, 17), 3, "M")
+    bad_check_digit = good[:-1] + ("1" if good[-1] != "1" else "2")
+    signup_form(at, "周建国", bad_check_digit, "1396666")
+    at.checkbox(key="signup.consent").check()
+    at.button(key="signup.submit").click().run()
+    assert at.text_input(key="signup.real_name").value == "周建国"
+    assert at.text_input(key="signup.id_number").value == bad_check_digit
+    assert at.checkbox(key="signup.consent").value is True
+    assert ["身份证号校验位不正确，请核对。"] == [e.value for e in _column_of(at, "signup.id_number").error]
+    assert [e.value for e in _column_of(at, "signup.phone").error] != []
+    assert [] == [e.value for e in _column_of(at, "signup.real_name").error]
+    # mended in place, the same form goes through, and then it is empty for the next person
+    at.text_input(key="signup.id_number").input(good)
+    at.text_input(key="signup.phone").input("13966660001")
+    at.button(key="signup.submit").click().run()
+    assert "报名已提交，请等待社区审核。" in [s.value for s in at.success]
+    assert at.text_input(key="signup.real_name").value == ""
+    db = connect(app_env, migrate=False)
+    row = next(db.query("SELECT gender, birth_year FROM volunteers WHERE real_name = '周建国'"))
+    assert row == {"gender": "M", "birth_year": 1990}  # read from the ID number
