@@ -10,7 +10,7 @@ from components.auth import session_actor
 from components.calendar_note import unknown_year_warning
 from components.daycare_ui import centre_picker, reason_text
 from components.data import get_db
-from components.feedback import attempt
+from components.feedback import Fields, attempt
 from components.forms import weekday_name
 from components.i18n import t
 from db.communities import list_communities
@@ -92,25 +92,26 @@ with member_tab:
         st.dataframe([{t("dm.name"): m["name"], t("dm.birth_year"): m["birth_year"], t("dm.community"): m["community"],
                        t("dm.emergency_contact"): m["emergency_contact"], t("dm.emergency_phone"): m["emergency_phone"],
                        t("dm.diet"): m["diet"], t("dm.mobility"): m["mobility"]} for m in people], hide_index=True)
-        with st.form("member", clear_on_submit=True):
+        f = Fields("member")
+        with st.form(f.form, clear_on_submit=False):
             c1, c2, c3 = st.columns(3)
-            name = c1.text_input(t("dm.name"), max_chars=20)
-            born = c2.number_input(t("dm.birth_year"), min_value=1900, max_value=2010, value=1945)
+            name = f(c1.text_input, t("dm.name"), "name", max_chars=20)
+            born = f(c2.number_input, t("dm.birth_year"), "birth_year", min_value=1900, max_value=2010, value=1945)
             communities = list_communities(db)
-            community = c3.selectbox(t("dm.community"), [x["id"] for x in communities],
-                                     index=[x["id"] for x in communities].index(c["community_id"]),
-                                     format_func=lambda i: next(x["name"] for x in communities if x["id"] == i))
+            community = f(c3.selectbox, t("dm.community"), "community_id", options=[x["id"] for x in communities],
+                          index=[x["id"] for x in communities].index(c["community_id"]),
+                          format_func=lambda i: next(x["name"] for x in communities if x["id"] == i))
             c4, c5 = st.columns(2)
-            contact = c4.text_input(t("dm.emergency_contact"), max_chars=20)
-            phone = c5.text_input(t("dm.emergency_phone"), max_chars=13)
+            contact = f(c4.text_input, t("dm.emergency_contact"), "emergency_contact", max_chars=20)
+            phone = f(c5.text_input, t("dm.emergency_phone"), "emergency_phone", max_chars=13)
             c6, c7 = st.columns(2)
-            diet = c6.text_input(t("dm.diet"), max_chars=100)
-            mobility = c7.text_input(t("dm.mobility"), max_chars=100)
-            if st.form_submit_button(t("form.create")):
+            diet = f(c6.text_input, t("dm.diet"), "diet", max_chars=100)
+            mobility = f(c7.text_input, t("dm.mobility"), "mobility", max_chars=100)
+            if st.form_submit_button(t("form.create"), key="member.submit"):
                 attempt(lambda: add_member(db, actor, {"centre_id": c["id"], "name": name, "birth_year": born,
                                                        "community_id": community, "emergency_contact": contact,
                                                        "emergency_phone": phone, "diet": diet, "mobility": mobility}),
-                        "dm.member_added")
+                        "dm.member_added", fields=f)
 
 with booking_tab:
     if booking_tab.open:

@@ -6,7 +6,7 @@ import streamlit as st
 from components.auth import session_actor
 from components.data import get_db
 from components.exchange_ui import need_card, need_form
-from components.feedback import attempt
+from components.feedback import Fields, attempt
 from components.i18n import lang, t
 from db.categories import list_categories
 from db.communities import list_communities
@@ -69,6 +69,8 @@ with post_tab:
         if actor.role == "public":
             st.caption(t("ex.post_public_note"))
         fixed = my_community if scope(actor, "needs.post") is COMMUNITY else None
-        data = need_form("post_need", communities, names, community_id=fixed, submit=t("ex.post"))
+        fields = Fields("post_need")
+        data = need_form(fields, communities, names, community_id=fixed, submit=t("ex.post"))
         if data:
-            attempt(lambda: post_need(db, actor, data), "ex.posted_pending" if actor.role == "public" else "ex.posted")
+            attempt(lambda: post_need(db, actor, data), "ex.posted_pending" if actor.role == "public" else "ex.posted",
+                    fields=fields)

@@ -8,7 +8,7 @@ from components.numbers import hours_text
 from components.auth import session_actor
 from components.data import get_db
 from components.exchange_ui import need_card, need_form
-from components.feedback import attempt
+from components.feedback import Fields, attempt
 from components.i18n import lang, t
 from db.categories import list_categories
 from db.communities import list_communities
@@ -42,10 +42,10 @@ with moderate_tab:
 
 with post_tab:
     if post_tab.open:
-        data = need_form("post_for_resident", communities, names,
-                         community_id=scope, submit=t("ex.post"))
+        fields = Fields("post_for_resident")
+        data = need_form(fields, communities, names, community_id=scope, submit=t("ex.post"))
         if data:
-            attempt(lambda: post_need(db, actor, data), "ex.posted")
+            attempt(lambda: post_need(db, actor, data), "ex.posted", fields=fields)
 
 with match_tab:
     if match_tab.open:

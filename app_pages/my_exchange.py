@@ -10,7 +10,7 @@ from components.numbers import hours_text
 from components.auth import session_actor
 from components.data import get_db
 from components.exchange_ui import need_card, need_form
-from components.feedback import attempt
+from components.feedback import Fields, attempt
 from components.i18n import lang, t
 from db.categories import list_categories
 from db.communities import list_communities
@@ -68,26 +68,29 @@ with bank_tab:
         relatives = family(db, actor)
         with st.expander(t("my.redeem")):
             communities = list_communities(db)
-            data = need_form("redeem", communities, names, community_id=actor.community_id, family=relatives,
+            redeem_fields = Fields("redeem")
+            data = need_form(redeem_fields, communities, names, community_id=actor.community_id, family=relatives,
                              submit=t("ex.post"))
             if data:
                 member = data.pop("family_member_id")  # post_need fills the family member's details
                 attempt(lambda: post_need(db, actor, data, redeem_minutes=data["est_minutes"], family_member_id=member),
-                        "my.redeemed", minutes=data["est_minutes"])
+                        "my.redeemed", fields=redeem_fields, minutes=data["est_minutes"])
         with st.expander(t("my.family")):
             for f in relatives:
                 st.write(f"{plain(f['name'])} · {t('rel.' + f['relation'])} · {plain(f['phone']) or '—'} · {plain(f['address']) or '—'}")
-            with st.form("family", clear_on_submit=True):
+            f = Fields("family")
+            with st.form(f.form, clear_on_submit=False):
                 c1, c2 = st.columns(2)
-                name = c1.text_input(t("dm.name"), max_chars=20)
-                relation = c2.selectbox(t("my.relation"), ["parent", "spouse", "child", "grandparent", "sibling", "other"],
-                                        format_func=lambda r: t("rel." + r))
+                name = f(c1.text_input, t("dm.name"), "name", max_chars=20)
+                relation = f(c2.selectbox, t("my.relation"), "relation",
+                             options=["parent", "spouse", "child", "grandparent", "sibling", "other"],
+                             format_func=lambda r: t("rel." + r))
                 c3, c4 = st.columns(2)
-                phone = c3.text_input(t("ex.phone"), max_chars=13)
-                address = c4.text_input(t("ex.address"), max_chars=100)
-                if st.form_submit_button(t("my.add_family")):
+                phone = f(c3.text_input, t("ex.phone"), "phone", max_chars=13)
+                address = f(c4.text_input, t("ex.address"), "address", max_chars=100)
+                if st.form_submit_button(t("my.add_family"), key="family.submit"):
                     attempt(lambda: add_family_member(db, actor, {"name": name, "relation": relation, "phone": phone,
-                                                                  "address": address}), "my.family_added")
+                                                                  "address": address}), "my.family_added", fields=f)
         for_me = [r for r in board(db, actor, "need", actor.community_id, status="done") if r["redeemer_id"] == volunteer_id]
         if for_me:
             st.markdown(f"**{t('my.confirm_for_me')}**")

@@ -4,7 +4,7 @@ import streamlit as st
 
 from components.auth import session_actor
 from components.data import get_db
-from components.feedback import attempt
+from components.feedback import Fields, attempt
 from components.i18n import t
 from db import clock
 from db.communities import list_communities
@@ -35,17 +35,18 @@ def community_label(name):
 left, right = st.columns(2)
 with left:
     st.subheader(t("users.add"))
-    with st.form("add_user", clear_on_submit=True):
-        username = st.text_input(t("col.username"), max_chars=32, key="add_user.username")
-        display_name = st.text_input(t("col.display_name"), max_chars=40, key="add_user.display_name")
-        role = st.selectbox(t("col.role"), ROLES, format_func=lambda r: t("role." + r), key="add_user.role")
-        community = st.selectbox(t("col.community"), community_names, format_func=community_label, key="add_user.community")
-        password = st.text_input(t("login.password"), type="password", key="add_user.password")
+    f = Fields("add_user")
+    with st.form(f.form, clear_on_submit=False):
+        username = f(st.text_input, t("col.username"), "username", max_chars=32)
+        display_name = f(st.text_input, t("col.display_name"), "display_name", max_chars=40)
+        role = f(st.selectbox, t("col.role"), "role", options=ROLES, format_func=lambda r: t("role." + r))
+        community = f(st.selectbox, t("col.community"), "community", options=community_names, format_func=community_label)
+        password = f(st.text_input, t("login.password"), "password", type="password")
         if st.form_submit_button(t("form.create"), key="add_user.submit"):
             attempt(lambda: create_user(db, actor, {"username": username, "display_name": display_name,
                                                      "role": role, "community": community,
                                                      "password": password}),
-                    "users.created", username=username.strip().lower())
+                    "users.created", fields=f, username=username.strip().lower())
 
 with right:
     st.subheader(t("users.manage"))

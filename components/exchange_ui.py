@@ -4,47 +4,48 @@ from datetime import datetime, time, timedelta
 
 import streamlit as st
 
+from components.feedback import Fields
 from components.usertext import plain
 from components.i18n import t
 from db import clock
 
 
-def need_form(key: str, communities: list[dict], names: dict[str, str], *, community_id: int | None = None,
+def need_form(f: Fields, communities: list[dict], names: dict[str, str], *, community_id: int | None = None,
               family: list[dict] | None = None, submit: str) -> dict | None:
     """A need's fields; returns raw values (db/ validates). `community_id` fixes the community;
     `family` (a volunteer redeeming time) asks for whom: themself or a registered family member."""
     redeem = family is not None
-    with st.form(key, clear_on_submit=True):
+    with st.form(f.form, clear_on_submit=False):
         c1, c2 = st.columns([2, 1])
-        title = c1.text_input(t("ex.title"), max_chars=60)
-        category = c2.selectbox(t("ex.category"), list(names), format_func=names.get)
-        description = st.text_area(t("ex.description"), max_chars=500, height=80)
+        title = f(c1.text_input, t("ex.title"), "title", max_chars=60)
+        category = f(c2.selectbox, t("ex.category"), "category", options=list(names), format_func=names.get)
+        description = f(st.text_area, t("ex.description"), "description", max_chars=500, height=80)
         ids = [c["id"] for c in communities]
         if community_id is None:
-            chosen = st.selectbox(t("ex.community"), ids,
-                                  format_func=lambda i: next(f"{c['name']}（{c['district']}）" for c in communities if c["id"] == i))
+            chosen = f(st.selectbox, t("ex.community"), "community_id", options=ids,
+                       format_func=lambda i: next(f"{c['name']}（{c['district']}）" for c in communities if c["id"] == i))
         else:
             chosen = community_id
         c3, c4, c5 = st.columns(3)
         for_whom = None
         if redeem:
-            for_whom = c3.selectbox(t("my.relation"), [None, *[f["id"] for f in family]],
-                                    format_func=lambda i: t("rel.self") if i is None else next(
-                                        f"{f['name']}（{t('rel.' + f['relation'])}）" for f in family if f["id"] == i))
+            for_whom = f(c3.selectbox, t("my.relation"), "family_member_id", options=[None, *[m["id"] for m in family]],
+                         format_func=lambda i: t("rel.self") if i is None else next(
+                             f"{m['name']}（{t('rel.' + m['relation'])}）" for m in family if m["id"] == i))
             requester = ""
         else:
-            requester = c3.text_input(t("ex.requester"), max_chars=20)
-        phone = c4.text_input(t("ex.phone"), max_chars=13)
-        address = c5.text_input(t("ex.address"), max_chars=100)
+            requester = f(c3.text_input, t("ex.requester"), "requester_name", max_chars=20)
+        phone = f(c4.text_input, t("ex.phone"), "requester_phone", max_chars=13)
+        address = f(c5.text_input, t("ex.address"), "address", max_chars=100)
         c6, c7, c8 = st.columns(3)
-        start_day = c6.date_input(t("ex.window_start"), value=clock.today() + timedelta(days=1))
-        start_time = c7.time_input(t("ex.window_start") + " ", value=time(9, 0), step=1800)
-        urgency = c8.selectbox(t("ex.urgency"), [1, 2, 3], format_func=lambda u: t(f"urgency.{u}"))
+        start_day = f(c6.date_input, t("ex.window_start"), "window_start", value=clock.today() + timedelta(days=1))
+        start_time = f(c7.time_input, t("ex.window_time"), "window_time", value=time(9, 0), step=1800)
+        urgency = f(c8.selectbox, t("ex.urgency"), "urgency", options=[1, 2, 3], format_func=lambda u: t(f"urgency.{u}"))
         c9, c10 = st.columns(2)
-        minutes = c9.number_input(t("my.redeem_minutes") if redeem else t("ex.est_minutes"), min_value=15,
-                                  max_value=480, value=60, step=15)
-        expires = c10.date_input(t("ex.expires"), value=clock.today() + timedelta(days=7))
-        if st.form_submit_button(submit, type="primary"):
+        minutes = f(c9.number_input, t("my.redeem_minutes") if redeem else t("ex.est_minutes"), "est_minutes",
+                    min_value=15, max_value=480, value=60, step=15)
+        expires = f(c10.date_input, t("ex.expires"), "expires_at", value=clock.today() + timedelta(days=7))
+        if st.form_submit_button(submit, type="primary", key=f"{f.form}.submit"):
             data = {"title": title, "category": category, "description": description, "community_id": chosen,
                     "requester_name": requester, "requester_phone": phone, "address": address,
                     "window_start": datetime.combine(start_day, start_time), "urgency": urgency,

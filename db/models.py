@@ -73,12 +73,18 @@ def parse(model: type[M], data: dict) -> M:
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
-            field = ".".join(str(p) for p in err["loc"]) or "_"
+            ctx = {k: v for k, v in (err.get("ctx") or {}).items() if isinstance(v, (int, float, str))}
+            # A check across fields (_refuse) names the field the message belongs beside.
+            field = ".".join(str(p) for p in err["loc"]) or ctx.pop("field", "_")
             kind = err["type"]
             key = kind if kind.startswith("err.") else _PYDANTIC_KEYS.get(kind, "err.invalid")
-            ctx = {k: v for k, v in (err.get("ctx") or {}).items() if isinstance(v, (int, float, str))}
             problems.append((field, key, ctx))
         raise InputError(problems) from None
+
+
+def _refuse(key: str, field: str = "_", **ctx) -> None:
+    """Refuse from a check across fields, naming the field whose message it is."""
+    raise PydanticCustomError(key, key, {"field": field, **ctx})
 
 
 class Strict(BaseModel):
@@ -152,7 +158,7 @@ class UserIn(Strict):
     @model_validator(mode="after")
     def _scope(self):
         if self.role in ("coordinator", "volunteer") and not self.community:
-            raise PydanticCustomError("err.scope_required", "err.scope_required")
+            _refuse("err.scope_required", "community")
         _not_the_username(self.password, self.username)
         return self
 
@@ -164,7 +170,7 @@ class RoleChange(Strict):
     @model_validator(mode="after")
     def _scope(self):
         if self.role in ("coordinator", "volunteer") and not self.community:
-            raise PydanticCustomError("err.scope_required", "err.scope_required")
+            _refuse("err.scope_required", "community")
         return self
 
 
@@ -180,7 +186,7 @@ class PasswordIn(Strict):
 
 def _not_the_username(password: str, username: str) -> None:
     if username and password.lower() == username.lower():
-        raise PydanticCustomError("err.password_is_username", "err.password_is_username")
+        _refuse("err.password_is_username", "password")
 
 
 # --- volunteers and the ledger ----------------------------------------------------------------
@@ -233,7 +239,7 @@ class VolunteerIn(Strict):
     def _identity(self):
         problem = id_problem(self.id_number, self.birth_date, self.gender)
         if problem:
-            raise PydanticCustomError(problem, problem)
+            _refuse(problem, "id_number")
         self.birth_date = id_birth_date(self.id_number)
         self.gender = id_gender(self.id_number)
         return self
@@ -257,15 +263,15 @@ class RecordIn(Strict):
     @model_validator(mode="after")
     def _duration(self):
         if self.service_date > clock.today():
-            raise PydanticCustomError("err.future_date", "err.future_date")
+            _refuse("err.future_date", "service_date")
         if self.start_time and self.end_time:
             if self.end_time <= self.start_time:
-                raise PydanticCustomError("err.end_before_start", "err.end_before_start")
+                _refuse("err.end_before_start", "end_time")
             span = (_datetime.combine(_date.min, self.end_time)
                     - _datetime.combine(_date.min, self.start_time)).seconds // 60
             self.minutes = span
         elif self.minutes is None:
-            raise PydanticCustomError("err.minutes_required", "err.minutes_required")
+            _refuse("err.minutes_required", "minutes")
         return self
 
 
@@ -280,7 +286,7 @@ class Period(Strict):
     @model_validator(mode="after")
     def _order(self):
         if self.period_to < self.period_from:
-            raise PydanticCustomError("err.period_order", "err.period_order")
+            _refuse("err.period_order", "period_to")
         return self
 
 
@@ -312,6 +318,10 @@ def _phone(value: str) -> str:
     if not (MOBILE.match(phone) or PHONE_LANDLINE.match(phone)):
         raise PydanticCustomError("err.phone_kind", "err.phone_kind", {"phone": phone})
     return phone
+
+
+Phone = Annotated[str, AfterValidator(_phone)]
+OptionalPhone = Annotated[str, AfterValidator(lambda value: _phone(value) if value else "")]
 
 
 def _phones(value: str) -> str:
@@ -349,13 +359,13 @@ class OutletIn(Strict):
     def _inside_city(self):
         if not (CITY_BBOX["lat_min"] <= self.lat <= CITY_BBOX["lat_max"]
                 and CITY_BBOX["lon_min"] <= self.lon <= CITY_BBOX["lon_max"]):
-            raise PydanticCustomError("err.outside_city", "err.outside_city", dict(CITY_BBOX))
+            _refuse("err.outside_city", "lat", **CITY_BBOX)
         return self
 
     @model_validator(mode="after")
     def _verified_not_future(self):
         if self.last_verified and self.last_verified > clock.today():
-            raise PydanticCustomError("err.future_date", "err.future_date")
+            _refuse("err.future_date", "last_verified")
         return self
 
 
@@ -367,7 +377,7 @@ class NeedIn(Strict):
     description: Annotated[str, Field(max_length=500)] = ""
     community_id: int
     requester_name: Annotated[str, Field(max_length=20)] = ""
-    requester_phone: str = ""
+    requester_phone: OptionalPhone = ""
     address: Annotated[str, Field(max_length=100)] = ""
     window_start: _datetime | None = None
     window_end: _datetime | None = None
@@ -378,11 +388,10 @@ class NeedIn(Strict):
 
     @model_validator(mode="after")
     def _checks(self):
-        self.requester_phone = _phone(self.requester_phone) if self.requester_phone.strip() else ""
         if self.window_start and self.window_end and self.window_end <= self.window_start:
-            raise PydanticCustomError("err.end_before_start", "err.end_before_start")
+            _refuse("err.end_before_start", "window_end")
         if self.expires_at <= clock.now():
-            raise PydanticCustomError("err.expiry_past", "err.expiry_past")
+            _refuse("err.expiry_past", "expires_at")
         return self
 
 
@@ -420,9 +429,9 @@ class ProgrammeIn(Strict):
     @model_validator(mode="after")
     def _times(self):
         if self.closes_at <= self.opens_at:
-            raise PydanticCustomError("err.end_before_start", "err.end_before_start")
+            _refuse("err.end_before_start", "closes_at")
         if self.valid_to and self.valid_to < self.valid_from:
-            raise PydanticCustomError("err.period_order", "err.period_order")
+            _refuse("err.period_order", "valid_to")
         return self
 
 
@@ -432,14 +441,9 @@ class MemberIn(Strict):
     birth_year: Annotated[int, Field(ge=1900, le=2010)]
     community_id: int
     emergency_contact: Annotated[str, Field(max_length=20), AfterValidator(_not_blank)]
-    emergency_phone: str
+    emergency_phone: Phone
     diet: Annotated[str, Field(max_length=100)] = ""
     mobility: Annotated[str, Field(max_length=100)] = ""
-
-    @model_validator(mode="after")
-    def _emergency_phone(self):
-        self.emergency_phone = _phone(self.emergency_phone)
-        return self
 
 
 class ClosureIn(Strict):
@@ -451,10 +455,5 @@ class ClosureIn(Strict):
 class FamilyMemberIn(Strict):
     name: Annotated[str, Field(max_length=20), AfterValidator(_not_blank)]
     relation: Literal["parent", "spouse", "child", "grandparent", "sibling", "other"]
-    phone: str = ""
+    phone: OptionalPhone = ""
     address: Annotated[str, Field(max_length=100)] = ""
-
-    @model_validator(mode="after")
-    def _phone_ok(self):
-        self.phone = _phone(self.phone) if self.phone.strip() else ""
-        return self

@@ -125,7 +125,7 @@ def test_duplicate_community_name_refused(db):
     ({"username": "newone", "display_name": "A" * 41, "role": "leader", "password": "qiupu-lane-7"}, "display_name", "err.too_long"),
     ({"username": "newone", "display_name": "A", "role": "king", "password": "qiupu-lane-7"}, "role", "err.invalid_choice"),
     ({"username": "newone", "display_name": "A", "role": "leader", "password": "short"}, "password", "err.password_length"),
-    ({"username": "newone", "display_name": "A", "role": "coordinator", "password": "qiupu-lane-7"}, "_", "err.scope_required"),
+    ({"username": "newone", "display_name": "A", "role": "coordinator", "password": "qiupu-lane-7"}, "community", "err.scope_required"),
 ])
 def test_bad_user_input_writes_nothing(db, data, field, key):
     before = (db["users"].count, audit_count(db))
