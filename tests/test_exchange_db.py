@@ -350,15 +350,16 @@ def test_a_reversal_never_leaves_a_time_bank_in_debt(db):
     from db.ledger import approve, record_hours, reverse
 
     [rid] = record_hours(db, c, {"volunteer_ids": [vid], "activity": "巡逻", "category": "safety",
-                                 "service_date": clock.today() - timedelta(days=1), "minutes": 120})
+                                 "service_date": clock.today() - timedelta(days=1), "minutes": 150})
     approve(db, c, [rid])
     post_need(db, vol, {"title": "代买药", "category": "medicine", "community_id": community(db), "est_minutes": 120,
                         "expires_at": TOMORROW}, redeem_minutes=120)
     records_before = db["service_records"].count
     with pytest.raises(Conflict) as exc:
         reverse(db, c, rid, "记录有误")
-    assert exc.value.key == "err.reversal_overdraws"
-    assert db["service_records"].count == records_before and available_minutes(db, vid) == 0
+    # the message says what is still unspent: 150 earned − 120 reserved = 30 minutes
+    assert (exc.value.key, exc.value.params) == ("err.reversal_overdraws", {"hours": 0.5, "minutes": 150})
+    assert db["service_records"].count == records_before and available_minutes(db, vid) == 30
 
 
 def test_volunteers_names_and_pending_posts_on_the_board(db):

@@ -194,10 +194,11 @@ def test_ledger_input_refusals(db, two, change, key):
 
 def test_more_than_24_hours_a_day_refused(db, two):
     c, a, _ = two
-    record_hours(db, c, activity([a], start_time="00:00", end_time="20:00"))
+    record_hours(db, c, activity([a], start_time="00:00", end_time="20:30"))
     with pytest.raises(Conflict) as exc:
-        record_hours(db, c, activity([a], activity="夜间巡逻", start_time=None, end_time=None, minutes=300))
-    assert exc.value.key == "err.over_24h" and exc.value.params["hours"] == 20.0
+        record_hours(db, c, activity([a], activity="夜间巡逻", start_time=None, end_time=None, minutes=240))
+    assert exc.value.key == "err.over_24h" and exc.value.params["hours"] == 20.5
+    record_hours(db, c, activity([a], activity="夜间巡逻", start_time=None, end_time=None, minutes=210))  # 24 h exactly
 
 
 def test_exact_duplicate_refused_and_group_is_all_or_nothing(db, two):
@@ -229,6 +230,32 @@ def test_coordinator_cannot_record_or_approve_elsewhere(db, two):
         reject(db, other, ids, "不对")
     with pytest.raises(PermissionDenied):
         record_hours(db, Actor("leader", "leader"), activity([a]))
+
+
+def test_only_pending_records_are_approved_and_approval_names_who(db, two):
+    c, a, b = two
+    ids = record_hours(db, c, activity([a, b]))
+    assert [db["service_records"].get(i)["approved_by"] for i in ids] == [None, None]
+    approve(db, c, ids[:1])
+    with pytest.raises(Conflict) as exc:
+        approve(db, c, ids)  # the first is approved already: nothing of the batch is approved twice
+    assert (exc.value.key, exc.value.params) == ("err.record_not_pending", {"id": ids[0]})
+    assert db["service_records"].get(ids[1])["status"] == "pending"
+    assert db["service_records"].get(ids[0])["approved_by"] == "coordinator"
+    assert approved_minutes(db, a) == 180 and approved_minutes(db, b) == 0
+
+
+def test_records_are_read_page_by_page_within_the_readers_scope(db, two):
+    c, a, _ = two
+    for n in range(5):
+        record_hours(db, c, activity([a], service_date=YESTERDAY - timedelta(days=n)))
+    everything, total = list_records(db, c, volunteer_id=a, page_size=100)
+    assert total == 5 and [r["service_date"] for r in everything] == sorted((r["service_date"] for r in everything), reverse=True)
+    pages = [list_records(db, c, volunteer_id=a, page=p, page_size=2)[0] for p in range(3)]
+    assert [[r["id"] for r in page] for page in pages] == [[r["id"] for r in everything[i:i + 2]] for i in (0, 2, 4)]
+    # another community's coordinator reads none of them; the city's admin reads them all
+    assert list_records(db, coordinator(db, "尧渡社区"), volunteer_id=a) == ([], 0)
+    assert list_records(db, Actor("admin", "admin", user_id=1), volunteer_id=a, page_size=100)[1] == 5
 
 
 def test_reject_needs_reason_and_only_pending(db, two):
