@@ -2,7 +2,7 @@
 Large type and few clicks: residents are often elderly and on phones. ?community=ID pre-filters
 (the service card's QR code opens this)."""
 
-from datetime import datetime, time
+from datetime import date, datetime, time, timedelta
 
 import pandas as pd
 import streamlit as st
@@ -28,24 +28,32 @@ by_id = {c["id"]: c for c in communities}
 wanted = st.query_params.get("community")
 preset = int(wanted) if wanted and wanted.isdigit() and int(wanted) in by_id else None
 
-text = st.text_input(t("dir.search"), max_chars=40)
-c1, c2, c3 = st.columns(3)
-district = c1.selectbox(t("dir.district"), [None, *DISTRICTS], format_func=lambda d: d or t("dir.all"))
-choices = [c for c in communities if district in (None, c["district"])]
-community = c2.selectbox(t("dir.community"), [None, *[c["id"] for c in choices]],
-                         index=[None, *[c["id"] for c in choices]].index(preset) if preset in [c["id"] for c in choices] else 0,
-                         format_func=lambda i: t("dir.all") if i is None else by_id[i]["name"])
-category = c3.selectbox(t("dir.category"), [None, *cat_name], format_func=lambda c: t("dir.all") if c is None else cat_name[c])
-c4, c5, c6 = st.columns(3)
-when_mode = c4.radio(t("dir.when"), ["any", "now", "at"], format_func=lambda m: t("dir.when." + m), horizontal=True)
-now = clock.now()
-when = now
-if when_mode == "at":
-    when = datetime.combine(c5.date_input(t("dir.at_date"), value=now.date()),
-                            c6.time_input(t("dir.at_time"), value=time(now.hour, 0)))
-near = st.selectbox(t("dir.near"), [None, *[c["id"] for c in communities]],
-                    index=[None, *[c["id"] for c in communities]].index(preset) if preset else 0,
-                    format_func=lambda i: t("dir.near_none") if i is None else f"{by_id[i]['name']}（{by_id[i]['district']}）")
+# Results first: one search box, then the filters folded. It opens on "open now" — at night a list
+# that starts with closed banks helps nobody.
+text = st.text_input(t("dir.search"), max_chars=40, key="dir_text")
+with st.expander(t("dir.filters"), expanded=False):
+    c1, c2, c3 = st.columns(3)
+    district = c1.selectbox(t("dir.district"), [None, *DISTRICTS], format_func=lambda d: d or t("dir.all"),
+                            key="dir_district")
+    choices = [c for c in communities if district in (None, c["district"])]
+    community = c2.selectbox(t("dir.community"), [None, *[c["id"] for c in choices]],
+                             index=[None, *[c["id"] for c in choices]].index(preset) if preset in [c["id"] for c in choices] else 0,
+                             format_func=lambda i: t("dir.all") if i is None else by_id[i]["name"], key="dir_community")
+    category = c3.selectbox(t("dir.category"), [None, *cat_name], format_func=lambda c: t("dir.all") if c is None else cat_name[c],
+                            key="dir_category")
+    c4, c5, c6 = st.columns(3)
+    when_mode = c4.radio(t("dir.when"), ["now", "at", "any"], format_func=lambda m: t("dir.when." + m), horizontal=True,
+                         key="dir_when")
+    now = clock.now()
+    when = now
+    if when_mode == "at":
+        when = datetime.combine(c5.date_input(t("dir.at_date"), value=now.date(), key="dir_at_date"),
+                                c6.time_input(t("dir.at_time"), value=time(now.hour, 0), key="dir_at_time"))
+    near = st.selectbox(t("dir.near"), [None, *[c["id"] for c in communities]],
+                        index=[None, *[c["id"] for c in communities]].index(preset) if preset else 0,
+                        format_func=lambda i: t("dir.near_none") if i is None else f"{by_id[i]['name']}（{by_id[i]['district']}）",
+                        key="dir_near")
+    show_closed = st.checkbox(t("dir.show_closed"), key="dir_show_closed")
 
 added = overrides(db)
 status = day_status(when.date(), added)
@@ -55,19 +63,47 @@ if status == HOLIDAY:
 elif status == MAKEUP:
     st.info(t("dir.makeup_note", day=when.date().isoformat()))
 
-rows = with_hours(db, search(db, text, district, community, category, include_closed=True), when)
+rows = with_hours(db, search(db, text, district, community, category, include_closed=show_closed), when)
+not_open = 0
 if when_mode != "any":
-    rows = [r for r in rows if r["open_now"]]
+    listed = len(rows)
+    rows = [r for r in rows if r["open_now"] or r["state"] == "closed"]
+    not_open = listed - len(rows)
 if near:
     rows = nearest_first(rows, by_id[near]["lat"], by_id[near]["lon"])
 st.subheader(t("dir.found", n=len(rows)))
+if not_open:
+    st.caption(t("dir.not_open_hidden", n=not_open))
+on_day = when.date() != clock.today()
+day_label = f"{when.month}月{when.day}日" if lang() == "zh" else when.strftime("%d %b").lstrip("0")
+
+
+def badges(r) -> str:
+    """The outlet's state in colour (and in words: colour is never the only sign)."""
+    if r["state"] != "open":
+        return f":{'red' if r['state'] == 'closed' else 'orange'}-badge[{t('dir.state.' + r['state'])}]"
+    line = f":green-badge[{t('dir.open')}]" if r["open_now"] else f":gray-badge[{t('dir.closed')}]"
+    return line + (f" :blue-badge[{t('dir.always_open')}]" if r["always_open"] else "")
 
 
 def state_line(r) -> str:
-    if r["status"] != "open":
-        return t("dir." + r["status"])
-    parts = [f"**{t('dir.open') if r['open_now'] else t('dir.closed')}**"]
-    parts.append(t("dir.today", hours="、".join(r["today"])) if r["today"] else t("dir.today_closed"))
+    parts = [badges(r)]
+    if r["state"] == "paused":
+        if r["pause_reason"]:
+            parts.append(t("dir.paused_why", reason=plain(r["pause_reason"])))
+        if r["paused_until"]:
+            back = date.fromisoformat(r["paused_until"]) + timedelta(days=1)
+            parts.append(t("dir.paused_until", day=f"{back.month}月{back.day}日" if lang() == "zh" else back.isoformat()))
+        else:
+            parts.append(t("dir.paused_open_end"))
+        return " · ".join(parts)
+    if r["state"] == "closed" or r["always_open"]:
+        return " · ".join(parts)
+    if on_day:
+        parts.append(t("dir.on_day", day=day_label, hours="、".join(r["today"])) if r["today"]
+                     else t("dir.on_day_closed", day=day_label))
+    else:
+        parts.append(t("dir.today", hours="、".join(r["today"])) if r["today"] else t("dir.today_closed"))
     if r["next_change"]:
         moment = r["next_change"].strftime("%H:%M") if r["next_change"].date() == when.date() \
             else r["next_change"].strftime("%m-%d %H:%M")
@@ -88,7 +124,7 @@ with list_tab:
                 st.markdown(f"### {plain(r['name'])}")
                 st.markdown(f"{cat_name.get(r['category'], r['category'])} · {plain(r['community'])} · {plain(r['address'])}{distance}")
                 st.markdown(state_line(r))
-                if r["phones"]:
+                if r["phones"] and r["state"] != "closed":  # a shop closed for good has no number to call
                     st.markdown(f"{t('dir.phone')}：" + "、".join(f"[{plain(p)}](tel:{p.replace('-', '')})"
                                                                 for p in r["phones"].split(", ")))
                 if r["services"]:

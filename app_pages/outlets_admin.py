@@ -7,7 +7,7 @@ import streamlit as st
 
 from components.auth import session_actor
 from components.data import get_db
-from components.feedback import attempt
+from components.feedback import Fields, attempt
 from components.imports import import_preview
 from components.i18n import lang, t
 from components.calendar_note import unknown_year_warning
@@ -17,7 +17,7 @@ from db.calendar import covered_years, list_days
 from db.calendar_days import add_day, import_arrangement, remove_day
 from db.communities import list_communities
 from db.models import OUTLET_STATUSES
-from db.outlets import categories, create_outlet, get_outlet, search, set_status, update_outlet, verify
+from db.outlets import categories, create_outlet, get_outlet, pause, search, set_status, update_outlet, verify
 from db import clock
 from db.permissions import community_filter, may
 
@@ -90,6 +90,14 @@ with edit_tab:
                 if current["status"] == "open":
                     if b2.button(t("out.close"), key=f"close_{chosen}"):
                         attempt(lambda: set_status(db, actor, chosen, "closed"), "out.status_done")
+                    f = Fields(f"pause_{chosen}")
+                    with st.form(f.form, clear_on_submit=False):
+                        p1, p2 = st.columns(2)
+                        reason = f(p1.text_input, t("out.pause_reason"), "reason", max_chars=30)
+                        until = f(p2.date_input, t("out.pause_until"), "until", value=None, min_value=clock.today())
+                        if st.form_submit_button(t("out.pause"), key=f"{f.form}.submit"):
+                            attempt(lambda: pause(db, actor, chosen, {"reason": reason, "until": until}),
+                                    "out.pause_done", fields=f)
                 elif b2.button(t("out.reopen"), key=f"reopen_{chosen}"):
                     attempt(lambda: set_status(db, actor, chosen, "open"), "out.status_done")
                 data = outlet_form(f"edit_outlet_{chosen}", current)

@@ -461,6 +461,14 @@ def m0015_own_passwords(db: Database):
     db.execute("ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0")
 
 
+@migrations(name="0016_outlet_pauses")
+def m0016_outlet_pauses(db: Database):
+    # 暂停营业 with a reason and the day it reopens ("装修，12-15 恢复"); past that day the outlet's
+    # own hours apply again without anyone remembering to switch it back.
+    db.execute("ALTER TABLE outlets ADD COLUMN paused_until TEXT")
+    db.execute("ALTER TABLE outlets ADD COLUMN pause_reason TEXT NOT NULL DEFAULT ''")
+
+
 def _sql_mask_id(expression: str) -> str:
     """db.identity.mask_id in SQL, for rows masked the old way (their ends are still visible)."""
     return f"substr({expression}, 1, 2) || '**************' || substr({expression}, -2)"

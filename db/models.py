@@ -369,6 +369,18 @@ class OutletIn(Strict):
         return self
 
 
+class PauseIn(Strict):
+    """暂停营业: why, and the last day closed (empty: until further notice)."""
+    reason: Annotated[str, Field(max_length=30), AfterValidator(_not_blank)]
+    until: _date | None = None
+
+    @model_validator(mode="after")
+    def _not_past(self):
+        if self.until and self.until < clock.today():
+            _refuse("err.past_date", "until")
+        return self
+
+
 # --- exchange ----------------------------------------------------------------------------------
 
 class NeedIn(Strict):

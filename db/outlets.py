@@ -11,7 +11,7 @@ from db import audit
 from db.calendar import overrides
 from db.store import write
 from db.errors import InputError, NotFound
-from db.models import Actor, OutletIn, parse
+from db.models import Actor, OutletIn, PauseIn, parse
 from db.opening import hours_in_words, is_open, next_change
 from db.permissions import require
 from db.text import contains
@@ -20,7 +20,9 @@ from db import clock
 WALK_RADIUS_M = 1000  # a 15-minute walk
 EARTH_M = 6_371_000
 COLUMNS = ("o.id, o.name, o.category, o.services, o.community_id, c.name AS community, c.district, o.address,"
-           " o.lat, o.lon, o.phones, o.opening_hours, o.status, o.accessibility, o.last_verified, o.source")
+           " o.lat, o.lon, o.phones, o.opening_hours, o.status, o.accessibility, o.last_verified, o.source,"
+           " o.paused_until, o.pause_reason")
+ALWAYS = "24/7"
 
 
 def initials(name: str) -> str:
@@ -94,14 +96,36 @@ def replace_outlet(db: Database, actor: Actor, outlet_id: int, outlet: OutletIn)
 
 
 def set_status(db: Database, actor: Actor, outlet_id: int, status: str) -> None:
-    if status not in ("open", "temporarily_closed", "closed"):
+    """Open again, or closed for good (已停业). A pause has its own reason and end: `pause`."""
+    if status not in ("open", "closed"):
         raise InputError([("status", "err.invalid_choice", {})])
+    _change_status(db, actor, outlet_id, {"status": status, "paused_until": None, "pause_reason": ""})
+
+
+def pause(db: Database, actor: Actor, outlet_id: int, data: dict) -> None:
+    """暂停营业 for a reason, until a day (inclusive) or further notice."""
+    p = parse(PauseIn, data)
+    _change_status(db, actor, outlet_id, {"status": "temporarily_closed", "pause_reason": p.reason,
+                                          "paused_until": p.until.isoformat() if p.until else None})
+
+
+def _change_status(db: Database, actor: Actor, outlet_id: int, change: dict) -> None:
     with write(db):
         before = get_outlet(db, outlet_id)
         require(actor, "outlets.manage", before["community_id"])
-        db["outlets"].update(outlet_id, {"status": status, "updated_at": clock.stamp()})
-        audit.record(db, actor, "set_status", "outlets", outlet_id, before={"status": before["status"]},
-                     after={"status": status}, community_id=before["community_id"])
+        db["outlets"].update(outlet_id, {**change, "updated_at": clock.stamp()})
+        audit.record(db, actor, "set_status", "outlets", outlet_id,
+                     before={k: before[k] for k in change}, after=change, community_id=before["community_id"])
+
+
+def state_on(outlet: dict, day) -> str:
+    """What a resident is told on `day`: "closed" (已停业, for good), "paused" (暂停营业 that day) or
+    "open" (the outlet's own hours apply). A pause ends by itself after its last day."""
+    if outlet["status"] == "closed":
+        return "closed"
+    if outlet["status"] == "temporarily_closed" and (not outlet["paused_until"] or day.isoformat() <= outlet["paused_until"]):
+        return "paused"
+    return "open"
 
 
 def verify(db: Database, actor: Actor, outlet_id: int) -> None:
@@ -134,8 +158,8 @@ def search(db: Database, text: str = "", district: str | None = None, community_
         if value:
             where.append(f"{column} = ?")
             params.append(value)
-    if not include_closed:
-        where.append("o.status = 'open'")
+    if not include_closed:  # closed for good; a pause stays listed with its reason and end
+        where.append("o.status != 'closed'")
     return list(db.query(f"SELECT {COLUMNS} FROM outlets o JOIN communities c ON c.id = o.community_id"
                          f" WHERE {' AND '.join(where)} ORDER BY o.category, o.name", params))
 
@@ -151,8 +175,10 @@ def with_hours(db: Database, rows: list[dict], when: datetime | None = None) -> 
         if expression not in seen:
             seen[expression] = (is_open(expression, when, added), hours_in_words(expression, when.date(), added),
                                 next_change(expression, when, added))
-        is_open_now, today, change = seen[expression] if r["status"] == "open" else (False, [], None)
+        r["state"] = state_on(r, when.date())
+        is_open_now, today, change = seen[expression] if r["state"] == "open" else (False, [], None)
         r["open_now"], r["today"], r["next_change"] = is_open_now, today, change
+        r["always_open"] = r["state"] == "open" and expression.strip() == ALWAYS
     return rows
 
 
@@ -216,7 +242,7 @@ def service_card(db: Database, community_id: int, when: datetime | None = None) 
     if community is None:
         raise NotFound("err.not_found")
     cats = categories(db)
-    rows = search(db)
+    rows = [r for r in search(db) if state_on(r, (when or clock.now()).date()) == "open"]
     hotlines, nearest = [], []
     for cat in cats:
         of_kind = [r for r in rows if r["category"] == cat["code"]]

@@ -1,18 +1,19 @@
 """The directory: open-now in China's calendar with a fixed clock, coverage by hand, editing rules."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 
 from db import outlet_transfer
+from db import clock
 from db.calendar import HOLIDAY, MAKEUP, WEEKEND, WORKDAY, day_status, overrides
 from db.calendar_days import add_day
 from db.communities import create_community
 from db.errors import Conflict, InputError, PermissionDenied
 from db.models import SYSTEM, Actor
 from db.opening import hours_in_words, is_open, next_change, parse_problem
-from db.outlets import (coverage, coverage_gaps, create_outlet, initials, search, service_card, set_status,
-                        update_outlet, with_hours)
+from db.outlets import (coverage, coverage_gaps, create_outlet, initials, pause, search, service_card, set_status,
+                        state_on, update_outlet, with_hours)
 
 OFFICE = "Mo-Fr 09:00-17:00; PH off"
 ADMIN = Actor("admin", "admin", user_id=1)
@@ -119,6 +120,49 @@ def test_outlet_permissions(db):
     update_outlet(db, ADMIN, oid, outlet(db, name="新开大药房"))
     assert db["outlets"].get(oid)["name"] == "新开大药房"
     assert db["outlets"].get(oid)["initials"] == "xkdyf"
+
+
+def test_a_pause_has_a_reason_and_ends_by_itself(db):
+    c = coordinator(db)
+    oid = create_outlet(db, c, outlet(db, name="装修药房"))  # Mo-Su 08:00-20:00
+    today = clock.today()
+    last = today + timedelta(days=3)
+    audits = db["audit_log"].count
+    for bad, key in (({"reason": " ", "until": last}, "err.required"),
+                     ({"reason": "装修", "until": today - timedelta(days=1)}, "err.past_date")):
+        with pytest.raises(InputError) as exc:
+            pause(db, c, oid, bad)
+        assert [(f, k) for f, k, _ in exc.value.problems] == [("reason" if key == "err.required" else "until", key)]
+    with pytest.raises(PermissionDenied):
+        pause(db, coordinator(db, "尧渡社区"), oid, {"reason": "装修", "until": last})
+    assert db["outlets"].get(oid)["status"] == "open" and db["audit_log"].count == audits
+    pause(db, c, oid, {"reason": "装修", "until": last})
+    assert db["audit_log"].count == audits + 1
+    row = next(r for r in search(db, "装修药房"))  # still listed, with why and until when
+    assert (row["status"], row["pause_reason"], row["paused_until"]) == ("temporarily_closed", "装修", last.isoformat())
+    assert [state_on(row, today + timedelta(days=n)) for n in (0, 3, 4)] == ["paused", "paused", "open"]
+    noon = datetime.combine(today, datetime.min.time()).replace(hour=12)
+    [shown] = with_hours(db, [row], noon)
+    assert (shown["state"], shown["open_now"], shown["today"]) == ("paused", False, [])
+    [later] = with_hours(db, [dict(row)], noon + timedelta(days=4))
+    assert (later["state"], later["open_now"], later["today"]) == ("open", True, ["08:00–20:00"])
+    set_status(db, c, oid, "open")
+    assert (db["outlets"].get(oid)["pause_reason"], db["outlets"].get(oid)["paused_until"]) == ("", None)
+
+
+def test_closed_for_good_leaves_the_default_list_and_24_hours_is_said(db):
+    c = coordinator(db)
+    oid = create_outlet(db, c, outlet(db, name="关门杂货铺"))
+    set_status(db, c, oid, "closed")
+    assert [r["name"] for r in search(db, "关门杂货铺")] == []
+    [row] = with_hours(db, search(db, "关门杂货铺", include_closed=True), datetime(2025, 3, 4, 12))
+    assert (row["state"], row["open_now"], row["always_open"]) == ("closed", False, False)
+    with pytest.raises(InputError):
+        set_status(db, c, oid, "temporarily_closed")  # a pause needs its reason: pause()
+    [always] = with_hours(db, search(db, "仁和"), datetime(2025, 1, 29, 3))
+    assert (always["state"], always["open_now"], always["always_open"]) == ("open", True, True)
+    [office] = with_hours(db, search(db, "秋浦大药房"), datetime(2025, 3, 4, 12))
+    assert office["always_open"] is False
 
 
 def test_search_by_text_and_initials(db):

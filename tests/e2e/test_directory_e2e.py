@@ -16,6 +16,8 @@ def test_resident_finds_pharmacies_open_at_spring_festival(server, new_page):
     page = new_page()
     page.goto(server.url + "/directory")
     wait_for_app(page)
+    expect(page.get_by_role("heading", name=re.compile("找到 \\d+ 个网点"))).to_be_visible()  # results first
+    page.get_by_text("筛选：区县、社区、类别、时间").click()
     choose(page, "社区", "秋浦社区")
     choose(page, "类别", "药店")
     page.get_by_text("指定时间营业").click()
@@ -53,6 +55,9 @@ def test_coordinator_adds_outlet_and_public_sees_it(server, new_page):
     wait_for_app(resident)
     resident.get_by_label(re.compile("搜索名称")).fill("修脚")
     resident.get_by_label(re.compile("搜索名称")).press("Enter")
+    wait_for_app(resident)
+    resident.get_by_text("筛选：区县、社区、类别、时间").click()  # open or not at this hour: any time
+    resident.get_by_text("不限", exact=True).click()
     wait_for_app(resident)
     expect(resident.get_by_role("heading", name="邻里修脚店")).to_be_visible()
 

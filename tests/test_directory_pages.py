@@ -1,0 +1,55 @@
+"""AppTest: what a resident reads on the directory — open now by default, true outlet states in
+words and colour, closed-for-good shops hidden (and never with a number to call)."""
+
+from datetime import date, datetime
+
+from db import clock
+from db.connection import connect
+from db.outlets import create_outlet, pause, set_status
+from tests.conftest import new_app
+from tests.test_directory_db import coordinator, outlet
+
+TUESDAY_NOON = datetime(2026, 3, 3, 12, 0)  # an ordinary working day (hand-checked: no holiday)
+
+
+def test_residents_see_true_states_in_words_and_colour(app_env):
+    with clock.frozen(TUESDAY_NOON):
+        new_app().run()  # first start seeds the demo city into the app's database
+        db = connect(app_env, migrate=False)
+        c = coordinator(db)
+        paused = create_outlet(db, c, outlet(db, name="装修中的药房", phones="0566-2020001"))
+        pause(db, c, paused, {"reason": "店面装修", "until": date(2026, 3, 14)})
+        gone = create_outlet(db, c, outlet(db, name="已关门的小卖部", phones="0566-2020002"))
+        set_status(db, c, gone, "closed")
+        night_only = create_outlet(db, c, outlet(db, name="夜宵铺", opening_hours="Mo-Su 18:00-23:00"))
+        assert night_only
+        at = new_app().run()
+        at.switch_page("app_pages/directory.py").run()
+        assert at.radio(key="dir_when").value == "now"  # open now is where a resident starts
+        at.text_input(key="dir_text").input("药房").run()
+        cards = "\n".join(m.value for m in at.markdown)
+        assert "仁和24小时药房" in cards and ":green-badge[营业中] :blue-badge[24小时营业]" in cards
+        assert "装修中的药房" not in cards  # not open now
+        at.radio(key="dir_when").set_value("any")
+        at.text_input(key="dir_text").input("装修中的药房").run()
+        cards = "\n".join(m.value for m in at.markdown)
+        assert ":orange-badge[暂停营业] · 原因：店面装修 · 3月15日 起恢复营业" in cards
+        at.text_input(key="dir_text").input("夜宵").run()
+        cards = "\n".join(m.value for m in at.markdown)
+        assert ":gray-badge[休息中] · 今日：18:00–23:00 · 18:00 开门" in cards
+        at.text_input(key="dir_text").input("小卖部").run()
+        assert "已关门的小卖部" not in "\n".join(m.value for m in at.markdown)
+        at.checkbox(key="dir_show_closed").check().run()
+        cards = "\n".join(m.value for m in at.markdown)
+        assert "已关门的小卖部" in cards and ":red-badge[已停业]" in cards and "2020002" not in cards
+
+
+def test_another_day_is_named_instead_of_today(app_env):
+    with clock.frozen(TUESDAY_NOON):
+        at = new_app().run()
+        at.switch_page("app_pages/directory.py").run()
+        at.radio(key="dir_when").set_value("at").run()
+        at.date_input(key="dir_at_date").set_value(date(2026, 3, 8)).run()  # a Sunday
+        at.text_input(key="dir_text").input("秋浦大药房").run()
+        cards = "\n".join(m.value for m in at.markdown)
+        assert "3月8日营业：" in cards and "今日" not in cards
