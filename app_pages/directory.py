@@ -28,6 +28,11 @@ by_id = {c["id"]: c for c in communities}
 wanted = st.query_params.get("community")
 preset = int(wanted) if wanted and wanted.isdigit() and int(wanted) in by_id else None
 
+# ?community=ID (the service card's QR code) preselects the community and the distance origin once;
+# after that the widgets hold what the resident chose.
+if preset and "dir_community" not in st.session_state:
+    st.session_state["dir_community"] = st.session_state["dir_near"] = preset
+
 # Results first: one search box, then the filters folded. It opens on "open now" — at night a list
 # that starts with closed banks helps nobody.
 text = st.text_input(t("dir.search"), max_chars=40, key="dir_text")
@@ -37,7 +42,6 @@ with st.expander(t("dir.filters"), expanded=False):
                             key="dir_district")
     choices = [c for c in communities if district in (None, c["district"])]
     community = c2.selectbox(t("dir.community"), [None, *[c["id"] for c in choices]],
-                             index=[None, *[c["id"] for c in choices]].index(preset) if preset in [c["id"] for c in choices] else 0,
                              format_func=lambda i: t("dir.all") if i is None else by_id[i]["name"], key="dir_community")
     category = c3.selectbox(t("dir.category"), [None, *cat_name], format_func=lambda c: t("dir.all") if c is None else cat_name[c],
                             key="dir_category")
@@ -50,7 +54,6 @@ with st.expander(t("dir.filters"), expanded=False):
         when = datetime.combine(c5.date_input(t("dir.at_date"), value=now.date(), key="dir_at_date"),
                                 c6.time_input(t("dir.at_time"), value=time(now.hour, 0), key="dir_at_time"))
     near = st.selectbox(t("dir.near"), [None, *[c["id"] for c in communities]],
-                        index=[None, *[c["id"] for c in communities]].index(preset) if preset else 0,
                         format_func=lambda i: t("dir.near_none") if i is None else f"{by_id[i]['name']}（{by_id[i]['district']}）",
                         key="dir_near")
     show_closed = st.checkbox(t("dir.show_closed"), key="dir_show_closed")

@@ -53,3 +53,14 @@ def test_another_day_is_named_instead_of_today(app_env):
         at.text_input(key="dir_text").input("秋浦大药房").run()
         cards = "\n".join(m.value for m in at.markdown)
         assert "3月8日营业：" in cards and "今日" not in cards
+
+
+def test_the_service_cards_link_preselects_the_community_once(app_env):
+    at = new_app()
+    at.query_params["community"] = "1"
+    at.run()
+    at.switch_page("app_pages/directory.py").run()
+    assert at.selectbox(key="dir_community").value == 1 and at.selectbox(key="dir_near").value == 1
+    at.selectbox(key="dir_community").set_value(None).run()  # the resident's own choice then holds
+    at.selectbox(key="dir_near").set_value(None).run()
+    assert at.selectbox(key="dir_community").value is None and at.selectbox(key="dir_near").value is None

@@ -18,7 +18,10 @@ def choose(page, label, typed, option=None):
     box.click()
     box.fill(typed)
     page.get_by_role("option", name=option or typed).first.click()
-    page.keyboard.press("Escape")  # a multiselect stays open after a pick
+    # A multiselect stays open after a pick: close it. Never press Escape on a closed selectbox —
+    # Streamlit clears a focused selectbox on Escape, undoing the pick.
+    if page.get_by_role("listbox").count():
+        page.keyboard.press("Escape")
     wait_for_app(page)
 
 
