@@ -362,6 +362,36 @@ def test_a_reversal_never_leaves_a_time_bank_in_debt(db):
     assert db["service_records"].count == records_before and available_minutes(db, vid) == 30
 
 
+def test_a_reversal_may_empty_a_time_bank_but_not_overdraw_it_by_a_minute(db):
+    c = coordinator(db)
+    from db.ledger import approve, record_hours, reverse
+
+    def earned(vid, minutes, day):
+        [rid] = record_hours(db, c, {"volunteer_ids": [vid], "activity": f"巡逻{day}", "category": "safety",
+                                     "service_date": clock.today() - timedelta(days=day), "minutes": minutes})
+        return rid
+
+    # 60 + 119 earned, 120 reserved: reversing the 60 would leave −1 minute
+    vid, vol = volunteer_login(db, 62)
+    a, b = earned(vid, 60, 1), earned(vid, 119, 2)
+    pending = earned(vid, 30, 3)
+    with pytest.raises(Conflict) as exc:
+        reverse(db, c, pending, "未审核的不能冲正")
+    assert exc.value.key == "err.only_approved_reversed"
+    approve(db, c, [a, b])
+    post_need(db, vol, {"title": "代买菜", "category": "errands", "community_id": community(db), "est_minutes": 120,
+                        "expires_at": TOMORROW}, redeem_minutes=120)
+    with pytest.raises(Conflict) as exc:
+        reverse(db, c, a, "记录有误")
+    assert exc.value.key == "err.reversal_overdraws" and available_minutes(db, vid) == 59
+    # 60 earned and nothing reserved: the reversal leaves exactly 0, which is allowed
+    other, _ = volunteer_login(db, 63)
+    only = earned(other, 60, 1)
+    approve(db, c, [only])
+    reverse(db, c, only, "记录有误")
+    assert available_minutes(db, other) == 0
+
+
 def test_volunteers_names_and_pending_posts_on_the_board(db):
     c = coordinator(db)
     vid, vol = volunteer_login(db, 62)
