@@ -5,12 +5,14 @@ import streamlit as st
 
 from components.auth import session_actor
 from components.data import get_db
-from components.exchange_ui import need_card, need_form
-from components.feedback import Fields, attempt
+from components.exchange_ui import need_card, need_form, wanted_text
+from components.feedback import Fields, attempt, show_error
+from components.usertext import plain
 from components.i18n import lang, t
 from db.categories import list_categories
 from db.communities import list_communities
-from db.exchange import board, claim, post_need, request_offer
+from db.errors import LinliError
+from db.exchange import board, claim, post_need, reference, request_offer, track
 from db import clock
 from db.permissions import COMMUNITY, scope
 
@@ -21,8 +23,8 @@ communities = list_communities(db)
 mine = actor.volunteer_id
 my_community = actor.community_id
 
-needs_tab, offers_tab, post_tab = st.tabs([t("ex.needs"), t("ex.offers"), t("ex.post")], key="exchange_tabs",
-                                          on_change="rerun")
+needs_tab, offers_tab, post_tab, track_tab = st.tabs([t("ex.needs"), t("ex.offers"), t("ex.post"), t("ex.track")],
+                                                     key="exchange_tabs", on_change="rerun")
 with needs_tab:
     if needs_tab.open:
         c1, c2, c3, c4 = st.columns(4)
@@ -72,5 +74,31 @@ with post_tab:
         fields = Fields("post_need")
         data = need_form(fields, communities, names, community_id=fixed, submit=t("ex.post"))
         if data:
-            attempt(lambda: post_need(db, actor, data), "ex.posted_pending" if actor.role == "public" else "ex.posted",
+            attempt(lambda: post_need(db, actor, data),
+                    (lambda rid: t("ex.posted_reference", reference=reference(rid))) if actor.role == "public" else "ex.posted",
                     fields=fields)
+
+with track_tab:
+    if track_tab.open:
+        st.caption(t("ex.track_intro"))
+        f = Fields("track")
+        with st.form(f.form, clear_on_submit=False):
+            c1, c2 = st.columns(2)
+            number = f(c1.text_input, t("ex.track_number"), "number", max_chars=12)
+            phone = f(c2.text_input, t("ex.phone"), "phone", max_chars=13)
+            asked = st.form_submit_button(t("ex.track_submit"), type="primary", key="track.submit")
+        if asked:
+            try:
+                found = track(db, actor, number, phone)
+            except LinliError as exc:
+                show_error(exc)
+            else:
+                with st.container(border=True):
+                    st.markdown(f"**{plain(t('ex.track_result', reference=found['reference'], title=found['title']))}**")
+                    line = [t("exst." + found["status"]), plain(found["community"]), clock.shown(found["created_at"])]
+                    if found["claimer"]:
+                        line.append(t("ex.track_claimed_by", name=plain(found["claimer"])))
+                    if found["reason"]:
+                        line.append(t("ex.track_rejected", reason=plain(found["reason"])))
+                    st.markdown(" · ".join(line))
+                    st.markdown(wanted_text(found["window_start"], found["est_minutes"]))

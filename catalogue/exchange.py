@@ -1,6 +1,21 @@
 """UI text of the service exchange and the time bank."""
 
 TEXT = {
+    "ex.track": ("查询进度", "Follow a request"),
+    "ex.track_intro": ("输入提交时得到的受理编号和当时留的电话。", "Enter the reference you were given and the phone you left."),
+    "ex.track_number": ("受理编号（如 QZ000123）", "Reference (e.g. QZ000123)"),
+    "ex.track_submit": ("查询", "Look up"),
+    "ex.track_result": ("受理编号 {reference}：{title}", "Reference {reference}: {title}"),
+    "ex.track_claimed_by": ("志愿者 {name} 已接单", "taken by volunteer {name}"),
+    "ex.track_rejected": ("社区未能受理：{reason}", "the community could not take it: {reason}"),
+    "ex.posted_reference": ("已提交，受理编号 {reference}。社区审核后会公开；请记下编号，用它和电话在“查询进度”里查看。",
+                            "Sent. Your reference is {reference}. It goes up once the community has checked it; "
+                            "follow it under “Follow a request” with this reference and your phone."),
+    "ex.wanted": ("希望 {when}，约 {minutes} 分钟", "wanted {when}, about {minutes} minutes"),
+    "ex.call_requester": ("打电话给求助人", "Call the requester"),
+    "err.phone_to_follow": ("请留下电话：社区要能联系您，您也要用它查询进度。",
+                            "Please leave a phone number: the community needs to reach you, and you follow the request with it."),
+    "err.track_not_found": ("没有找到：请核对受理编号和电话。", "Nothing found: please check the reference and the phone."),
     "page.exchange": ("服务需求", "Service exchange"),
     "page.exchange_manage": ("需求管理", "Manage needs"),
     "page.my_exchange": ("我的服务与时间银行", "My services and time bank"),

@@ -9,7 +9,7 @@ from sqlite_utils import Database
 from db import audit
 from db.store import write
 from db.errors import Conflict, InputError, NotFound, PermissionDenied
-from db.identity import mask_phone
+from db.identity import mask_phone, normalise_phone
 from db.ledger import insert_records
 from db.models import Actor, DoneIn, NeedIn, OfferIn, Reason, RecordIn, parse
 from db.permissions import OWN, community_sql, may, require, scope
@@ -18,6 +18,8 @@ from db.timebank import available_minutes
 from db import clock
 
 BOARD_LIMIT = 200
+LIVE = ("open", "claimed", "done", "confirmed")  # what the board shows; pending, rejected, cancelled
+# and expired posts are for those who moderate them (and for the resident, by 受理编号)
 
 
 def _now() -> str:
@@ -72,6 +74,9 @@ def post_need(db: Database, actor: Actor, data: dict, redeem_minutes: int | None
     # posts wait for the community's coordinator, everyone else's go up at once.
     require(actor, "needs.post", need.community_id)
     status = "pending" if actor.role == "public" else "open"
+    if status == "pending" and not need.requester_phone:
+        # the coordinator must be able to call back, and the resident follows it by number and phone
+        raise InputError([("requester_phone", "err.phone_to_follow", {})])
     with write(db):
         throttle(db, actor, "need", need.requester_phone)
         row = _need_row(need, actor, status, family_member_id=family_member_id)
@@ -293,10 +298,11 @@ def board(db: Database, actor: Actor, kind: str = "need", community_id: int | No
     elif status:
         where.append("r.status = ?")
         params.append(status)
-    # Unmoderated posts are seen by those who moderate them only.
+    # Unmoderated, rejected, cancelled and expired posts are seen by those who moderate them only.
     moderated, moderated_params = community_sql(actor, "needs.moderate", "r.community_id")
-    where.append(f"(r.status != 'pending' OR {moderated})")
-    params += moderated_params
+    where.append(f"((r.status IN ({', '.join('?' * len(LIVE))}) AND NOT (r.status = 'open' AND r.expires_at <= ?))"
+                 f" OR {moderated})")
+    params += [*LIVE, now, *moderated_params]
     rows = list(db.query(
         "SELECT r.*, c.name AS community, v.real_name AS claimer, o.real_name AS offerer"
         " FROM service_requests r JOIN communities c ON c.id = r.community_id"
@@ -307,6 +313,7 @@ def board(db: Database, actor: Actor, kind: str = "need", community_id: int | No
         r["shown_status"] = shown_status(r, now)
         sees = may(actor, "needs.contacts", r["community_id"], r["claimed_by"]) \
             or may(actor, "needs.contacts", r["community_id"], r["redeemer_id"])
+        r["contacts_visible"] = sees
         if not sees:
             r["requester_phone"] = mask_phone(r["requester_phone"]) if r["requester_phone"] else ""
             r["address"] = ""
@@ -348,3 +355,28 @@ def my_claims(db: Database, actor: Actor) -> list[dict]:
     return list(db.query("SELECT r.*, c.name AS community FROM service_requests r JOIN communities c ON c.id = r.community_id"
                          " WHERE r.claimed_by = ? AND r.status IN ('claimed', 'done') ORDER BY r.claimed_at",
                          [actor.volunteer_id]))
+
+
+def reference(request_id: int) -> str:
+    """The 受理编号 a resident is given when they post: QZ and the request's number."""
+    return f"QZ{request_id:06d}"
+
+
+def track(db: Database, actor: Actor, number: str, phone: str) -> dict:
+    """What a resident may see of their own request, found by its 受理编号 and the phone they gave:
+    its state and when, and nothing of anyone else. A wrong number or phone get the same answer, and
+    attempts count against the hourly limit, so numbers cannot be tried one after another."""
+    text = number.strip().upper()
+    phone = normalise_phone(phone)
+    with write(db):
+        throttle(db, actor, "track", phone)
+    request_id = int(text[2:]) if text.startswith("QZ") and text[2:].isdigit() else None
+    r = next(db.query("SELECT r.*, c.name AS community, v.real_name AS claimer FROM service_requests r"
+                      " JOIN communities c ON c.id = r.community_id LEFT JOIN volunteers v ON v.id = r.claimed_by"
+                      " WHERE r.id = ? AND r.kind = 'need'", [request_id]), None)
+    if r is None or not phone or normalise_phone(r["requester_phone"]) != phone:
+        raise NotFound("err.track_not_found")
+    return {"reference": reference(r["id"]), "title": r["title"], "community": r["community"],
+            "status": shown_status(r), "created_at": r["created_at"], "window_start": r["window_start"],
+            "est_minutes": r["est_minutes"], "claimer": (r["claimer"][:1] + "**") if r["claimer"] else "",
+            "reason": r["reason"] if r["status"] == "rejected" else ""}

@@ -11,7 +11,8 @@ from db.errors import Conflict
 from db.models import Actor
 
 WINDOW = 3600
-LIMITS = {"need": {"source": 10, "phone": 3}, "signup": {"source": 5, "phone": 2}}
+LIMITS = {"need": {"source": 10, "phone": 3}, "signup": {"source": 5, "phone": 2},
+          "track": {"source": 30, "phone": 10}}
 KEEP = 86400  # the longest any caller looks back (login failures: a day); older events are dropped
 
 

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from db.connection import connect
-from db.errors import Conflict, InputError, LinliError, PermissionDenied
+from db.errors import Conflict, InputError, LinliError, NotFound, PermissionDenied
 from db.exchange import (board, cancel, claim, confirm, mark_done, moderate, post_need, publish_offer, release,
                          request_offer, shown_status, suggestions)
 from db.exchange_figures import by_group, funnel, times
@@ -459,3 +459,56 @@ def test_anonymous_posts_are_rate_limited_per_address_and_phone(db):
         post_need(db, resident, need(db, title="第十一", requester_phone="13900009999"))
     post_need(db, replace(PUBLIC, source="198.51.100.1"), need(db, title="另一处", requester_phone="13900008888"))
     assert db["service_requests"].count_where("title LIKE '求助%' OR title LIKE '别的%'") == 10
+
+
+def test_a_resident_follows_a_request_by_reference_and_phone_and_only_that(db):
+    from db.exchange import moderate, reference, track
+
+    resident = Actor("public", "public", source="198.51.100.20")
+    with pytest.raises(InputError) as exc:
+        post_need(db, resident, need(db, requester_phone=""))
+    assert [(f, k) for f, k, _ in exc.value.problems] == [("requester_phone", "err.phone_to_follow")]
+    rid = post_need(db, resident, need(db, title="帮忙换灯泡", requester_phone="139 0000 2222",
+                                       window_start=datetime(2030, 1, 5, 9, 30), est_minutes=45))
+    number = reference(rid)
+    assert number == f"QZ{rid:06d}"
+    seen = track(db, resident, number.lower(), "13900002222")
+    assert (seen["status"], seen["title"], seen["window_start"], seen["est_minutes"]) == ("pending", "帮忙换灯泡", "2030-01-05T09:30", 45)
+    for wrong_number, wrong_phone in ((number, "13900009999"), (f"QZ{rid + 1:06d}", "13900002222"), ("42", "13900002222")):
+        with pytest.raises(NotFound) as exc:
+            track(db, resident, wrong_number, wrong_phone)
+        assert exc.value.key == "err.track_not_found"  # the same answer whichever part is wrong
+    c = coordinator(db)
+    moderate(db, c, rid, False, "不属于社区服务范围")
+    seen = track(db, resident, number, "13900002222")
+    assert (seen["status"], seen["reason"]) == ("rejected", "不属于社区服务范围")
+    # the rejected post is off the public board, still in the coordinator's view
+    assert rid not in [r["id"] for r in board(db, resident, "need", limit=100_000)]
+    assert board(db, resident, "need", status="rejected") == []
+    assert rid in [r["id"] for r in board(db, c, "need", status="rejected")]
+
+
+def test_numbers_cannot_be_tried_one_after_another(db):
+    from db.exchange import track
+    from db.ratelimit import LIMITS
+
+    stranger = Actor("public", "public", source="203.0.113.50")
+    for n in range(LIMITS["track"]["phone"]):
+        with pytest.raises(NotFound):
+            track(db, stranger, f"QZ{n + 1:06d}", "13900003333")
+    with pytest.raises(Conflict) as exc:
+        track(db, stranger, "QZ000099", "13900003333")
+    assert exc.value.key == "err.rate_limited"
+
+
+def test_the_public_board_shows_live_needs_only(db):
+    c = coordinator(db)
+    cancelled = post_need(db, c, need(db, title="取消了的"))
+    cancel(db, c, cancelled, "已找到邻居帮忙")
+    expiring = post_need(db, c, need(db, title="快过期的", expires_at=clock.now() + timedelta(minutes=5)))
+    with clock.frozen(clock.now().replace(tzinfo=None) + timedelta(hours=1)):
+        public = [r["id"] for r in board(db, Actor("public", "public"), "need", limit=100_000)]
+        assert cancelled not in public and expiring not in public
+        assert board(db, Actor("public", "public"), "need", status="cancelled") == []
+        assert [r["shown_status"] for r in board(db, c, "need", status="cancelled") if r["id"] == cancelled] == ["cancelled"]
+        assert [r["shown_status"] for r in board(db, c, "need", status="expired") if r["id"] == expiring] == ["expired"]
