@@ -1,6 +1,8 @@
 """Service hours (coordinators: own community; admins: all): record singly or for a group,
 approve or reject in bulk, reverse approved records; admins set the star levels."""
 
+from datetime import timedelta
+
 import streamlit as st
 
 from components.numbers import hours_text
@@ -9,11 +11,14 @@ from components.data import get_db
 from components.feedback import Fields, attempt
 from components.forms import hours_form
 from components.i18n import t
-from components.tables import category_names, show_records
+from components.tables import category_names, records_rows, show_records
 from db.categories import list_categories
-from db.ledger import approve, list_records, record_hours, reject, reverse
+from db.ledger import approve, list_records, record_hours, reject, reverse, reverse_all
 from db.volunteers import active_volunteers, set_star_thresholds, star_thresholds
 from db.permissions import may
+from db import clock
+
+UNDO_WINDOW = timedelta(minutes=10)
 
 db, actor = get_db(), session_actor()
 categories = list_categories(db)
@@ -37,26 +42,55 @@ with pending_tab:
     if pending_tab.open:
         pending, pending_total = list_records(db, actor, status="pending", page_size=500)
         st.caption(t("hours.pending_count", n=pending_total))
+        undo = st.session_state.get("hours_undo")
+        if undo and clock.now() - undo["at"] < UNDO_WINDOW:
+            # Approved records are final: undoing reverses them (the approval and its reversal
+            # both stay on record), all or none.
+            if st.button(t("hours.undo", n=len(undo["ids"])), key="hours_undo_button", icon=":material/undo:"):
+                st.session_state.pop("hours_undo")
+                attempt(lambda: reverse_all(db, actor, undo["ids"], t("hours.undo_reason")), "hours.undone",
+                        n=len(undo["ids"]))
         if not pending:
             st.info(t("hours.no_pending"))
         else:
-            show_records(pending, names)
-            # The multiselect has its own "select all" for bulk approval.
-            chosen = st.multiselect(t("hours.select"), [r["id"] for r in pending],
-                                    format_func=lambda i: next(f"{i} · {r['real_name']} · {r['service_date']} · "
-                                                               f"{hours_text(r['minutes'])}h" for r in pending if r["id"] == i))
-            c1, c2, c3 = st.columns([1, 1, 2])
-            reason = c3.text_input(t("roster.reason"), max_chars=200, key="reject_reason")
-            if c1.button(t("hours.approve_selected"), type="primary"):
-                if not chosen:
-                    st.warning(t("hours.pick_some"))
+            c1, c2, c3 = st.columns(3)
+            sources = sorted({r["source"] for r in pending})
+            source = c1.selectbox(t("hours.filter_source"), [None, *sources], key="pending_source",
+                                  format_func=lambda x: t("ex.all") if x is None else t("source." + x))
+            words = c2.text_input(t("hours.filter_activity"), key="pending_activity", max_chars=40).strip()
+            day = c3.date_input(t("hours.filter_date"), value=None, key="pending_date")
+            shown = [r for r in pending if source in (None, r["source"]) and words in r["activity"]
+                     and (day is None or r["service_date"] == day.isoformat())]
+            every = st.checkbox(t("hours.tick_all", n=len(shown)), key="pending_all")
+            pick = t("hours.pick")
+            rows = [{pick: every, **row} for row in records_rows(shown, names)]
+            # The ticks belong to these rows: a new filter or a new set of records starts afresh.
+            ids = [r["id"] for r in shown]
+            edited = st.data_editor(rows, key=f"pending_ticks_{hash((tuple(ids), every))}", hide_index=True,
+                                    disabled=[k for k in (rows[0] if rows else {}) if k != pick],
+                                    column_config={pick: st.column_config.CheckboxColumn(pick, width="small")})
+            chosen = [r["id"] for r, row in zip(shown, edited) if row[pick]]
+            hours = sum(r["minutes"] for r in shown if r["id"] in chosen)
+            b1, b2, b3 = st.columns([1, 1, 2])
+            reason = b3.text_input(t("roster.reason"), max_chars=200, key="reject_reason")
+            if b1.button(t("hours.approve_selected_n", n=len(chosen)), type="primary", disabled=not chosen):
+                st.session_state["hours_confirm"] = chosen
+            if b2.button(t("hours.reject_selected_n", n=len(chosen)), disabled=not chosen):
+                attempt(lambda: reject(db, actor, chosen, reason), "hours.rejected", n=len(chosen))
+            asked = st.session_state.get("hours_confirm")
+            if asked:
+                if sorted(asked) != sorted(chosen):
+                    st.session_state.pop("hours_confirm")  # the ticks changed: ask again
                 else:
-                    attempt(lambda: approve(db, actor, chosen), "hours.approved", n=len(chosen))
-            if c2.button(t("hours.reject_selected")):
-                if not chosen:
-                    st.warning(t("hours.pick_some"))
-                else:
-                    attempt(lambda: reject(db, actor, chosen, reason), "hours.rejected", n=len(chosen))
+                    st.warning(t("hours.confirm_approve", n=len(asked), hours=hours_text(hours)))
+                    y, n = st.columns([1, 4])
+                    if y.button(t("hours.confirm_yes"), type="primary", key="hours_confirm_yes"):
+                        st.session_state.pop("hours_confirm")
+                        st.session_state["hours_undo"] = {"ids": asked, "at": clock.now()}
+                        attempt(lambda: approve(db, actor, asked), "hours.approved", n=len(asked))
+                    if n.button(t("hours.confirm_no"), key="hours_confirm_no"):
+                        st.session_state.pop("hours_confirm")
+                        st.rerun()
 
 with ledger_tab:
     if ledger_tab.open:

@@ -88,23 +88,54 @@ with roster_tab:
                 if v["number"]:
                     certificate_panel(db, actor, v["id"], key=f"cert_{v['id']}", heading=t("cert.for_volunteer"))
 
+def keep_login(p: dict, result: dict) -> dict:
+    if result["password"]:
+        st.session_state.setdefault("issued_logins", []).append({
+            t("vol.real_name"): p["real_name"], t("roster.number"): result["number"],
+            t("col.username"): result["username"], t("roster.one_time_password"): result["password"]})
+    return result
+
+
+def issued_text(issued: list[dict]) -> str:
+    """The list to print and hand out: one line per person."""
+    return "\n".join("  ".join(str(v) for v in row.values()) for row in issued) + "\n"
+
+
 with pending_tab:
     if pending_tab.open:
         pending = pending_signups(db, actor)
         st.caption(t("roster.pending_count", n=len(pending)))
         if not pending:
             st.info(t("roster.no_pending"))
+        issued = st.session_state.setdefault("issued_logins", [])
+        if issued:
+            # Every one-time password of this sitting, until the coordinator clears them: approving the
+            # next sign-up no longer hides the last one's password.
+            st.markdown(f"**{t('roster.issued', n=len(issued))}**")
+            st.dataframe(issued, hide_index=True)
+            d1, d2 = st.columns([1, 3])
+            d1.download_button(t("roster.issued_download"), data=issued_text(issued), file_name="linli-logins.txt",
+                               mime="text/plain", key="issued_download")
+            if d2.button(t("roster.issued_clear"), key="issued_clear"):
+                st.session_state["issued_logins"] = []
+                st.rerun()
         for p in pending:
             with st.container(border=True):
                 st.markdown(f"**{plain(p['real_name'])}** · {t('gender.' + p['gender'])} · {age(p['birth_year'])} · "
                             f"{p['id_masked']} · {p['phone']} · {plain(p['community'])} · {p['created_at'][:10]}")
+                offered = [" ".join(names.get(k, k) for k in p["skills"]) or "—",
+                           "、".join(weekday_name(d) for d in p["availability"].get("days", [])) or "—",
+                           "、".join(t("part." + x) for x in p["availability"].get("parts", [])) or "—"]
+                st.markdown(t("roster.offers", skills=offered[0], days=offered[1], parts=offered[2]))
+                if p["notes"]:
+                    st.caption(plain(p["notes"]))
                 c1, c2 = st.columns(2)
                 with c1.form(f"approve_{p['id']}"):
                     login = st.checkbox(t("roster.create_login"), value=True)
                     if st.form_submit_button(t("roster.approve"), type="primary"):
                         # The one-time password is shown once, in the message of the next run; only
                         # its hash is stored.
-                        attempt(lambda: approve_signup(db, actor, p["id"], create_login=login),
+                        attempt(lambda: keep_login(p, approve_signup(db, actor, p["id"], create_login=login)),
                                 lambda r: t("roster.approved_login" if r["password"] else "roster.approved", **r))
                 with c2.form(f"reject_{p['id']}"):
                     reason = st.text_input(t("roster.reason"), max_chars=200)

@@ -130,31 +130,41 @@ def reject(db: Database, actor: Actor, record_ids: list[int], reason: str) -> in
 def reverse(db: Database, actor: Actor, record_id: int, reason: str) -> int:
     """Correct an approved record: a reversing record (negative minutes, approved at once) that
     points to the original. Both stay; the volunteer's total drops by the original minutes."""
+    return reverse_all(db, actor, [record_id], reason)[0]
+
+
+def reverse_all(db: Database, actor: Actor, record_ids: list[int], reason: str) -> list[int]:
+    """Reverse several approved records, all or none (undoing a batch approved by mistake: the
+    approvals stay on record, each with its reversal beside it)."""
     why = parse(Reason, {"reason": reason})
     with write(db):
-        r = _record(db, record_id)
-        require(actor, "hours.approve", r["community_id"])
-        if r["status"] != "approved" or r["reverses_id"] is not None:
-            raise Conflict("err.only_approved_reversed")
-        if list(db.query("SELECT 1 FROM service_records WHERE reverses_id = ?", [record_id])):
-            raise Conflict("err.already_reversed")
-        now = clock.stamp()
-        row = {"volunteer_id": r["volunteer_id"], "community_id": r["community_id"],
-               "activity": r["activity"], "service_date": r["service_date"], "start_time": None,
-               "end_time": None, "minutes": -r["minutes"], "place": r["place"], "beneficiary": r["beneficiary"],
-               "content": why.reason, "category": r["category"], "status": "approved", "source": "correction",
-               "recorded_by": actor.username, "recorded_at": now, "approved_by": actor.username,
-               "approved_at": now, "reverses_id": record_id}
-        new_id = db["service_records"].insert(row).last_pk
-        _add_minutes(db, r["volunteer_id"], -r["minutes"])
-        from db.timebank import available_minutes
+        return [_reverse(db, actor, record_id, why.reason) for record_id in dict.fromkeys(record_ids)]
 
-        left = available_minutes(db, r["volunteer_id"])
-        if left < 0:  # hours already spent from the time bank: the reversal would leave a debt
-            raise Conflict("err.reversal_overdraws", hours=round((left + r["minutes"]) / 60, 1),
-                           minutes=r["minutes"])
-        audit.record(db, actor, "reverse", "service_records", new_id, before={"reverses": record_id},
-                     after=row, community_id=r["community_id"])
+
+def _reverse(db: Database, actor: Actor, record_id: int, reason: str) -> int:
+    r = _record(db, record_id)
+    require(actor, "hours.approve", r["community_id"])
+    if r["status"] != "approved" or r["reverses_id"] is not None:
+        raise Conflict("err.only_approved_reversed")
+    if list(db.query("SELECT 1 FROM service_records WHERE reverses_id = ?", [record_id])):
+        raise Conflict("err.already_reversed")
+    now = clock.stamp()
+    row = {"volunteer_id": r["volunteer_id"], "community_id": r["community_id"],
+           "activity": r["activity"], "service_date": r["service_date"], "start_time": None,
+           "end_time": None, "minutes": -r["minutes"], "place": r["place"], "beneficiary": r["beneficiary"],
+           "content": reason, "category": r["category"], "status": "approved", "source": "correction",
+           "recorded_by": actor.username, "recorded_at": now, "approved_by": actor.username,
+           "approved_at": now, "reverses_id": record_id}
+    new_id = db["service_records"].insert(row).last_pk
+    _add_minutes(db, r["volunteer_id"], -r["minutes"])
+    from db.timebank import available_minutes
+
+    left = available_minutes(db, r["volunteer_id"])
+    if left < 0:  # hours already spent from the time bank: the reversal would leave a debt
+        raise Conflict("err.reversal_overdraws", hours=round((left + r["minutes"]) / 60, 1),
+                       minutes=r["minutes"])
+    audit.record(db, actor, "reverse", "service_records", new_id, before={"reverses": record_id},
+                 after=row, community_id=r["community_id"])
     return new_id
 
 

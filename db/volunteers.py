@@ -243,7 +243,18 @@ def search(db: Database, actor: Actor, text: str = "", community_id: int | None 
 
 
 def pending_signups(db: Database, actor: Actor) -> list[dict]:
+    """Sign-ups waiting for the coordinator, with what they offer: skills, availability, notes."""
     rows, _ = search(db, actor, status="pending", page_size=500)
+    ids = [r["id"] for r in rows]
+    marks = ", ".join("?" * len(ids))
+    extra = {r["id"]: r for r in db.query(f"SELECT id, availability, notes FROM volunteers WHERE id IN ({marks})", ids)}
+    skills: dict[int, list[str]] = {}
+    for r in db.query(f"SELECT volunteer_id, category FROM volunteer_skills WHERE volunteer_id IN ({marks})"
+                      " ORDER BY category", ids):
+        skills.setdefault(r["volunteer_id"], []).append(r["category"])
+    for r in rows:
+        r.update(skills=skills.get(r["id"], []), availability=json.loads(extra[r["id"]]["availability"]),
+                 notes=extra[r["id"]]["notes"])
     return rows
 
 

@@ -35,6 +35,11 @@ def test_public_sign_up_explains_errors_then_lands_pending(app_env):
 
 def test_coordinator_approves_sign_up_and_sees_one_time_password(app_env):
     at = new_app().run()
+    from db.volunteers import sign_up
+    from tests.test_volunteers_db import person
+
+    db = connect(app_env, migrate=False)
+    sign_up(db, person(db, 77, notes="周末可以来"))  # a second one waiting in 秋浦社区
     login(at, "coordinator")
     at.switch_page("app_pages/volunteers.py").run()
     assert not at.exception
@@ -42,11 +47,16 @@ def test_coordinator_approves_sign_up_and_sees_one_time_password(app_env):
     at.run()
     count = [c.value for c in at.caption if "份报名待审核" in c.value][0]
     pending_before = int(count.split(" ")[0])
+    assert any(m.value.startswith("特长：") for m in at.markdown)  # what each offers, before deciding
     approve = [b for b in at.button if b.label == "通过"][0]
     approve.click().run()
     message = [s.value for s in at.success][0]
     assert message.startswith("已通过，编号 CZ") and "一次性密码" in message
     assert f"{pending_before - 1} 份报名待审核。" in [c.value for c in at.caption]
+    [b for b in at.button if b.label == "通过"][0].click().run()  # the next one straight away
+    issued = at.dataframe[0].value
+    assert len(issued) == 2 and issued["一次性密码"].str.len().min() >= 8  # the first is still there
+    assert f"{pending_before - 2} 份报名待审核。" in [c.value for c in at.caption]
 
 
 def test_coordinator_records_hours_for_a_group(app_env):
@@ -141,3 +151,34 @@ def test_a_refused_sign_up_keeps_everything_typed_and_says_why_beside_the_field(
     db = connect(app_env, migrate=False)
     row = next(db.query("SELECT gender, birth_year FROM volunteers WHERE real_name = '周建国'"))
     assert row == {"gender": "M", "birth_year": 1990}  # read from the ID number
+
+
+def test_coordinator_filters_ticks_confirms_and_can_undo_an_approval(app_env):
+    at = new_app().run()
+    login(at, "coordinator")
+    db = connect(app_env, migrate=False)
+    mine = next(db.query("SELECT community_id FROM users WHERE username = 'coordinator'"))["community_id"]
+    self_reported = [r["id"] for r in db.query("SELECT id FROM service_records WHERE status = 'pending' AND source = 'self'"
+                                                " AND community_id = ?", [mine])]
+    assert self_reported, "the demo city has self-reported hours waiting"
+    at.switch_page("app_pages/hours.py")
+    at.session_state["hours_tabs"] = "待审核"
+    at.run()
+    at.selectbox(key="pending_source").set_value("self").run()
+    assert sorted(at.dataframe[0].value["记录号"].tolist()) == sorted(self_reported)  # the rows of the editor
+    at.checkbox(key="pending_all").check().run()
+    approve_button = next(b for b in at.button if b.label.startswith("通过所选"))
+    assert approve_button.label == f"通过所选（{len(self_reported)} 条）"
+    approve_button.click().run()
+    assert any(w.value.startswith(f"确认通过 {len(self_reported)} 条") for w in at.warning)
+    # asked, not yet done
+    assert db.execute("SELECT COUNT(*) FROM service_records WHERE status = 'pending' AND source = 'self'"
+                      " AND community_id = ?", [mine]).fetchone()[0] == len(self_reported)
+    at.button(key="hours_confirm_yes").click().run()
+    assert f"已通过 {len(self_reported)} 条。" in [s.value for s in at.success]
+    statuses = {r["status"] for r in db.query(f"SELECT status FROM service_records WHERE id IN ({','.join('?' * len(self_reported))})", self_reported)}
+    assert statuses == {"approved"}
+    at.button(key="hours_undo_button").click().run()
+    reversed_ = db.execute(f"SELECT COUNT(*) FROM service_records WHERE reverses_id IN ({','.join('?' * len(self_reported))})",
+                           self_reported).fetchone()[0]
+    assert reversed_ == len(self_reported)
