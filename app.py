@@ -10,6 +10,7 @@ from components.feedback import show_flash
 from catalogue import DEFAULT_LANG, LANGS
 from components.i18n import t
 from components.navigation import navigation
+from db.todo import waiting
 from db.users import must_change_password
 
 st.set_page_config(page_title="Linli 邻里", page_icon="🏘️", layout="wide")
@@ -46,6 +47,6 @@ with st.sidebar:
     if demo_mode():
         st.caption(t("app.demo_mode"))
 
-page = navigation(actor.role, actor.role != "public" and must_change_password(db, actor.username))
+page = navigation(actor.role, actor.role != "public" and must_change_password(db, actor.username), waiting(db, actor))
 show_flash()
 page.run()

@@ -10,3 +10,4 @@ _.freeze_panes  # unused attribute (components/spreadsheet.py:145)
 requester_name  # unused variable (db/models.py:352)
 est_minutes  # unused variable (db/models.py:358)
 emergency_contact  # unused variable (db/models.py:417)
+emergency_phone  # unused variable (db/models.py): a pydantic field, read by model_dump

@@ -10,6 +10,7 @@ TEXT = {
     "app.logout": ("退出登录", "Log out"),
     "app.demo_mode": ("演示模式", "Demo mode"),
     "nav.public": ("公共服务", "Public"),
+    "nav.waiting": ("{title} · 待处理 {n}", "{title} · {n} waiting"),
     "nav.account": ("账户", "Account"),
     "nav.admin": ("系统管理", "Administration"),
     "page.home": ("首页", "Home"),

@@ -74,13 +74,17 @@ def pages_for(role: str) -> list[PageSpec]:
 PASSWORD_PAGE = "app_pages/password.py"
 
 
-def navigation(role: str, must_change_password: bool = False):
-    """st.navigation for this role, grouped into sections in the current language. Someone who
-    must change a password someone else chose gets that page only."""
+def navigation(role: str, must_change_password: bool = False, waiting: dict[str, int] | None = None):
+    """st.navigation for this role, grouped into sections in the current language; a page where
+    things wait for this person says how many ("工时审核 · 待审核 3"). Someone who must change a
+    password someone else chose gets that page only."""
     sections: dict[str, list] = {}
     specs = [p for p in pages_for(role) if p.path == PASSWORD_PAGE] if must_change_password else pages_for(role)
     for spec in specs:
-        page = st.Page(spec.path, title=t(spec.title_key), icon=spec.icon,
+        title = t(spec.title_key)
+        if (waiting or {}).get(spec.path):
+            title = t("nav.waiting", title=title, n=waiting[spec.path])
+        page = st.Page(spec.path, title=title, icon=spec.icon,
                        default=spec.path == ("app_pages/home.py" if not must_change_password else PASSWORD_PAGE))
         sections.setdefault(t(spec.section), []).append(page)
     return st.navigation(sections, expanded=True)  # every page visible, no "view more"

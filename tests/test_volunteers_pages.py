@@ -182,3 +182,22 @@ def test_coordinator_filters_ticks_confirms_and_can_undo_an_approval(app_env):
     reversed_ = db.execute(f"SELECT COUNT(*) FROM service_records WHERE reverses_id IN ({','.join('?' * len(self_reported))})",
                            self_reported).fetchone()[0]
     assert reversed_ == len(self_reported)
+
+
+def test_the_navigation_says_what_waits_for_the_coordinator(app_env):
+    at = new_app().run()
+    login(at, "coordinator")
+    db = connect(app_env, migrate=False)
+    hours = db.execute("SELECT COUNT(*) FROM service_records WHERE status = 'pending' AND community_id = 1").fetchone()[0]
+    signups = db.execute("SELECT COUNT(*) FROM volunteers WHERE status = 'pending' AND community_id = 1").fetchone()[0]
+    assert hours and signups
+    from db.todo import waiting
+
+    coordinator = at.session_state["actor"]
+    assert waiting(db, coordinator) == {"app_pages/hours.py": hours, "app_pages/volunteers.py": signups,
+                                        **({"app_pages/exchange_manage.py": n} if (n := db.execute(
+                                            "SELECT COUNT(*) FROM service_requests WHERE status = 'pending'"
+                                            " AND community_id = 1").fetchone()[0]) else {})}
+    assert waiting(db, at.session_state["actor"].__class__("leader", "leader")) == {}  # leaders approve nothing
+    admin_hours = db.execute("SELECT COUNT(*) FROM service_records WHERE status = 'pending'").fetchone()[0]
+    assert waiting(db, at.session_state["actor"].__class__("admin", "admin", user_id=1))["app_pages/hours.py"] == admin_hours
