@@ -9,6 +9,7 @@ from components.data import demo_mode, get_db
 from components.feedback import show_flash
 from catalogue import DEFAULT_LANG, LANGS
 from components.i18n import t
+from components.look import apply_look
 from components.navigation import navigation
 from db.todo import waiting
 from db.users import must_change_password
@@ -32,6 +33,7 @@ def choose_language() -> None:
 choose_language()
 db = get_db()
 auth = authenticator(db)
+apply_look(auth.cookie_controller.cookie_model.cookie_manager)
 # The client's address travels with the actor: anonymous writes are rate-limited by it.
 actor = replace(current_actor(db, auth), source=client_address())
 remember_login(auth)

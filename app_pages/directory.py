@@ -4,6 +4,8 @@ Large type and few clicks: residents are often elderly and on phones. ?community
 
 from datetime import date, datetime, time, timedelta
 
+from urllib.parse import quote
+
 import pandas as pd
 import streamlit as st
 
@@ -11,6 +13,7 @@ from components.usertext import plain
 from components.calendar_note import unknown_year_warning
 from components.charts import outlets_map
 from components.daycare_ui import holiday_text
+from components.near_me import near_me
 from components.data import get_db
 from components.i18n import lang, t
 from db.calendar import HOLIDAY, MAKEUP, added_names, day_status, holiday_name, overrides
@@ -32,10 +35,17 @@ preset = int(wanted) if wanted and wanted.isdigit() and int(wanted) in by_id els
 # after that the widgets hold what the resident chose.
 if preset and "dir_community" not in st.session_state:
     st.session_state["dir_community"] = st.session_state["dir_near"] = preset
+# ?category=pharmacy (the home page's 找药店) preselects the category the same way.
+if st.query_params.get("category") in cat_name and "dir_category" not in st.session_state:
+    st.session_state["dir_category"] = st.query_params["category"]
 
 # Results first: one search box, then the filters folded. It opens on "open now" — at night a list
 # that starts with closed banks helps nobody.
 text = st.text_input(t("dir.search"), max_chars=40, key="dir_text")
+spot = near_me("dir_near_me")  # the browser's location, if the resident allows it
+here = spot if spot and "lat" in spot else None
+if spot and "error" in spot:
+    st.caption(t("dir.near_me_fallback"))
 with st.expander(t("dir.filters"), expanded=False):
     c1, c2, c3 = st.columns(3)
     district = c1.selectbox(t("dir.district"), [None, *DISTRICTS], format_func=lambda d: d or t("dir.all"),
@@ -72,13 +82,24 @@ if when_mode != "any":
     listed = len(rows)
     rows = [r for r in rows if r["open_now"] or r["state"] == "closed"]
     not_open = listed - len(rows)
-if near:
+if here:
+    rows = nearest_first(rows, here["lat"], here["lon"])
+elif near:
     rows = nearest_first(rows, by_id[near]["lat"], by_id[near]["lon"])
 st.subheader(t("dir.found", n=len(rows)))
+if here:
+    st.caption(t("dir.sorted_from_you"))
 if not_open:
     st.caption(t("dir.not_open_hidden", n=not_open))
 on_day = when.date() != clock.today()
 day_label = f"{when.month}月{when.day}日" if lang() == "zh" else when.strftime("%d %b").lstrip("0")
+
+
+def map_link(r) -> str:
+    """Directions in the phone's map app (Amap's URI API, which opens the app or its web page);
+    our coordinates are WGS-84, which the API converts."""
+    return (f"https://uri.amap.com/marker?position={r['lon']:.6f},{r['lat']:.6f}&name={quote(r['name'])}"
+            "&coordinate=wgs84&callnative=1")
 
 
 def badges(r) -> str:
@@ -127,11 +148,16 @@ with list_tab:
                 st.markdown(f"### {plain(r['name'])}")
                 st.markdown(f"{cat_name.get(r['category'], r['category'])} · {plain(r['community'])} · {plain(r['address'])}{distance}")
                 st.markdown(state_line(r))
-                if r["phones"] and r["state"] != "closed":  # a shop closed for good has no number to call
-                    st.markdown(f"{t('dir.phone')}：" + "、".join(f"[{plain(p)}](tel:{p.replace('-', '')})"
-                                                                for p in r["phones"].split(", ")))
                 if r["services"]:
                     st.caption(plain(r["services"]))
+                if r["state"] != "closed":  # a shop closed for good has no number to call, no way there
+                    phones = [p for p in r["phones"].split(", ") if p]
+                    buttons = st.columns(len(phones[:2]) + 1)
+                    for column, phone in zip(buttons, phones[:2]):
+                        column.link_button(t("dir.call", phone=phone), f"tel:{phone.replace('-', '')}",
+                                           icon=":material/call:", use_container_width=True)
+                    buttons[-1].link_button(t("dir.navigate"), map_link(r), icon=":material/directions:",
+                                            use_container_width=True)
         if len(rows) > shown and st.button(t("dir.more", n=len(rows) - shown)):
             st.session_state["directory_shown"] = shown + 30
             st.rerun()

@@ -23,6 +23,8 @@ communities = list_communities(db)
 mine = actor.volunteer_id
 my_community = actor.community_id
 
+if st.query_params.get("tab") == "post" and "exchange_tabs" not in st.session_state:
+    st.session_state["exchange_tabs"] = t("ex.post")  # the home page's 我要求助 opens the form
 needs_tab, offers_tab, post_tab, track_tab = st.tabs([t("ex.needs"), t("ex.offers"), t("ex.post"), t("ex.track")],
                                                      key="exchange_tabs", on_change="rerun")
 with needs_tab:

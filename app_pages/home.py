@@ -8,8 +8,18 @@ from components.i18n import t
 from components.navigation import pages_for
 from db.communities import city_summary
 
+ENTRIES = [("app_pages/directory.py", "home.big.directory", ":material/local_pharmacy:", {"category": "pharmacy"}),
+           ("app_pages/exchange.py", "home.big.help", ":material/volunteer_activism:", {"tab": "post"}),
+           ("app_pages/service_card.py", "home.big.card", ":material/contact_phone:", None),
+           ("app_pages/daycare.py", "home.big.daycare", ":material/elderly:", None)]
+
 actor = session_actor()
 st.title(t("app.title"))
+# What residents come for, first and large (a phone, often an older hand): four entries.
+with st.container(key="home_tiles"):
+    for row in (ENTRIES[:2], ENTRIES[2:]):
+        for column, (path, label, icon, params) in zip(st.columns(2), row):
+            column.page_link(path, label=t(label), icon=icon, query_params=params, use_container_width=True)
 st.markdown(f"**{t('app.tagline')}**")
 st.write(t("home.intro"))
 

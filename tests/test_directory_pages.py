@@ -41,7 +41,12 @@ def test_residents_see_true_states_in_words_and_colour(app_env):
         assert "已关门的小卖部" not in "\n".join(m.value for m in at.markdown)
         at.checkbox(key="dir_show_closed").check().run()
         cards = "\n".join(m.value for m in at.markdown)
-        assert "已关门的小卖部" in cards and ":red-badge[已停业]" in cards and "2020002" not in cards
+        assert "已关门的小卖部" in cards and ":red-badge[已停业]" in cards
+        assert not [b for b in at.get("link_button") if "2020002" in b.proto.url]  # nothing to call
+        at.text_input(key="dir_text").input("装修中的药房").run()
+        assert [b.proto.url for b in at.get("link_button") if b.proto.url.startswith("tel:")] == ["tel:05662020001"]
+        [way] = [b.proto.url for b in at.get("link_button") if "amap" in b.proto.url]
+        assert way.startswith("https://uri.amap.com/marker?position=117.") and "coordinate=wgs84" in way
 
 
 def test_another_day_is_named_instead_of_today(app_env):

@@ -126,8 +126,11 @@ def browser():
 
 
 def new_context(browser, width: int = 1400, height: int = 1000):
-    """A person's browser: Chinese locale, downloads allowed, the settling probe installed."""
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN", accept_downloads=True)
+    """A person's browser: Chinese locale, downloads allowed, the settling probe installed; a
+    width under 500 is a phone (touch, mobile viewport)."""
+    phone = width < 500
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN", accept_downloads=True,
+                                  is_mobile=phone, has_touch=phone)
     context.set_default_timeout(30_000)
     context.add_init_script(SETTLE_PROBE)
     return context
@@ -150,8 +153,8 @@ def new_page(browser, request):
     leaves a screenshot in test-artifacts/."""
     contexts = []
 
-    def make():
-        context = new_context(browser, 1300)
+    def make(width: int = 1300, height: int = 1000):
+        context = new_context(browser, width, height)
         contexts.append(context)
         return context.new_page()
 

@@ -17,7 +17,8 @@ from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, Server, login, new_conte
 DEFAULT = ["public:/", "admin:/communities", "admin:/users"]
 
 
-def main(shots: list[str]) -> None:
+def main(shots: list[str], phone: bool = False, large: bool = False) -> None:
+    """--phone: a 390×844 touch screen (names end in _phone); --large: 长辈模式 on (…_large)."""
     out = ROOT / "docs" / "screenshots"
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
@@ -26,13 +27,19 @@ def main(shots: list[str]) -> None:
         try:
             for shot in shots:
                 role, path = shot.split(":", 1)
-                context = browser.new_context(viewport={"width": 1400, "height": int(os.environ.get("SHOT_HEIGHT", 900))})
+                if phone:
+                    context = new_context(browser, 390, 844)
+                else:
+                    context = new_context(browser, 1400, int(os.environ.get("SHOT_HEIGHT", 900)))
+                if large:
+                    context.add_cookies([{"name": "linli_large_type", "value": "1", "url": server.url}])
                 page = context.new_page()
                 if role != "public":
                     login(page, server, role)
                 page.goto(server.url + path)
                 wait_for_app(page)
                 name = (role + path.replace("/", "_").replace("?", "_").replace("=", "_")).rstrip("_")
+                name += "_phone" * phone + "_large" * large
                 page.screenshot(path=str(out / f"{name}.png"), full_page=True)
                 print(out / f"{name}.png")
                 context.close()
@@ -65,7 +72,8 @@ def meeting() -> None:
 
 
 if __name__ == "__main__":
-    if sys.argv[1:] == ["--meeting"]:
+    flags = {a for a in sys.argv[1:] if a.startswith("--")}
+    if flags == {"--meeting"}:
         meeting()
     else:
-        main(sys.argv[1:] or DEFAULT)
+        main([a for a in sys.argv[1:] if not a.startswith("--")] or DEFAULT, "--phone" in flags, "--large" in flags)

@@ -1,0 +1,67 @@
+"""How the app looks on a phone and for older eyes. 长辈模式 (large type), remembered per browser in
+a cookie, follows the MIIT 适老化 guidance: body text of at least 20 px, near-black text on white,
+touch targets of at least 48 px. The home page's four large entries are styled here too."""
+
+from datetime import timedelta
+
+import streamlit as st
+
+from components.i18n import t
+from db import clock
+
+LARGE_COOKIE = "linli_large_type"
+
+BASE_CSS = """<style>
+/* the home page's large entries: a whole tile is the link */
+.st-key-home_tiles a[data-testid="stPageLink-NavLink"] {
+  min-height: 88px; padding: 0.8rem 1rem; border: 1px solid #9bb8ad; border-radius: 12px;
+  background: #f1f5f3; align-items: center;
+}
+.st-key-home_tiles a[data-testid="stPageLink-NavLink"] p { font-size: 1.35rem; font-weight: 600; color: #12332a; }
+</style>"""
+
+LARGE_CSS = """<style>
+html { font-size: 20px; }
+[data-testid="stMain"] p, [data-testid="stMain"] li, [data-testid="stMain"] label,
+[data-testid="stSidebar"] p, [data-testid="stSidebar"] span, [data-testid="stWidgetLabel"] p,
+[data-testid="stMain"] input, [data-testid="stMain"] textarea, [data-baseweb="select"] div {
+  font-size: 20px !important; color: #000 !important;
+}
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { font-size: 18px !important; color: #222 !important; }
+[data-testid="stMain"] button, [data-testid="stMain"] input, [data-baseweb="select"] > div,
+[data-testid="stPageLink-NavLink"], [data-testid="stSidebarNavLink"] { min-height: 48px; }
+[data-testid="stSidebarNavLink"] span { font-size: 20px !important; }
+</style>"""
+
+
+# On a phone the open sidebar covers the page: after a page is chosen in it, fold it away. Streamlit
+# leaves it open; this constant script (no user input in it) closes it on narrow screens only.
+SIDEBAR_SCRIPT = """<script>
+if (!window.linliFoldsSidebar) {
+  window.linliFoldsSidebar = true;
+  document.addEventListener("click", (event) => {
+    if (window.innerWidth >= 640 || !event.target.closest('[data-testid="stSidebarNavLink"]')) return;
+    setTimeout(() => {
+      const fold = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
+      if (fold) fold.click();
+    }, 50);
+  }, true);
+}
+</script>"""
+
+
+def apply_look(cookie_manager) -> bool:
+    """The sidebar's 长辈模式 switch and the page's CSS; returns whether large type is on."""
+    if "large_type" not in st.session_state:
+        known = st.context.cookies.get(LARGE_COOKIE) == "1"
+        st.session_state["large_type"] = st.session_state["_large_written"] = known
+    on = st.sidebar.toggle(t("look.large"), key="large_type", help=t("look.large_help"))
+    if on != st.session_state["_large_written"]:
+        # Written when the switch moves: the next visit from this browser starts the same way.
+        with st.sidebar:
+            cookie_manager.set(LARGE_COOKIE, "1" if on else "0", key="large_cookie", same_site="strict",
+                               expires_at=clock.now() + timedelta(days=365))
+        st.session_state["_large_written"] = on
+    st.html(BASE_CSS + (LARGE_CSS if on else ""))
+    st.html(SIDEBAR_SCRIPT, unsafe_allow_javascript=True)
+    return on
