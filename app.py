@@ -9,12 +9,14 @@ from components.data import demo_mode, get_db
 from components.feedback import show_flash
 from catalogue import DEFAULT_LANG, LANGS
 from components.i18n import t
+from components import streamlit_words
 from components.look import apply_look
 from components.navigation import navigation
 from db.todo import waiting
 from db.users import must_change_password
 
 st.set_page_config(page_title="Linli 邻里", page_icon="🏘️", layout="wide")
+streamlit_words.install()
 
 
 def choose_language() -> None:

@@ -14,6 +14,8 @@ TEXT = {
     "home.big.help": ("我要求助", "Ask for help"),
     "home.big.card": ("便民服务卡", "Service card"),
     "home.big.daycare": ("日间照料", "Day care"),
+    "ui.choose_one": ("请选择", "Choose one"),
+    "ui.choose_many": ("可多选", "Choose any"),
     "look.large": ("长辈模式（大字）", "Large type"),
     "look.large_help": ("字更大、对比更强、按钮更大；本浏览器下次打开仍保持。",
                         "Bigger text, stronger contrast, larger buttons; this browser remembers it."),

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import streamlit as st
 
-from components.i18n import t
+from components.i18n import lang, t
 from db import clock
 
 LARGE_COOKIE = "linli_large_type"
@@ -49,6 +49,27 @@ if (!window.linliFoldsSidebar) {
 }
 </script>"""
 
+# The date input draws its empty segments as "yyyy / mm / dd" and names its calendar button "Choose
+# date", which Streamlit offers no way to set: in the Chinese interface they become 年 / 月 / 日 and
+# 选择日期 whenever Streamlit draws them (typing replaces a segment's text as before).
+DATE_SCRIPT = """<script>
+if (!window.linliDatesInChinese) {
+  window.linliDatesInChinese = true;
+  const words = {year: "年", month: "月", day: "日"};
+  const fix = () => {
+    document.querySelectorAll('[data-testid="stDateInput"] [data-placeholder="true"]').forEach((segment) => {
+      const word = words[segment.dataset.type];
+      if (word && segment.textContent !== word) segment.textContent = word;
+    });
+    document.querySelectorAll('[data-testid="stDateInputCalendarButton"]').forEach((button) => {
+      if (button.getAttribute("aria-label") !== "选择日期") button.setAttribute("aria-label", "选择日期");
+    });
+  };
+  new MutationObserver(fix).observe(document.body, {subtree: true, childList: true, characterData: true});
+  fix();
+}
+</script>"""
+
 
 def apply_look(cookie_manager) -> bool:
     """The sidebar's 长辈模式 switch and the page's CSS; returns whether large type is on."""
@@ -63,5 +84,5 @@ def apply_look(cookie_manager) -> bool:
                                expires_at=clock.now() + timedelta(days=365))
         st.session_state["_large_written"] = on
     st.html(BASE_CSS + (LARGE_CSS if on else ""))
-    st.html(SIDEBAR_SCRIPT, unsafe_allow_javascript=True)
+    st.html(SIDEBAR_SCRIPT + (DATE_SCRIPT if lang() == "zh" else ""), unsafe_allow_javascript=True)
     return on
