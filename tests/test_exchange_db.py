@@ -256,6 +256,10 @@ def test_redemption_is_debited_on_confirmation_and_released_on_cancel(db):
     assert [(line["kind"], line["minutes"], line["balance"]) for line in lines[-2:]] == [("credit", 180, 180), ("debit", -60, 120)]
     with pytest.raises(PermissionDenied):
         statement(db, Actor("leader", "leader"), vid)
+    helper_id = helper.volunteer_id
+    with pytest.raises(PermissionDenied):  # another volunteer's statement: refused, not one's own instead
+        statement(db, vol, helper_id)
+    assert statement(db, helper, helper_id) == statement(db, helper)
 
 
 def test_figures_by_hand(empty_db):
