@@ -57,7 +57,7 @@ st.dataframe([{t("dir.category"): names[r["category"]], t("out.name"): r["name"]
                t("dir.when"): "、".join(r["today"]) or t("dir.today_closed"),
                t("cov.radius"): t("dir.distance", m=r["distance_m"])} for r in card["nearest"]], hide_index=True)
 c1, c2 = st.columns([1, 3])
-c1.image(qr.getvalue(), width=180)
+c1.image(qr.getvalue(), width=180, alt=t("card.qr_alt"))
 c2.markdown(f"**{t('card.qr')}**")
 c2.code(url, language=None)
 # The PDF is made when the button is pressed, not on every run of the page (loading the CJK

@@ -77,6 +77,7 @@ TEXT = {
     "cov.heatmap": ("社区 × 类别：{radius} 米内的网点数", "Community × category: outlets within {radius} m"),
     "cov.reading": ("{pct}% 的格子已覆盖；缺口最多的类别是{worst}。", "{pct}% of cells are covered; the category with most gaps is {worst}."),
     "cov.no_gaps": ("没有缺口。", "No gaps."),
+    "card.qr_alt": ("二维码：扫码打开本社区的便民服务网点", "QR code: opens this community's service directory"),
     "card.title": ("{community}便民服务卡", "{community} service card"),
     "card.hotlines": ("服务热线", "Hotlines"),
     "card.nearest": ("身边的便民网点", "Services near you"),
