@@ -199,3 +199,78 @@ def test_occupancy_is_places_booked_over_places_offered(db):
     from db.dashboard import Scope, kpis
 
     assert kpis(db, Scope(start, end))["occupancy"] == pytest.approx(booked / places)
+
+
+def test_room_clashes_at_their_edges(db):
+    """Times and validity periods that touch share no minute and no day; sharing one is a clash."""
+    c = qiupu_centre(db)
+    coord = coordinator(db, c["community_id"])
+    add_programme(db, coord, programme(c, title="秋季班后", valid_from=date(2025, 11, 1), valid_to=None))
+    add_programme(db, coord, programme(c))  # TU TH 09:00–10:00, 22 Sept – 17 Oct: ends before it begins
+    add_programme(db, coord, programme(c, title="早操", opens_at="08:00", closes_at="09:00"))  # ends as it opens
+    add_programme(db, coord, programme(c, title="午前", opens_at="11:00", closes_at="12:00"))  # after a gap
+    add_programme(db, coord, programme(c, title="接着", valid_from=date(2025, 10, 18), valid_to=date(2025, 10, 31)))
+    for clash in ({"valid_from": date(2025, 10, 17), "valid_to": date(2025, 10, 17)},   # its last day
+                  {"valid_from": date(2025, 9, 1), "valid_to": date(2025, 9, 22)},    # its first day
+                  {"opens_at": "09:59", "closes_at": "10:30"}):                       # one minute
+        with pytest.raises(Conflict) as exc:
+            add_programme(db, coord, programme(c, title="冲突", **clash))
+        assert exc.value.key == "err.room_clash"
+    with pytest.raises(Conflict) as exc:  # two shared weekdays: the first is named
+        add_programme(db, coord, programme(c, title="冲突", byday=["TU", "TH"], opens_at="09:30", closes_at="09:45"))
+    assert exc.value.params["day"] == "TU"
+
+
+def test_who_may_be_booked_and_booked_again(db):
+    everyone = sorted(centres(db), key=lambda x: x["id"])
+    c = everyone[len(everyone) // 2]  # a centre with others numbered below and above it
+    coord = coordinator(db, c["community_id"])
+    pid = add_programme(db, coord, programme(c, capacity=3, valid_from=clock.today(), valid_to=None,
+                                             byday=["MO", "TU", "WE", "TH", "FR", "SA", "SU"]))
+    day = next(s["date"] for s in sessions(next(p for p in programmes(db, c["id"]) if p["id"] == pid),
+                                            clock.today(), date(2099, 1, 1)) if s["held"])
+    here = [m["id"] for m in members(db, coord, c["id"])]
+    others = [r["id"] for r in db.query("SELECT id FROM daycare_members WHERE centre_id != ? ORDER BY centre_id",
+                                        [c["id"]])]
+    below = db.execute("SELECT centre_id FROM daycare_members WHERE id = ?", [others[0]]).fetchone()[0]
+    above = db.execute("SELECT centre_id FROM daycare_members WHERE id = ?", [others[-1]]).fetchone()[0]
+    assert below < c["id"] < above
+    from db.errors import InputError
+
+    for stranger in (others[0], others[-1], 999_999):  # members of centres on either side, and nobody
+        with pytest.raises(InputError) as exc:
+            book(db, coord, pid, day, stranger)
+        assert exc.value.problems == [("member_id", "err.unknown_member", {})]
+    assert book(db, coord, pid, day, here[0]) == "booked"
+    with pytest.raises(Conflict) as exc:
+        book(db, coord, pid, day, here[0])  # booked already, with places left
+    assert exc.value.key == "err.already_booked"
+    cancel_booking(db, coord, pid, day, here[0])
+    assert book(db, coord, pid, day, here[0]) == "booked"  # cancelled, then booked again
+    book(db, coord, pid, day, here[1])
+    book(db, coord, pid, day, here[2])
+    assert book(db, coord, pid, day, here[3], waitlist=True) == "waitlist"
+    assert book(db, coord, pid, day, here[4], waitlist=True) == "waitlist"
+    with pytest.raises(Conflict) as exc:
+        book(db, coord, pid, day, here[3], waitlist=True)  # already waiting
+    assert exc.value.key == "err.already_booked"
+    # leaving the waitlist promotes nobody: the places are still all taken
+    assert cancel_booking(db, coord, pid, day, here[3]) is None
+    assert sorted(r["member_id"] for r in roster(db, coord, pid, day) if r["status"] == "booked") == sorted(here[:3])
+
+
+def test_occupancy_keeps_to_the_centre_community_or_district_asked_for(db):
+    from db.daycare import occupancy
+
+    start, end = clock.today() - timedelta(days=20), clock.today()
+    every = {r["centre_id"] for r in occupancy(db, start, end)}
+    by_place = list(db.query("SELECT d.id, d.community_id, c.district FROM daycare_centres d"
+                             " JOIN communities c ON c.id = d.community_id"))
+    assert every == {r["id"] for r in by_place}
+    for district in sorted({r["district"] for r in by_place}):
+        assert {r["centre_id"] for r in occupancy(db, start, end, district=district)} \
+            == {r["id"] for r in by_place if r["district"] == district}
+    one = by_place[len(by_place) // 2]
+    assert [r["centre_id"] for r in occupancy(db, start, end, community_id=one["community_id"])] \
+        == [r["id"] for r in by_place if r["community_id"] == one["community_id"]]
+    assert [r["centre_id"] for r in occupancy(db, start, end, centre_id=one["id"])] == [one["id"]]
