@@ -12,6 +12,7 @@ from components.auth import session_actor
 from components.calendar_note import unknown_year_warning
 from components.data import get_db
 from components.i18n import lang, t
+from components.opening_text import week_text
 from components.pdf import service_card_pdf
 from db import clock
 from db.communities import list_communities
@@ -52,9 +53,11 @@ st.subheader(t("card.hotlines"))
 for h in card["hotlines"]:
     st.markdown(f"#### {names[h['category']]}：[{plain(h['phones'])}](tel:{h['phones'].split(', ')[0].replace('-', '')})")
     st.caption(plain(h["name"]))
+st.markdown(f"**{t('card.national_title')}**　" + "　".join(
+    f"[{n}](tel:{n}) {t('card.national.' + n)}" for n in card["national"]))
 st.subheader(t("card.nearest"))
 st.dataframe([{t("dir.category"): names[r["category"]], t("out.name"): r["name"], t("dir.phone"): r["phones"],
-               t("dir.when"): "、".join(r["today"]) or t("dir.today_closed"),
+               t("card.week"): week_text(r["week"], r["holiday"], lang()),
                t("cov.radius"): t("dir.distance", m=r["distance_m"])} for r in card["nearest"]], hide_index=True)
 c1, c2 = st.columns([1, 3])
 c1.image(qr.getvalue(), width=180, alt=t("card.qr_alt"))

@@ -12,7 +12,9 @@ from pathlib import Path
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
 
+from catalogue import translate
 from components.numbers import hours_text
+from components.opening_text import week_text
 
 FONTS = Path(__file__).resolve().parent.parent / "assets" / "fonts"
 LATIN_FONT = FONTS / "DejaVuSans.ttf"
@@ -97,15 +99,16 @@ class Document(FPDF):
 
     def wrap(self, text: str, width: float, size: float | None = None) -> list[str]:
         """Lines no wider than `width`: Chinese breaks anywhere, a Latin word (a phone number, a
-        time range) moves to the next line whole when it fits there."""
+        time range such as 08:30–12:00) moves to the next line whole when it fits there."""
         lines = []
         for paragraph in text.split("\n"):
             line = ""
             for ch in paragraph:
-                if line and self.width(line + ch, size) > width:
-                    cut = max(line.rfind(" "), line.rfind("、"), line.rfind("，"))
+                # Chinese punctuation never starts a line (避头点): it may hang past the edge.
+                if line and self.width(line + ch, size) > width and ch not in "；，、。：）》”":
+                    cut = max(line.rfind(" "), line.rfind("、"), line.rfind("，"), line.rfind("；"))
                     word = line[cut + 1:]
-                    if 0 < cut and word and ch.isascii() and word.isascii() and self.width(word + ch, size) <= width:
+                    if 0 < cut and word and _latin(word + ch) and self.width(word + ch, size) <= width:
                         lines.append(line[:cut + 1].rstrip())
                         line = word
                     else:
@@ -145,6 +148,11 @@ class Document(FPDF):
                     self.line_cell(width, h, line, align="C" if header and n == 0 else align)
                 x += width
             self.set_xy(left, y + height)
+
+
+def _latin(text: str) -> bool:
+    """No Chinese in it: digits, Latin letters and punctuation such as 08:30–12:00 stay whole."""
+    return all(ord(c) < 0x2E80 for c in text)
 
 
 def new_pdf(footer=None) -> Document:
@@ -190,6 +198,9 @@ def certificate_pdf(cert: dict, category_names: dict[str, str]) -> bytes:
     return bytes(pdf.output())
 
 
+CARD_COLUMNS = (20, 38, 30, 72, 18)  # mm: category, name, phone, the week's hours, distance
+
+
 def service_card_pdf(card: dict, category_names: dict[str, str], qr_png: bytes, url: str) -> bytes:
     """便民服务卡: one A4 page in large type — hotlines, the nearest outlet of each kind, a QR code."""
     pdf = new_pdf()
@@ -201,19 +212,23 @@ def service_card_pdf(card: dict, category_names: dict[str, str], qr_png: bytes, 
     pdf.ln(2)
     pdf.font_size(16)
     pdf.line_cell(0, 10, "服务热线", new_line=True)
-    pdf.font_size(15)
+    pdf.font_size(14)
     for h in card["hotlines"]:
-        pdf.paragraph(0, 9, f"{category_names.get(h['category'], h['category'])}：{h['phones']}（{h['name']}）")
+        pdf.paragraph(0, 8, f"{category_names.get(h['category'], h['category'])}：{h['phones']}（{h['name']}）")
+    # printed in Chinese whatever the screen's language
+    pdf.font_size(12)
+    pdf.paragraph(0, 8, translate("card.national_title", "zh") + "：" + "　".join(
+        f"{n} {translate('card.national.' + n, 'zh')}" for n in card["national"]))
     pdf.ln(2)
     pdf.font_size(16)
     pdf.line_cell(0, 10, "身边的便民网点", new_line=True)
-    pdf.font_size(11.5)
-    rows = [("类别", "名称", "电话", "今日营业", "距离")]
+    pdf.font_size(10.5)
+    rows = [("类别", "名称", "电话", "营业时间（每周）", "距离")]
     for r in card["nearest"]:
         rows.append((category_names.get(r["category"], r["category"]), r["name"],
                      r["phones"].split(", ")[0] if r["phones"] else "—",
-                     "\n".join(r["today"]) or "今日休息", f"{r['distance_m']} m"))
-    pdf.table((34, 46, 36, 42, 20), rows, 7, aligns=("L", "L", "L", "L", "R"))
+                     week_text(r["week"], r["holiday"]), f"{r['distance_m']}米"))
+    pdf.table(CARD_COLUMNS, rows, 5.6, aligns=("L", "L", "L", "L", "R"))
     pdf.ln(4)
     if pdf.get_y() + 40 > pdf.h - pdf.b_margin:
         pdf.add_page()

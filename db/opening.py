@@ -124,3 +124,33 @@ def hours_in_words(expression: str, day: date, added: dict | None = None) -> lis
     spans = day_spans(expression, day, added)
     midnight = datetime.combine(day + timedelta(days=1), time())
     return [f"{s:%H:%M}–{'24:00' if e >= midnight else format(e, '%H:%M')}" for s, e in spans]
+
+
+def week_in_words(expression: str, start: date, added: dict | None = None) -> list[tuple[list[int], list[str]]]:
+    """The regular week, for a card on the fridge: runs of ISO weekdays (1 = Monday) sharing the
+    same hours, in order, e.g. [([1, 2, 3, 4, 5], ["08:30–12:00", "14:00–18:00"]), ([6, 7], [])].
+    Read from the first week from `start` on with no holiday or make-up day in it."""
+    monday = start - timedelta(days=start.weekday())
+    for _ in range(60):
+        days = [monday + timedelta(days=n) for n in range(7)]
+        if all(day_status(d, added) in (WORKDAY, WEEKEND) for d in days):
+            break
+        monday += timedelta(days=7)
+    runs: list[tuple[list[int], list[str]]] = []
+    for day in days:
+        hours = hours_in_words(expression, day, added)
+        if runs and runs[-1][1] == hours:
+            runs[-1][0].append(day.isoweekday())
+        else:
+            runs.append(([day.isoweekday()], hours))
+    return runs
+
+
+def holiday_in_words(expression: str, start: date, added: dict | None = None) -> list[str] | None:
+    """The hours on a statutory holiday: the next one from `start`, or when the coming year's
+    holidays are not published yet the last one before it (None: no holiday known either way)."""
+    for n in list(range(400)) + [-n for n in range(1, 400)]:
+        day = start + timedelta(days=n)
+        if day_status(day, added) == HOLIDAY:
+            return hours_in_words(expression, day, added)
+    return None

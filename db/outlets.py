@@ -12,7 +12,7 @@ from db.calendar import overrides
 from db.store import write
 from db.errors import InputError, NotFound
 from db.models import Actor, OutletIn, PauseIn, parse
-from db.opening import hours_in_words, is_open, next_change
+from db.opening import holiday_in_words, hours_in_words, is_open, next_change, week_in_words
 from db.permissions import require
 from db.text import contains
 from db import clock
@@ -23,6 +23,8 @@ COLUMNS = ("o.id, o.name, o.category, o.services, o.community_id, c.name AS comm
            " o.lat, o.lon, o.phones, o.opening_hours, o.status, o.accessibility, o.last_verified, o.source,"
            " o.paused_until, o.pause_reason")
 ALWAYS = "24/7"
+# The numbers every card carries beside the community's own (catalogue keys card.national.*).
+NATIONAL_NUMBERS = ("110", "119", "120", "12345", "12349")
 
 
 def initials(name: str) -> str:
@@ -252,4 +254,10 @@ def service_card(db: Database, community_id: int, when: datetime | None = None) 
             hotlines += nearest_first(pick[:1], community["lat"], community["lon"])
         elif cat["basic"] and of_kind:
             nearest.append(nearest_first(of_kind, community["lat"], community["lon"])[0])
-    return {"community": community, "hotlines": with_hours(db, hotlines, when), "nearest": with_hours(db, nearest, when)}
+    start = (when or clock.now()).date()
+    added = overrides(db)
+    for r in nearest:  # a card lives on the fridge for months: the week's hours, not today's
+        r["week"] = week_in_words(r["opening_hours"], start, added)
+        r["holiday"] = holiday_in_words(r["opening_hours"], start, added)
+    return {"community": community, "hotlines": with_hours(db, hotlines, when), "nearest": with_hours(db, nearest, when),
+            "national": NATIONAL_NUMBERS}

@@ -227,3 +227,19 @@ def test_csv_import_reports_bad_rows(db):
     before = db["outlets"].count
     assert outlet_transfer.commit(db, coord, preview) == 1
     assert db["outlets"].count == before + 1
+
+
+@pytest.mark.parametrize("expression, words", [
+    ("Mo-Fr 08:30-12:00,14:00-18:00; Sa 09:00-12:00; PH off",
+     "周一至周五 08:30–12:00、14:00–18:00；周六 09:00–12:00；周日休息；节假日休息"),
+    ("24/7", "24小时营业"),
+    ("Mo-Su 08:00-20:00; PH 09:00-12:00", "周一至周日 08:00–20:00；节假日 09:00–12:00"),
+    ("Mo,We,Fr 14:00-17:00", "周一 14:00–17:00；周二休息；周三 14:00–17:00；周四休息；周五 14:00–17:00；周六、周日休息"),
+])
+def test_the_cards_week_in_words_by_hand(expression, words):
+    from components.opening_text import week_text
+    from db.opening import holiday_in_words, week_in_words
+
+    # The week of 29 Sept 2025 holds National Day and a 调休 Sunday: the card reads a plain week.
+    week = week_in_words(expression, date(2025, 9, 29))
+    assert week_text(week, holiday_in_words(expression, date(2025, 9, 29))) == words

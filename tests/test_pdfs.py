@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import qrcode
 
-from components.pdf import certificate_pdf, service_card_pdf
+from components.pdf import CARD_COLUMNS, certificate_pdf, service_card_pdf
 from db import clock
 from db.certificates import certificate, issue_certificate
 from db.ledger import approve, record_hours, reverse
@@ -35,12 +35,14 @@ def test_every_cell_of_the_service_card_prints_in_poppler_and_ghostscript(db):
     for r in card["nearest"]:
         row = next(i for i, line in enumerate(lines) if r["name"] in line)
         phone = r["phones"].split(", ")[0] if r["phones"] else "—"
-        assert phone in lines[row] and f"{r['distance_m']} m" in lines[row], (r["name"], lines[row])
-        first_hours = r["today"][0] if r["today"] else "今日休息"
-        assert first_hours in lines[row], (r["name"], lines[row])
-        # A second opening of the day wraps onto the next line of the same cell, not over the distance.
-        for extra in r["today"][1:]:
-            assert extra in lines[row + 1] and f"{r['distance_m']} m" not in lines[row + 1]
+        assert phone in lines[row] and f"{r['distance_m']}米" in lines[row], (r["name"], lines[row])
+        # The week's hours: every range whole (08:30–12:00 never split over two lines), in the cell's
+        # lines under the name, never over the distance column.
+        cell = "".join(line.split(r["name"])[-1] if n == 0 else line for n, line in enumerate(lines[row:row + 4]))
+        for _, hours in r["week"]:
+            for span in hours:
+                assert span in cell or span == "00:00–24:00", (r["name"], span, cell)
+    assert "全国统一：110 报警" in text and "12349" in text
     gs = re.sub(r"\s", "", ghostscript_text(pdf))
     assert all(re.sub(r"\s", "", r["name"]) in gs for r in card["nearest"])
 
@@ -48,15 +50,16 @@ def test_every_cell_of_the_service_card_prints_in_poppler_and_ghostscript(db):
 def test_long_cells_wrap_inside_their_columns(db):
     card, names, _ = qiupu_card(db)
     long_row = {**card["nearest"][0], "category": "clinic", "name": "池州市贵池区秋浦街道社区卫生服务中心第二门诊部",
-                "phones": "0566-2021234", "today": ["07:00–09:00", "11:00–13:00", "17:00–19:00"], "distance_m": 1234}
+                "phones": "0566-2021234", "distance_m": 1234, "holiday": [],
+                "week": [([1, 2, 3, 4, 5], ["07:00–09:00", "11:00–13:00", "17:00–19:00"]), ([6, 7], [])]}
     card = {**card, "nearest": [long_row, *card["nearest"]]}
     qr = io.BytesIO()
     qrcode.make("x").save(qr, format="PNG")
     pdf = service_card_pdf(card, names, qr.getvalue(), "x")
-    # The table's columns in points: 16 mm margin, then 34, 46, 36, 42, 20 mm (as a ruler would measure).
+    # The table's columns in points: 16 mm margin, then the card's columns (as a ruler would measure).
     mm = 72 / 25.4
     edges = [16 * mm]
-    for width in (34, 46, 36, 42, 20):
+    for width in CARD_COLUMNS:
         edges.append(edges[-1] + width * mm)
     header_y = next(y for w, x, y, _, _ in poppler_words(pdf) if w == "类别")
     words = [w for w in poppler_words(pdf) if w[2] > header_y and w[1] >= edges[0] - 1 and w[3] <= edges[-1] + 30]
@@ -66,7 +69,7 @@ def test_long_cells_wrap_inside_their_columns(db):
         column = next(i for i in range(5) if edges[i] - 1 <= x0 < edges[i + 1])
         assert x1 <= edges[column + 1] + 0.5, (text, x0, x1, edges[column + 1])
     text = poppler_text(pdf)
-    assert "池州市贵池区秋浦街道" in text and "门诊部" in text and "17:00–19:00" in text and "1234 m" in text
+    assert "池州市" in text and "门诊部" in text and "17:00–19:00" in text and "1234米" in text
 
 
 def certified(db, minutes_list, reverse_first=False):
