@@ -8,12 +8,13 @@ import streamlit as st
 from components.auth import session_actor
 from components.data import get_db
 from components.feedback import Fields, attempt
+from components.hours_editor import hours_editor
 from components.imports import import_preview
 from components.i18n import lang, t
 from components.calendar_note import unknown_year_warning
 from components.spreadsheet import decode_text, neutralise, read_table, to_csv
 from db import outlet_transfer
-from db.calendar import covered_years, list_days
+from db.calendar import covered_years, list_days, overrides as calendar_overrides
 from db.calendar_days import add_day, import_arrangement, remove_day
 from db.communities import list_communities
 from db.models import OUTLET_STATUSES
@@ -49,7 +50,8 @@ def outlet_form(key: str, current: dict | None = None) -> dict | None:
         lat = c5.number_input(t("col.lat"), value=float(current.get("lat", first["lat"])), format="%.6f")
         lon = c6.number_input(t("col.lon"), value=float(current.get("lon", first["lon"])), format="%.6f")
         phones = st.text_input(t("out.phones"), value=current.get("phones", ""), max_chars=100)
-        hours = st.text_input(t("out.hours"), value=current.get("opening_hours", "Mo-Su 08:00-20:00"), max_chars=200)
+        st.markdown(f"**{t('out.hours')}**")
+        hours = hours_editor(key, current.get("opening_hours", ""), calendar_overrides(db))
         services = st.text_input(t("out.services"), value=current.get("services", ""), max_chars=200)
         c7, c8 = st.columns(2)
         status = c7.selectbox(t("out.status"), OUTLET_STATUSES, format_func=lambda s: t("status." + s),
@@ -70,39 +72,37 @@ edit_tab, transfer_tab, *calendar_tab = st.tabs(labels, key="outlets_tabs", on_c
 
 with edit_tab:
     if edit_tab.open:
-        left, right = st.columns(2)
-        with left:
-            st.subheader(t("out.add"))
+        # One above the other: the week of opening hours needs the page's width.
+        with st.expander(t("out.add"), expanded=False):
             data = outlet_form("add_outlet")
             if data:
                 attempt(lambda: create_outlet(db, actor, data), "out.saved")
-        with right:
-            st.subheader(t("out.edit"))
-            mine = search(db, community_id=community_filter(actor, "outlets.manage"), include_closed=True)
-            # Labels by id, made once: a search per option is quadratic (5,000 outlets: a second).
-            labels = {r["id"]: f"{r['name']} · {r['community']} · {t('status.' + r['status'])}" for r in mine}
-            chosen = st.selectbox(t("out.pick"), [None, *labels], format_func=lambda i: "—" if i is None else labels[i])
-            if chosen:
-                current = get_outlet(db, chosen)
-                b1, b2 = st.columns(2)
-                if b1.button(t("out.verify"), key=f"verify_{chosen}"):
-                    attempt(lambda: verify(db, actor, chosen), "out.verified_done")
-                if current["status"] == "open":
-                    if b2.button(t("out.close"), key=f"close_{chosen}"):
-                        attempt(lambda: set_status(db, actor, chosen, "closed"), "out.status_done")
-                    f = Fields(f"pause_{chosen}")
-                    with st.form(f.form, clear_on_submit=False):
-                        p1, p2 = st.columns(2)
-                        reason = f(p1.text_input, t("out.pause_reason"), "reason", max_chars=30)
-                        until = f(p2.date_input, t("out.pause_until"), "until", value=None, min_value=clock.today())
-                        if st.form_submit_button(t("out.pause"), key=f"{f.form}.submit"):
-                            attempt(lambda: pause(db, actor, chosen, {"reason": reason, "until": until}),
-                                    "out.pause_done", fields=f)
-                elif b2.button(t("out.reopen"), key=f"reopen_{chosen}"):
-                    attempt(lambda: set_status(db, actor, chosen, "open"), "out.status_done")
-                data = outlet_form(f"edit_outlet_{chosen}", current)
-                if data:
-                    attempt(lambda: update_outlet(db, actor, chosen, data), "out.saved")
+        st.subheader(t("out.edit"))
+        mine = search(db, community_id=community_filter(actor, "outlets.manage"), include_closed=True)
+        # Labels by id, made once: a search per option is quadratic (5,000 outlets: a second).
+        labels = {r["id"]: f"{r['name']} · {r['community']} · {t('status.' + r['status'])}" for r in mine}
+        chosen = st.selectbox(t("out.pick"), [None, *labels], format_func=lambda i: "—" if i is None else labels[i])
+        if chosen:
+            current = get_outlet(db, chosen)
+            b1, b2 = st.columns(2)
+            if b1.button(t("out.verify"), key=f"verify_{chosen}"):
+                attempt(lambda: verify(db, actor, chosen), "out.verified_done")
+            if current["status"] == "open":
+                if b2.button(t("out.close"), key=f"close_{chosen}"):
+                    attempt(lambda: set_status(db, actor, chosen, "closed"), "out.status_done")
+                f = Fields(f"pause_{chosen}")
+                with st.form(f.form, clear_on_submit=False):
+                    p1, p2 = st.columns(2)
+                    reason = f(p1.text_input, t("out.pause_reason"), "reason", max_chars=30)
+                    until = f(p2.date_input, t("out.pause_until"), "until", value=None, min_value=clock.today())
+                    if st.form_submit_button(t("out.pause"), key=f"{f.form}.submit"):
+                        attempt(lambda: pause(db, actor, chosen, {"reason": reason, "until": until}),
+                                "out.pause_done", fields=f)
+            elif b2.button(t("out.reopen"), key=f"reopen_{chosen}"):
+                attempt(lambda: set_status(db, actor, chosen, "open"), "out.status_done")
+            data = outlet_form(f"edit_outlet_{chosen}", current)
+            if data:
+                attempt(lambda: update_outlet(db, actor, chosen, data), "out.saved")
 
 with transfer_tab:
     if transfer_tab.open:

@@ -154,3 +154,55 @@ def holiday_in_words(expression: str, start: date, added: dict | None = None) ->
         if day_status(day, added) == HOLIDAY:
             return hours_in_words(expression, day, added)
     return None
+
+
+def expression_for(week: dict[int, list[tuple[time, time]]], holiday: str | list[tuple[time, time]] = "same") -> str:
+    """OSM syntax for a weekly grid, as the coordinator's editor fills it: ISO weekday → opening
+    ranges (closing at 00:00 means midnight), and public holidays "same" (as that weekday), "off"
+    or their own ranges. Equal neighbouring days are joined: Mo-Fr 08:30-12:00,14:00-18:00; Sa …"""
+    def ranges(spans):
+        return ",".join(f"{a:%H:%M}-{'24:00' if b == time(0) else format(b, '%H:%M')}" for a, b in spans)
+
+    if all(week.get(d) == [(time(0), time(0))] for d in range(1, 8)) and holiday == "same":
+        return "24/7"
+    runs: list[list] = []
+    for d in range(1, 8):
+        spans = week.get(d) or []
+        if runs and runs[-1][2] == spans and runs[-1][1] == d - 1:
+            runs[-1][1] = d
+        else:
+            runs.append([d, d, spans])
+    parts = [f"{CODES[s - 1] if s == e else CODES[s - 1] + ('-' if e > s + 1 else ',') + CODES[e - 1]} {ranges(spans)}"
+             for s, e, spans in runs if spans]
+    if holiday == "off":
+        parts.append("PH off")
+    elif holiday != "same":
+        parts.append(f"PH {ranges(holiday)}")
+    return "; ".join(parts) or "off"
+
+
+def grid_of(expression: str, start: date, added: dict | None = None) -> tuple[dict, str | list] | None:
+    """The weekly grid an expression stands for (the editor's starting point), or None when it says
+    more than a grid can (more than two ranges a day, dates, weeks of the month: the OSM field then)."""
+    def spans(words):
+        out = []
+        for w in words:
+            a, b = w.split("–")
+            out.append((time.fromisoformat(a), time(0) if b == "24:00" else time.fromisoformat(b)))
+        return out
+
+    if _parsed(expression) is None:
+        return None
+    week = {}
+    for run, words in week_in_words(expression, start, added):
+        for d in run:
+            week[d] = spans(words)
+    if any(len(s) > 2 for s in week.values()):
+        return None
+    holiday: str | list = "same"  # without PH, a holiday keeps its weekday's hours
+    if _PH.search(expression):
+        on_holiday = holiday_in_words(expression, start, added)
+        holiday = "same" if on_holiday is None else "off" if not on_holiday else spans(on_holiday)
+    if week_in_words(expression_for(week, holiday), start, added) != week_in_words(expression, start, added):
+        return None
+    return week, holiday

@@ -243,3 +243,28 @@ def test_the_cards_week_in_words_by_hand(expression, words):
     # The week of 29 Sept 2025 holds National Day and a 调休 Sunday: the card reads a plain week.
     week = week_in_words(expression, date(2025, 9, 29))
     assert week_text(week, holiday_in_words(expression, date(2025, 9, 29))) == words
+
+
+@pytest.mark.parametrize("expression", [
+    "Mo-Fr 08:30-12:00,14:00-18:00; Sa 09:00-12:00; PH off",
+    "24/7",
+    "Mo-Su 08:00-20:00; PH 09:00-12:00",
+    "Tu-Su 09:00-20:00",
+])
+def test_the_editors_grid_gives_back_the_expression_it_was_read_from(expression):
+    from db.opening import expression_for, grid_of
+
+    assert expression_for(*grid_of(expression, date(2025, 9, 29))) == expression
+
+
+def test_a_grid_written_by_hand_and_what_a_grid_cannot_say():
+    from datetime import time as t_
+
+    from db.opening import expression_for, grid_of
+
+    week = {d: [(t_(8), t_(12)), (t_(14), t_(18))] for d in range(1, 6)} | {6: [(t_(9), t_(0))], 7: []}
+    assert expression_for(week, "off") == "Mo-Fr 08:00-12:00,14:00-18:00; Sa 09:00-24:00; PH off"
+    assert expression_for({1: [(t_(9), t_(17))], 3: [(t_(9), t_(17))]}) == "Mo 09:00-17:00; We 09:00-17:00"
+    assert expression_for({}) == "off"
+    assert grid_of("Mo-Fr 08:00-10:00,11:00-12:00,13:00-14:00", date(2025, 9, 29)) is None  # three ranges a day
+    assert grid_of("Mo-Fr 9点", date(2025, 9, 29)) is None

@@ -2,13 +2,14 @@
 a coordinator adds an outlet (bad hours first); the service card downloads."""
 
 import re
+import sqlite3
 
 from playwright.sync_api import expect
 from tests.viewers import poppler_pages, poppler_text
 
 from datetime import date, time
 
-from tests.e2e.conftest import login, set_date, set_time, wait_for_app
+from tests.e2e.conftest import ARTIFACTS, login, set_date, set_time, wait_for_app
 from tests.e2e.test_volunteers_e2e import choose
 
 
@@ -32,23 +33,37 @@ def test_resident_finds_pharmacies_open_at_spring_festival(server, new_page):
 
 
 def test_coordinator_adds_outlet_and_public_sees_it(server, new_page):
-    page = new_page()
+    page = new_page(1300, 1800)
     login(page, server, "coordinator")
     page.goto(server.url + "/outlets_admin")
     wait_for_app(page)
+    page.get_by_text("新增网点").click()
     form = page.get_by_test_id("stForm").first
     form.get_by_label("名称").fill("邻里修脚店")
     form.get_by_label("地址").fill("秋浦路 18 号")
     form.get_by_label("电话（多个用逗号分隔）").fill("0566-2028888")
-    hours = form.get_by_label(re.compile("营业时间"))
+    # the advanced way first, with a typo: the parser's report, the Chinese sentence first
+    form.get_by_text("OSM 语法（高级）").click()
+    form.get_by_text("高级：OSM 语法").click()
+    hours = form.get_by_role("textbox", name="OSM 营业时间表达式")
     hours.fill("Mo-Su 9点到18点")
     form.get_by_role("button", name="保存").click()
     error = page.get_by_test_id("stAlertContentError")
     expect(error).to_contain_text("营业时间无法解析：")
     expect(error.locator("code")).to_contain_text("expected")
-    hours.fill("Mo-Su 09:00-18:00")
+    # then the week as a coordinator fills it: lunch on weekdays, Sunday off, closed on holidays
+    form.get_by_text("按周填写").click()
+    for day in ("周一", "周二", "周三", "周四", "周五"):
+        form.get_by_label(f"{day}有午休").check(force=True)  # its label is hidden: the header names the column
+    form.get_by_label("周日休息").check(force=True)
+    form.get_by_role("combobox", name="法定节假日").click()
+    page.get_by_role("option", name="休息").click()
+    page.screenshot(path=str(ARTIFACTS / "outlet_hours_editor.png"), full_page=True)
     form.get_by_role("button", name="保存").click()
     expect(page.get_by_text("网点已保存。")).to_be_visible()
+    saved = sqlite3.connect(server.db_path).execute("SELECT opening_hours FROM outlets WHERE name = '邻里修脚店'").fetchone()
+    # written by hand from the grid: weekdays 08:00–18:00 with 12:00–14:00 off, Saturday 09:00–17:00
+    assert saved == ("Mo-Fr 08:00-12:00,14:00-18:00; Sa 09:00-17:00; PH off",)
 
     resident = new_page()
     resident.goto(server.url + "/directory")
@@ -73,4 +88,4 @@ def test_service_card_downloads(server, new_page):
     pdf = open(download.value.path(), "rb").read()
     text = poppler_text(pdf)
     assert poppler_pages(pdf) == 1 and "秋浦社区便民服务卡" in text and "directory?community=" in text
-    assert re.search(r"药店\s+\S+\s+[\d-]{11,13}\s+\d\d:\d\d–\d\d:\d\d\s+\d+ m", text)  # a full row
+    assert re.search(r"药店\s+\S+\s+[\d-]{11,13}\s+周\S+ \d\d:\d\d–\d\d:\d\d\S*\s+\d+米", text)  # a full row: the week, metres
