@@ -1,6 +1,8 @@
 """Import and export (coordinators: own community; admins: all). Imports are previewed with every
 row's errors and written only when confirmed; rows with errors never are."""
 
+from datetime import date
+
 import streamlit as st
 
 from components.auth import session_actor
@@ -36,8 +38,14 @@ with import_tab:
 with export_tab:
     if export_tab.open:
         st.caption(t("transfer.formula_note"))
+        start, end = (date.fromisoformat(d) for d in default_period())
+        p1, p2 = st.columns(2)
+        since = p1.date_input(t("transfer.period_from"), value=start, key="export_from")
+        until = p2.date_input(t("transfer.period_to"), value=end, key="export_to")
+        period = (since.isoformat(), until.isoformat())
         for label, rows in ((t("transfer.roster"), lambda: export_volunteers(db, actor)),
-                            (t("transfer.ledger"), lambda: export_records(db, actor, default_period()))):
+                            (t("transfer.ledger_period", since=period[0], until=period[1]),
+                             lambda: export_records(db, actor, period))):
             st.markdown(f"**{label}**")
             data = rows()
             c1, c2 = st.columns(2)

@@ -3,8 +3,10 @@
 import csv
 import io
 import unicodedata
+from datetime import date
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.utils import get_column_letter
 
 from db.archive import open_zip
 from db.errors import LinliError
@@ -34,16 +36,43 @@ def to_csv(rows: list[dict]) -> bytes:
 
 
 def to_xlsx(rows: list[dict], sheet: str = "Linli") -> bytes:
+    """A workbook an office can use at once: dates as dates, columns wide enough for their text,
+    the header frozen and filterable."""
     wb = Workbook()
     ws = wb.active
     ws.title = sheet[:31]
     if rows:
         ws.append(list(rows[0]))
         for row in rows:
-            ws.append([neutralise(v) for v in row.values()])
+            ws.append([_as_date(v) for v in (neutralise(v) for v in row.values())])
+        for n, header in enumerate(rows[0], start=1):
+            letter = get_column_letter(n)
+            longest = max([_display_width(header)] + [_display_width(r[header]) for r in rows[:500]])
+            ws.column_dimensions[letter].width = min(60, max(8, longest + 2))
+            if any(isinstance(c.value, date) for c in ws[letter][1:50]):
+                for cell in ws[letter][1:]:
+                    cell.number_format = "yyyy-mm-dd"
+        ws.freeze_panes = "A2"
+        ws.auto_filter.ref = ws.dimensions
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def _as_date(value):
+    """An ISO day (2026-03-05) becomes a real date cell, so Excel sorts and filters it as one."""
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _display_width(value) -> int:
+    """Columns as Excel measures them: a Chinese character is two."""
+    text = "" if value is None else str(value)
+    return sum(2 if ord(c) > 0x2E80 else 1 for c in text)
 
 
 def read_table(filename: str, content: bytes) -> list[dict]:

@@ -18,6 +18,7 @@ from db.models import Actor, RecordIn, VolunteerIn, parse
 from db.volunteers import insert_volunteer
 from db.text import iso_day
 from db import clock
+from catalogue import translate
 
 # Accepted headers → field: ours, and what office spreadsheets call the same column. Headers are
 # compared after NFKC (full-width brackets become ASCII), without spaces or a leading *.
@@ -193,22 +194,32 @@ def export_volunteers(db: Database, actor: Actor, community_id: int | None = Non
     if scope is not None:
         sql += " WHERE v.community_id = ?"
         params.append(scope)
-    return list(db.query(sql + " ORDER BY v.id", params))
+    return [_readable(r, {"状态": "status."}) for r in db.query(sql + " ORDER BY v.id", params)]
+
+
+def _readable(row: dict, coded: dict[str, str]) -> dict:
+    """A stored code (active, self) as the Chinese word an office reads (在册, 本人申报)."""
+    for column, prefix in coded.items():
+        if row.get(column):
+            row[column] = translate(prefix + row[column], "zh")
+    return row
 
 
 def export_records(db: Database, actor: Actor, period: tuple[str, str], community_id: int | None = None) -> list[dict]:
     scope = community_filter(actor, "volunteers.import", community_id)
     sql = ("SELECT r.id AS 记录号, v.number AS 志愿者编号, v.real_name AS 姓名, r.activity AS 活动,"
            " r.service_date AS 日期, r.start_time AS 开始, r.end_time AS 结束, r.minutes AS 时长（分钟）,"
-           " r.place AS 地点, r.beneficiary AS 服务对象, r.content AS 内容, r.category AS 类别,"
+           " r.place AS 地点, r.beneficiary AS 服务对象, r.content AS 内容, k.name_zh AS 类别,"
            " r.status AS 状态, r.source AS 来源, r.reverses_id AS 冲正记录"
            " FROM service_records r JOIN volunteers v ON v.id = r.volunteer_id"
+           " JOIN service_categories k ON k.code = r.category"
            " WHERE r.service_date BETWEEN ? AND ?")
     params: list = list(period)
     if scope is not None:
         sql += " AND r.community_id = ?"
         params.append(scope)
-    return list(db.query(sql + " ORDER BY r.service_date, r.id", params))
+    return [_readable(r, {"状态": "status.", "来源": "source."})
+            for r in db.query(sql + " ORDER BY r.service_date, r.id", params)]
 
 
 def default_period() -> tuple[str, str]:

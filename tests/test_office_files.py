@@ -132,3 +132,32 @@ def test_full_width_phone_is_normalised(db):
     with pytest.raises(InputError):
         register(db, c, {"real_name": "某", "gender": "F", "birth_date": date(1992, 7, 18), "id_number": ID_C,
                          "phone": "١٣٩٦٦٦٦٠٠١٢", "community_id": c.community_id})
+
+
+def test_exports_read_as_an_office_expects(db):
+    """Chinese words instead of stored codes, dates as dates, a frozen and filterable header,
+    columns as wide as their text: checked in the workbook itself, opened with openpyxl."""
+    import io as _io
+    from datetime import date as _date
+
+    from openpyxl import load_workbook
+
+    from components.spreadsheet import to_xlsx
+    from db.models import Actor
+    from db.transfer import export_records, export_volunteers
+
+    admin = Actor("admin", "admin", user_id=1)
+    rows = export_records(db, admin, ("2000-01-01", "2100-12-31"))
+    assert {r["状态"] for r in rows} <= {"已审核", "待审核", "未通过"}
+    assert {r["来源"] for r in rows} <= {"协调员录入", "本人申报", "服务需求", "日间照料", "导入", "冲正"}
+    assert {r["类别"] for r in rows} == {r["name_zh"] for r in db.query(
+        "SELECT DISTINCT k.name_zh FROM service_records r JOIN service_categories k ON k.code = r.category")}
+    assert {r["状态"] for r in export_volunteers(db, admin)} <= {"在册", "待审核", "停用", "未通过"}
+    sheet = load_workbook(_io.BytesIO(to_xlsx(rows[:50], "台账"))).active
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == sheet.dimensions
+    headers = [c.value for c in sheet[1]]
+    day = sheet.cell(2, headers.index("日期") + 1)
+    assert isinstance(day.value, _date) and day.number_format == "yyyy-mm-dd"
+    activity = headers.index("活动") + 1
+    longest = max(len(sheet.cell(r, activity).value or "") for r in range(2, sheet.max_row + 1))
+    assert sheet.column_dimensions[chr(64 + activity)].width >= 2 * longest  # Chinese characters are wide
