@@ -11,11 +11,9 @@ from components.feedback import Fields, attempt
 from components.hours_editor import hours_editor
 from components.imports import import_preview
 from components.i18n import lang, t
-from components.calendar_note import unknown_year_warning
-from components.spreadsheet import decode_text, neutralise, read_table, to_csv
+from components.spreadsheet import neutralise, read_table, to_csv
 from db import outlet_transfer
-from db.calendar import covered_years, list_days, overrides as calendar_overrides
-from db.calendar_days import add_day, import_arrangement, remove_day
+from db.calendar import overrides as calendar_overrides
 from db.communities import list_communities
 from db.models import OUTLET_STATUSES
 from db.outlets import categories, create_outlet, get_outlet, pause, search, set_status, update_outlet, verify
@@ -67,8 +65,7 @@ def outlet_form(key: str, current: dict | None = None) -> dict | None:
     return None
 
 
-labels = [t("out.tab_edit"), t("out.tab_import")] + ([t("out.tab_calendar")] if may(actor, "calendar.edit") else [])
-edit_tab, transfer_tab, *calendar_tab = st.tabs(labels, key="outlets_tabs", on_change="rerun")
+edit_tab, transfer_tab = st.tabs([t("out.tab_edit"), t("out.tab_import")], key="outlets_tabs", on_change="rerun")
 
 with edit_tab:
     if edit_tab.open:
@@ -122,34 +119,3 @@ with transfer_tab:
                            file_name="outlets.csv", mime="text/csv")
         c2.download_button(t("out.download_hsds"), outlet_transfer.export_hsds(db, actor, neutralise),
                            file_name="outlets-hsds.zip", mime="application/zip")
-
-if calendar_tab:
-    with calendar_tab[0]:
-        if calendar_tab[0].open:
-            first, last = covered_years()
-            st.caption(t("cal.covered", first=first, last=last))
-            today = clock.today()
-            unknown_year_warning(db, [today, date(today.year + 1, 1, 1)])
-            st.subheader(t("cal.import"))
-            st.caption(t("cal.import_help"))
-            pasted = st.text_area(t("cal.paste"), height=150, key="arrangement_text",
-                                  placeholder="开始,结束,类型,名称\n2027-02-06,2027-02-13,放假,春节\n2027-02-14,,上班,春节")
-            upload = st.file_uploader(t("cal.upload"), type=["csv", "json", "txt"], key="arrangement_file")
-            if st.button(t("cal.import_button"), key="arrangement_import"):
-                content = decode_text(upload.getvalue()) if upload is not None else pasted
-                attempt(lambda: import_arrangement(db, actor, content), lambda n: t("cal.imported", n=n))
-            st.subheader(t("cal.add_one"))
-            with st.form("calendar_day"):
-                c1, c2, c3 = st.columns(3)
-                day = c1.date_input(t("cal.day"), value=date(last + 1, 1, 1))
-                kind = c2.selectbox(t("cal.kind"), ["holiday", "workday"], format_func=lambda k: t("cal.kind." + k))
-                name = c3.text_input(t("cal.name"), max_chars=40)
-                if st.form_submit_button(t("cal.add")):
-                    attempt(lambda: add_day(db, actor, {"day": day, "kind": kind, "name": name}), "cal.added")
-            days = list_days(db)
-            if days:
-                st.dataframe([{t("cal.day"): d["day"], t("cal.kind"): t("cal.kind." + d["kind"]), t("cal.name"): d["name"],
-                               t("audit.actor"): d["added_by"]} for d in days], hide_index=True)
-                gone = st.selectbox(t("cal.day"), [d["day"] for d in days], key="remove_day")
-                if st.button(t("cal.remove")):
-                    attempt(lambda: remove_day(db, actor, gone), "cal.removed")

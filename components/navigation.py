@@ -62,6 +62,8 @@ PAGES: list[PageSpec] = [
     PageSpec("app_pages/password.py", "page.password", ":material/password:", "account.password", "nav.account"),
     PageSpec("app_pages/users.py", "page.users", ":material/manage_accounts:", "users.manage", "nav.admin",
              "home.link.users"),
+    PageSpec("app_pages/holidays.py", "page.holidays", ":material/event:", "calendar.edit", "nav.admin",
+             "home.link.holidays"),
     PageSpec("app_pages/audit_log.py", "page.audit", ":material/history:", "audit.read", "nav.admin",
              "home.link.audit"),
 ]

@@ -1,5 +1,7 @@
-"""An admin's changes to the working calendar (db.calendar holds the rules): one day at a time, or
+"""An admin's changes to the working calendar (db.calendar holds the rules): a run of days, or
 a year's arrangement from the State Council notice; every change audited."""
+
+from datetime import timedelta
 
 from sqlite_utils import Database
 
@@ -7,21 +9,25 @@ from db import audit, clock
 from db.calendar import parse_arrangement
 from db.store import write
 from db.errors import Conflict
-from db.models import Actor, CalendarDayIn, parse
+from db.models import Actor, CalendarRangeIn, parse
 from db.permissions import require
 
 
-def add_day(db: Database, actor: Actor, data: dict) -> None:
-    """An admin adds a holiday or a make-up working day."""
+def add_range(db: Database, actor: Actor, data: dict) -> int:
+    """An admin adds a run of days at once (春节: seven days off), all or none; a day already
+    entered is refused by name. Returns how many days were added."""
     require(actor, "calendar.edit")
-    entry = parse(CalendarDayIn, data)
+    span = parse(CalendarRangeIn, data)
+    days = [span.start + timedelta(days=n) for n in range((span.end - span.start).days + 1)]
     with write(db):
-        if list(db.query("SELECT 1 FROM calendar_days WHERE day = ?", [entry.day.isoformat()])):
-            raise Conflict("err.day_exists", day=entry.day.isoformat())
-        row = {"day": entry.day.isoformat(), "kind": entry.kind, "name": entry.name,
-               "added_by": actor.username, "added_at": clock.stamp()}
-        db["calendar_days"].insert(row)
-        audit.record(db, actor, "create", "calendar_days", row["day"], after=row)
+        for day in days:
+            if list(db.query("SELECT 1 FROM calendar_days WHERE day = ?", [day.isoformat()])):
+                raise Conflict("err.day_exists", day=day.isoformat())
+            row = {"day": day.isoformat(), "kind": span.kind, "name": span.name,
+                   "added_by": actor.username, "added_at": clock.stamp()}
+            db["calendar_days"].insert(row)
+            audit.record(db, actor, "create", "calendar_days", row["day"], after=row)
+    return len(days)
 
 
 def remove_day(db: Database, actor: Actor, day: str) -> None:

@@ -306,10 +306,19 @@ PHONE_LANDLINE = re.compile(r"^0[0-9]{2,3}-?[0-9]{7,8}$")
 OUTLET_STATUSES = ("open", "temporarily_closed", "closed")
 
 
-class CalendarDayIn(Strict):
-    day: _date
+class CalendarRangeIn(Strict):
+    start: _date
+    end: _date
     kind: Literal["holiday", "workday"]
     name: Annotated[str, Field(max_length=40)] = ""
+
+    @model_validator(mode="after")
+    def _order(self):
+        if self.end < self.start:
+            _refuse("err.period_order", "end")
+        if (self.end - self.start).days >= 31:
+            _refuse("err.range_too_long", "end", days=31)
+        return self
 
 
 def _phone(value: str) -> str:

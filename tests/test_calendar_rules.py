@@ -168,11 +168,9 @@ def test_pages_warn_residents_and_tell_admins_when_a_year_is_missing(app_env):
         at = new_app()
         at.run()
         login(at, "admin")
-        at.switch_page("app_pages/outlets_admin.py")
-        at.session_state["outlets_tabs"] = "节假日"
-        at.run()
+        at.switch_page("app_pages/holidays.py").run()
         assert not at.exception
-        assert any(w.value.startswith("2027 年节假日安排尚未录入") and "网点维护 → 节假日" in w.value for w in at.warning)
+        assert any(w.value.startswith("2027 年节假日安排尚未录入") and "系统管理 → 节假日安排" in w.value for w in at.warning)
         at.text_area(key="arrangement_text").input("开始,结束,类型,名称\n2027-01-01,2027-01-03,放假,元旦\n")
         at.button(key="arrangement_import").click().run()
         assert not at.exception and not at.warning

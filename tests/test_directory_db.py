@@ -7,7 +7,7 @@ import pytest
 from db import outlet_transfer
 from db import clock
 from db.calendar import HOLIDAY, MAKEUP, WEEKEND, WORKDAY, day_status, overrides
-from db.calendar_days import add_day
+from db.calendar_days import add_range
 from db.communities import create_community
 from db.errors import Conflict, InputError, PermissionDenied
 from db.models import SYSTEM, Actor
@@ -60,11 +60,19 @@ def test_admin_adds_days_for_years_chinesecalendar_lacks(db):
     newyear, makeup = date(2027, 2, 8), date(2027, 2, 14)  # a Monday holiday and a Sunday worked
     assert day_status(newyear, overrides(db)) == WORKDAY
     with pytest.raises(PermissionDenied):
-        add_day(db, Actor("leader", "leader"), {"day": newyear, "kind": "holiday"})
-    add_day(db, ADMIN, {"day": newyear, "kind": "holiday", "name": "春节"})
-    add_day(db, ADMIN, {"day": makeup, "kind": "workday", "name": "春节调休"})
-    with pytest.raises(Conflict):
-        add_day(db, ADMIN, {"day": newyear, "kind": "holiday"})
+        add_range(db, Actor("leader", "leader"), {"start": newyear, "end": newyear, "kind": "holiday"})
+    assert add_range(db, ADMIN, {"start": date(2027, 2, 6), "end": newyear, "kind": "holiday", "name": "春节"}) == 3
+    add_range(db, ADMIN, {"start": makeup, "end": makeup, "kind": "workday", "name": "春节调休"})
+    count = db["calendar_days"].count
+    with pytest.raises(Conflict) as exc:  # the run overlaps a day already entered: nothing of it is added
+        add_range(db, ADMIN, {"start": date(2027, 2, 8), "end": date(2027, 2, 12), "kind": "holiday"})
+    assert exc.value.params == {"day": "2027-02-08"} and db["calendar_days"].count == count
+    for bad, key in (({"start": newyear, "end": date(2027, 2, 1)}, "err.period_order"),
+                     ({"start": newyear, "end": date(2027, 3, 20)}, "err.range_too_long")):
+        with pytest.raises(InputError) as exc:
+            add_range(db, ADMIN, {**bad, "kind": "holiday"})
+        assert [(f, k) for f, k, _ in exc.value.problems] == [("end", key)]
+    assert day_status(date(2027, 2, 7), overrides(db)) == HOLIDAY  # a Sunday inside the run
     added = overrides(db)
     assert not is_open(OFFICE, datetime(2027, 2, 8, 10), added)
     assert is_open(OFFICE, datetime(2027, 2, 14, 10), added)

@@ -96,8 +96,8 @@ PROBES = {
     "users.create": ("users.manage", "one", True, lambda w, a: users.create_user(w["db"], a, {
         "username": "newbie", "display_name": "新人", "role": "leader", "password": "a-long-enough-password"})),
     "audit.entries": ("audit.read", "one", False, lambda w, a: audit.entries(w["db"], a)),
-    "calendar.add_day": ("calendar.edit", "one", True, lambda w, a: calendar_days.add_day(w["db"], a, {
-        "day": date(2031, 10, 9), "kind": "holiday", "name": "测试"})),
+    "calendar.add_range": ("calendar.edit", "one", True, lambda w, a: calendar_days.add_range(w["db"], a, {
+        "start": date(2031, 10, 9), "end": date(2031, 10, 9), "kind": "holiday", "name": "测试"})),
     "communities.update": ("communities.edit", "one", True,
                            lambda w, a: communities.update_community(w["db"], a, w["a"], {**_community(w), "population": 1})),
     "settings.stars": ("settings.edit", "one", True,
