@@ -4,8 +4,6 @@ Large type and few clicks: residents are often elderly and on phones. ?community
 
 from datetime import date, datetime, time, timedelta
 
-from urllib.parse import quote
-
 import pandas as pd
 import streamlit as st
 
@@ -22,6 +20,7 @@ from db.models import DISTRICTS
 from db.outlets import categories, nearest_first, search, with_hours
 from db import clock
 
+PAGE = 10
 db = get_db()
 st.title(t("page.directory"))
 cats = categories(db)
@@ -98,7 +97,9 @@ day_label = f"{when.month}月{when.day}日" if lang() == "zh" else when.strftime
 def map_link(r) -> str:
     """Directions in the phone's map app (Amap's URI API, which opens the app or its web page);
     our coordinates are WGS-84, which the API converts."""
-    return (f"https://uri.amap.com/marker?position={r['lon']:.6f},{r['lat']:.6f}&name={quote(r['name'])}"
+    # The name is percent-encoded byte by byte: whatever was typed into it stays a name, never an address.
+    name = "".join(f"%{b:02X}" for b in r["name"].encode())
+    return (f"https://uri.amap.com/marker?position={r['lon']:.6f},{r['lat']:.6f}&name={name}"
             "&coordinate=wgs84&callnative=1")
 
 
@@ -140,8 +141,9 @@ with list_tab:
     if list_tab.open:
         if not rows:
             st.info(t("dir.none"))
-        # A page of 30: a resident wants the nearest few, and every card costs a render.
-        shown = st.session_state.get("directory_shown", 30)
+        # A page of 10: a resident wants the nearest few, and every card costs a render (on a phone,
+        # the difference between a list at once and a wait).
+        shown = st.session_state.get("directory_shown", PAGE)
         for r in rows[:shown]:
             with st.container(border=True):
                 distance = f" · {t('dir.distance', m=r['distance_m'])}" if "distance_m" in r else ""
@@ -155,11 +157,11 @@ with list_tab:
                     buttons = st.columns(len(phones[:2]) + 1)
                     for column, phone in zip(buttons, phones[:2]):
                         column.link_button(t("dir.call", phone=phone), f"tel:{phone.replace('-', '')}",
-                                           icon=":material/call:", use_container_width=True)
-                    buttons[-1].link_button(t("dir.navigate"), map_link(r), icon=":material/directions:",
+                                           icon="📞", use_container_width=True)
+                    buttons[-1].link_button(t("dir.navigate"), map_link(r), icon="🧭",
                                             use_container_width=True)
         if len(rows) > shown and st.button(t("dir.more", n=len(rows) - shown)):
-            st.session_state["directory_shown"] = shown + 30
+            st.session_state["directory_shown"] = shown + PAGE
             st.rerun()
 with map_tab:
     if map_tab.open:

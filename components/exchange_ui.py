@@ -74,7 +74,7 @@ def need_card(r: dict, names: dict[str, str]) -> None:
         st.write(" · ".join(x for x in (plain(r["description"]), contact) if x))
     if r.get("contacts_visible") and r["requester_phone"]:
         number = r["requester_phone"].split(",")[0].replace("-", "").strip()
-        st.link_button(t("ex.call_requester"), f"tel:{number}", icon=":material/call:")
+        st.link_button(t("ex.call_requester"), f"tel:{number}", icon="📞")
 
 
 def wanted_text(window_start: str | None, minutes: int | None) -> str:

