@@ -38,7 +38,7 @@ def test_meeting_mode_shows_one_idea_per_screen(app_env):
     at = open_dashboard(meeting="1", district="东至县")
     assert not at.exception
     assert [h.value for h in at.header] == ["志愿服务"] and len(at.metric) == 4
-    assert not at.selectbox and not at.toggle  # no filters in meeting mode, only the corner line
+    assert not at.main.selectbox and not at.main.toggle  # no filters in meeting mode, only the corner line
     assert "东至县" in at.caption[0].value
     total = int(re.findall(r"\d+", at.caption[1].value)[-1])
     assert total >= 10
