@@ -15,7 +15,7 @@ AXE = Axe()
 
 # Words that are Chinese usage (file types, abbreviations), Streamlit strings it offers no way to
 # set (see README), and the language switch's own "English".
-ALLOWED = {"PDF", "CSV", "Excel", "PNG", "SVG", "XLSX", "xlsx", "csv", "ics", "OSM", "QR", "HSDS", "ZIP", "zip",
+ALLOWED = {"PDF", "CSV", "Excel", "PNG", "SVG", "XLSX", "xlsx", "csv", "ics", "OSM", "QR", "HSDS", "ZIP", "zip", "JSON", "TXT",
            "Skip to main content", "Upload", "upload", "MB per file", "Language", "English", "Linli", "ID"}
 VISIBLE_TEXT = """() => {
   const hide = document.createElement("style");  // icons are drawn from their names: not words
