@@ -62,7 +62,7 @@ st.dataframe([{t("dir.category"): names[r["category"]], t("out.name"): r["name"]
 c1, c2 = st.columns([1, 3])
 c1.image(qr.getvalue(), width=180, alt=t("card.qr_alt"))
 c2.markdown(f"**{t('card.qr')}**")
-c2.code(url, language=None)
+c2.caption(plain(url))  # plain text wraps on a phone; a code block scrolls (a region the keyboard cannot reach)
 # The PDF is made when the button is pressed, not on every run of the page (loading the CJK
 # font alone takes half a second).
 st.download_button(t("card.download"), lambda: service_card_pdf(card, zh_names, qr.getvalue(), url),
