@@ -29,7 +29,7 @@ VISIBLE_TEXT = """() => {
 
 
 def english_words(text: str) -> set[str]:
-    text = re.sub(r"https?://\S+|[\w.-]+@[\w.-]+", " ", text)  # addresses are not words of the UI
+    text = re.sub(r"https?:\u2060?//\S+|[\w.-]+@[\w.-]+", " ", text)  # addresses (shown with a word joiner) are not words
     text = re.sub(r"\b(Mo|Tu|We|Th|Fr|Sa|Su|PH|off)\b", " ", text)  # opening hours as stored (OSM syntax)
     return {w.strip() for w in re.findall(r"[A-Za-z][A-Za-z ]{2,}", text)} - ALLOWED
 
