@@ -25,7 +25,7 @@ unknown_year_warning(db, [today, date(today.year + 1, 1, 1)])
 st.subheader(t("cal.import"))
 st.caption(t("cal.import_help"))
 pasted = st.text_area(t("cal.paste"), height=150, key="arrangement_text",
-                      placeholder="开始,结束,类型,名称\n2027-02-06,2027-02-13,放假,春节\n2027-02-14,,上班,春节")
+                      placeholder=t("cal.paste_example"))
 upload = st.file_uploader(t("cal.upload"), type=["csv", "json", "txt"], key="arrangement_file")
 if st.button(t("cal.import_button"), key="arrangement_import"):
     content = decode_text(upload.getvalue()) if upload is not None else pasted

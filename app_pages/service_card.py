@@ -51,9 +51,9 @@ qrcode.make(url, border=2).save(qr, format="PNG")
 st.title(t("card.title", community=plain(card["community"]["name"])))
 st.subheader(t("card.hotlines"))
 for h in card["hotlines"]:
-    st.markdown(f"#### {names[h['category']]}：[{plain(h['phones'])}](tel:{h['phones'].split(', ')[0].replace('-', '')})")
+    st.markdown(f"#### {names[h['category']]}{t('ui.colon')}[{plain(h['phones'])}](tel:{h['phones'].split(', ')[0].replace('-', '')})")
     st.caption(plain(h["name"]))
-st.markdown(f"**{t('card.national_title')}**　" + "　".join(
+st.markdown(f"**{t('card.national_title')}**{t('ui.gap')}" + t("ui.gap").join(
     f"[{n}](tel:{n}) {t('card.national.' + n)}" for n in card["national"]))
 st.subheader(t("card.nearest"))
 st.dataframe([{t("dir.category"): names[r["category"]], t("out.name"): r["name"], t("dir.phone"): r["phones"],

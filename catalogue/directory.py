@@ -177,6 +177,8 @@ TEXT = {
                         " or 上班/workday (a make-up working day); end may be empty for one day. A CSV or JSON file of"
                         " the same shape may be uploaded instead. Days already entered are replaced."),
     "cal.paste": ("粘贴日期段", "Paste the ranges"),
+    "cal.paste_example": ("开始,结束,类型,名称\n2027-02-06,2027-02-13,放假,春节\n2027-02-14,,上班,春节",
+                          "start,end,kind,name\n2027-02-06,2027-02-13,holiday,Spring Festival\n2027-02-14,,workday,Spring Festival"),
     "cal.upload": ("或上传文件（CSV / JSON）", "Or upload a file (CSV / JSON)"),
     "cal.import_button": ("录入", "Enter"),
     "cal.imported": ("已录入 {n} 天。", "{n} days entered."),

@@ -16,6 +16,11 @@ TEXT = {
     "home.big.daycare": ("日间照料", "Day care"),
     "ui.choose_one": ("请选择", "Choose one"),
     "ui.choose_many": ("可多选", "Choose any"),
+    # Punctuation differs too: full-width in Chinese text, ASCII with a space in English.
+    "ui.colon": ("：", ": "),
+    "ui.gap": ("　", "   "),
+    "ui.list": ("，", ", "),
+    "ui.paren": ("（{text}）", " ({text})"),
     "look.large": ("长辈模式（大字）", "Large type"),
     "look.large_help": ("字更大、对比更强、按钮更大；本浏览器下次打开仍保持。",
                         "Bigger text, stronger contrast, larger buttons; this browser remembers it."),

@@ -33,8 +33,9 @@ def certificate_panel(db, actor, volunteer_id: int, key: str, heading: str) -> N
                            file_name=f"{cert['number']}.pdf", mime="application/pdf", key=key + "_download")
     issued = certificates_of(db, volunteer_id)
     if issued:
-        st.caption(t("my.past_certificates") + "：" + "，".join(
-            f"{c['number']}（{c['period_from']}～{c['period_to']}，{hours_text(c['total_minutes'])}h）" for c in issued[:5]))
+        st.caption(t("my.past_certificates") + t("ui.colon") + t("ui.list").join(
+            c["number"] + t("ui.paren", text=f"{c['period_from']}～{c['period_to']}{t('ui.list')}{hours_text(c['total_minutes'])}h")
+            for c in issued[:5]))
 
 
 def _zh_names(db) -> dict[str, str]:

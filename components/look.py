@@ -95,6 +95,33 @@ if (!window.linliDatesInChinese) {
 </script>"""
 
 
+# Streamlit's own words it offers no way to set — the skip link, the file uploader's button, drop hint
+# and size limit — in Chinese, whenever Streamlit draws them; only inside those widgets, so nothing a
+# user wrote is ever rewritten.
+WORDS_SCRIPT = """<script>
+if (!window.linliStreamlitWordsInChinese) {
+  window.linliStreamlitWordsInChinese = true;
+  const rules = [
+    [/^Skip to main content$/, "跳到主要内容"],
+    [/^Upload( directories)?$/, "上传文件"],
+    [/^Drag and drop (a file|files|directories) here$/, "将文件拖到此处"],
+    [/^(.+) per file$/, "单个文件不超过 $1"],
+  ];
+  const places = '[data-testid="stSkipToContent"], [data-testid="stFileUploaderDropzone"]';
+  const fix = () => document.querySelectorAll(places).forEach((place) => {
+    const walker = document.createTreeWalker(place, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const [pattern, words] of rules) {
+        if (pattern.test(node.nodeValue)) { node.nodeValue = node.nodeValue.replace(pattern, words); break; }
+      }
+    }
+  });
+  new MutationObserver(fix).observe(document.body, {subtree: true, childList: true, characterData: true});
+  fix();
+}
+</script>"""
+
+
 def apply_look(cookie_manager) -> bool:
     """The sidebar's 长辈模式 switch and the page's CSS; returns whether large type is on."""
     if "large_type" not in st.session_state:
@@ -109,5 +136,5 @@ def apply_look(cookie_manager) -> bool:
         st.session_state["_large_written"] = on
     st.html(BASE_CSS + (LARGE_CSS if on else ""))
     # in the sidebar: the page's main area never holds a script (tests look for injected ones there)
-    st.sidebar.html(SIDEBAR_SCRIPT + NAV_SCRIPT + (DATE_SCRIPT if lang() == "zh" else ""), unsafe_allow_javascript=True)
+    st.sidebar.html(SIDEBAR_SCRIPT + NAV_SCRIPT + (DATE_SCRIPT + WORDS_SCRIPT if lang() == "zh" else ""), unsafe_allow_javascript=True)
     return on

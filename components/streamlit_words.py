@@ -2,7 +2,7 @@
 selectbox or multiselect says "Choose an option" unless given a placeholder. Rather than repeat the
 placeholder at every one of ~40 call sites, the two widgets get it by default here (the module-level
 st.selectbox is bound at import, so it is replaced too). Strings Streamlit offers no way to set
-(the file uploader's "Upload", "Skip to main content") stay English; see README."""
+(the file uploader's "Upload", "Skip to main content") are rewritten in the browser by look.py."""
 
 import functools
 
