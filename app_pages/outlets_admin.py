@@ -31,33 +31,37 @@ if not communities:  # a new installation before its communities are entered
     st.stop()
 
 
-def outlet_form(key: str, current: dict | None = None) -> dict | None:
+def outlet_form(f: Fields, current: dict | None = None) -> dict | None:
+    """The outlet's fields; a refused save keeps them and says beside each what is wrong."""
     current = current or {}
-    with st.form(key):
+    with st.form(f.form, clear_on_submit=False):
         c1, c2 = st.columns(2)
-        name = c1.text_input(t("out.name"), value=current.get("name", ""), max_chars=60)
-        category = c2.selectbox(t("dir.category"), list(cat_name), format_func=cat_name.get,
-                                index=list(cat_name).index(current["category"]) if current else 0)
+        name = f(c1.text_input, t("out.name"), "name", value=current.get("name", ""), max_chars=60)
+        category = f(c2.selectbox, t("dir.category"), "category", options=list(cat_name), format_func=cat_name.get,
+                     index=list(cat_name).index(current["category"]) if current else 0)
         c3, c4 = st.columns(2)
         ids = list(community_name)
-        community = c3.selectbox(t("dir.community"), ids, format_func=community_name.get,
-                                 index=ids.index(current["community_id"]) if current.get("community_id") in ids else 0)
-        address = c4.text_input(t("out.address"), value=current.get("address", ""), max_chars=100)
+        community = f(c3.selectbox, t("dir.community"), "community_id", options=ids, format_func=community_name.get,
+                      index=ids.index(current["community_id"]) if current.get("community_id") in ids else 0)
+        address = f(c4.text_input, t("out.address"), "address", value=current.get("address", ""), max_chars=100)
         c5, c6 = st.columns(2)
         first = next((c for c in communities if c["id"] == current.get("community_id")), communities[0])
-        lat = c5.number_input(t("col.lat"), value=float(current.get("lat", first["lat"])), format="%.6f")
-        lon = c6.number_input(t("col.lon"), value=float(current.get("lon", first["lon"])), format="%.6f")
-        phones = st.text_input(t("out.phones"), value=current.get("phones", ""), max_chars=100)
+        lat = f(c5.number_input, t("col.lat"), "lat", value=float(current.get("lat", first["lat"])), format="%.6f")
+        lon = f(c6.number_input, t("col.lon"), "lon", value=float(current.get("lon", first["lon"])), format="%.6f")
+        phones = f(st.text_input, t("out.phones"), "phones", value=current.get("phones", ""), max_chars=100)
         st.markdown(f"**{t('out.hours')}**")
-        hours = hours_editor(key, current.get("opening_hours", ""), calendar_overrides(db))
-        services = st.text_input(t("out.services"), value=current.get("services", ""), max_chars=200)
+        hours = hours_editor(f.form, current.get("opening_hours", ""), calendar_overrides(db))
+        f.slot("opening_hours")
+        services = f(st.text_input, t("out.services"), "services", value=current.get("services", ""), max_chars=200)
         c7, c8 = st.columns(2)
-        status = c7.selectbox(t("out.status"), OUTLET_STATUSES, format_func=lambda s: t("status." + s),
-                              index=OUTLET_STATUSES.index(current.get("status", "open")))
-        verified = c8.date_input(t("out.verified"), value=date.fromisoformat(current["last_verified"])
-                                 if current.get("last_verified") else clock.today(), max_value=clock.today())
-        accessibility = st.text_input(t("out.accessibility"), value=current.get("accessibility", ""), max_chars=200)
-        if st.form_submit_button(t("form.save"), type="primary"):
+        status = f(c7.selectbox, t("out.status"), "status", options=OUTLET_STATUSES,
+                   format_func=lambda s: t("status." + s), index=OUTLET_STATUSES.index(current.get("status", "open")))
+        verified = f(c8.date_input, t("out.verified"), "last_verified",
+                     value=date.fromisoformat(current["last_verified"]) if current.get("last_verified") else clock.today(),
+                     max_value=clock.today())
+        accessibility = f(st.text_input, t("out.accessibility"), "accessibility", value=current.get("accessibility", ""),
+                          max_chars=200)
+        if st.form_submit_button(t("form.save"), type="primary", key=f"{f.form}.submit"):
             return {"name": name, "category": category, "community_id": community, "address": address, "lat": lat,
                     "lon": lon, "phones": phones, "opening_hours": hours, "services": services, "status": status,
                     "last_verified": verified, "accessibility": accessibility,
@@ -71,9 +75,10 @@ with edit_tab:
     if edit_tab.open:
         # One above the other: the week of opening hours needs the page's width.
         with st.expander(t("out.add"), expanded=False):
-            data = outlet_form("add_outlet")
+            f = Fields("add_outlet")
+            data = outlet_form(f)
             if data:
-                attempt(lambda: create_outlet(db, actor, data), "out.saved")
+                attempt(lambda: create_outlet(db, actor, data), "out.saved", fields=f)
         st.subheader(t("out.edit"))
         mine = search(db, community_id=community_filter(actor, "outlets.manage"), include_closed=True)
         # Labels by id, made once: a search per option is quadratic (5,000 outlets: a second).
@@ -97,9 +102,10 @@ with edit_tab:
                                 "out.pause_done", fields=f)
             elif b2.button(t("out.reopen"), key=f"reopen_{chosen}"):
                 attempt(lambda: set_status(db, actor, chosen, "open"), "out.status_done")
-            data = outlet_form(f"edit_outlet_{chosen}", current)
+            f = Fields(f"edit_outlet_{chosen}")
+            data = outlet_form(f, current)
             if data:
-                attempt(lambda: update_outlet(db, actor, chosen, data), "out.saved")
+                attempt(lambda: update_outlet(db, actor, chosen, data), "out.saved", fields=f)
 
 with transfer_tab:
     if transfer_tab.open:

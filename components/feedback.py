@@ -44,6 +44,10 @@ class Fields:
         self._slots[name] = widget.__self__.empty()
         return value
 
+    def slot(self, name: str) -> None:
+        """Room for the messages of a field drawn by a component of several widgets (the hours editor)."""
+        self._slots[name] = st.empty()
+
     def show(self, problems: list[tuple[str, str, dict]]) -> None:
         for field, key, params in problems:
             parts = field.split(".")

@@ -345,7 +345,8 @@ def _opening_hours(value: str) -> str:
         raise PydanticCustomError("err.required", "err.required")
     problem = parse_problem(value)
     if problem:
-        raise PydanticCustomError("err.opening_hours", "err.opening_hours", {"message": problem})
+        key = "err.opening_hours." + problem["expect"]
+        raise PydanticCustomError(key, key, problem)
     return value
 
 

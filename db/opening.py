@@ -19,12 +19,25 @@ CODES = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
 _PH = re.compile(r"\bPH\b")
 
 
-def parse_problem(expression: str) -> str | None:
-    """The parser's own message if the expression does not parse, else None."""
+# The parser names its grammar rules ("expected wday"); a coordinator is told what kind of thing
+# belongs at that place, in words (the catalogue's oh.expect.* keys).
+_EXPECTED = (("wday", "weekday"), ("minute", "time"), ("hour", "time"), ("time", "time"), ("timespan", "time"),
+             ("normal_rule_separator", "separator"), ("EOI", "end"))
+
+
+def parse_problem(expression: str) -> dict | None:
+    """Where the expression stops parsing and what was expected there ({"at": column, "near": the
+    text from there, "expect": start|weekday|time|separator|end|other}), or None when it parses."""
     try:
         OpeningHours(expression)
     except Exception as exc:  # SyntaxError, ValueError or the parser's own ParserError
-        return str(exc).strip()
+        detail = str(exc)
+        place = re.search(r"--> *\d+:(\d+)", detail)
+        at = int(place.group(1)) if place else 1
+        wanted = detail.rsplit("=", 1)[-1]
+        expect = "start" if at == 1 else next(
+            (kind for rule, kind in _EXPECTED if re.search(rf"\b\w*{rule}\b", wanted)), "other")
+        return {"at": at, "near": expression[at - 1:at + 9] or "…", "expect": expect}
     return None
 
 

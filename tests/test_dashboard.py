@@ -1,7 +1,7 @@
 """Dashboard figures against answers computed by hand on a small city, and the chart specs."""
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import altair as alt
 import pandas as pd
@@ -299,3 +299,61 @@ def test_every_dashboard_chart_is_valid_vega_lite(meeting):
     assert len(built) >= 10
     for chart in built:
         charts.styled(chart.spec, meeting).to_dict(validate=True)
+
+
+def test_coverage_is_the_share_of_community_and_basic_category_cells_with_an_outlet_in_reach(town):
+    from db.outlets import create_outlet
+
+    db, a, b = town
+    basic = [r["code"] for r in db.query("SELECT code FROM outlet_categories WHERE basic = 1")]
+    # One pharmacy 100 m from 甲社区's centre (30.6, 117.4); 乙社区 is 60 km away: 1 cell of 2 × len(basic).
+    create_outlet(db, SYSTEM, {"name": "甲药房", "category": "pharmacy", "community_id": a, "address": "甲路 1 号",
+                               "lat": 30.6009, "lon": 117.4, "opening_hours": "24/7"})
+    assert "pharmacy" in basic
+    assert figures.kpis(db, MARCH)["coverage"] == pytest.approx(1 / (2 * len(basic)))
+    assert figures.kpis(db, figures.Scope(MARCH.start, MARCH.end, community_id=b))["coverage"] == 0
+    # Cells the page already has are used, not computed again.
+    given = [{"within": 2}, {"within": 0}, {"within": 1}, {"within": 0}]
+    assert figures.kpis(db, MARCH, cells=given)["coverage"] == 0.5
+
+
+def test_areas_by_district_rated_per_1000_and_ranked(town):
+    db, a, b = town
+    quiet = create_community(db, SYSTEM, {"name": "丙社区", "district": "石台县", "kind": "rural", "households": 0,
+                                          "population": 0, "lat": 30.2, "lon": 117.5})
+    assert quiet
+    rows = figures.by_area(db, MARCH, "district")
+    # By hand: 贵池区 (甲) 3 h by 2 volunteers for 1,000; 东至县 (乙) 5 h by 1 for 3,000; 石台县 nothing, nobody.
+    assert [r["area"] for r in rows] == ["贵池区", "东至县", "石台县"]  # most hours per 1,000 first
+    got = {r["area"]: (r["hours"], r["active"], r["hours_per_1000"], r["active_per_1000"]) for r in rows}
+    assert got["贵池区"] == (3.0, 2, pytest.approx(3.0), pytest.approx(2.0))
+    assert got["东至县"] == (5.0, 1, pytest.approx(5 / 3), pytest.approx(1 / 3))
+    assert got["石台县"] == (0.0, 0, 0.0, 0.0)
+    assert {r["area"] for r in figures.by_area(db, MARCH, "community")} == {"甲社区", "乙社区", "丙社区"}
+
+
+def test_registered_by_the_periods_last_day_not_the_day_after(empty_db):
+    db = empty_db
+    c = create_community(db, SYSTEM, {"name": "甲社区", "district": "贵池区", "kind": "urban", "households": 1,
+                                      "population": 10, "lat": 30.6, "lon": 117.4})
+    for n, moment in enumerate([datetime(2025, 3, 31, 23, 50), datetime(2025, 4, 1, 0, 10)], start=1):
+        born = date(1980, 1, n)
+        with clock.frozen(moment):
+            register(db, SYSTEM, {"real_name": f"人{n}", "gender": "F", "birth_date": born, "phone": f"1390000000{n}",
+                                  "id_number": make_id("341702", born, n, "F"), "community_id": c})
+    assert figures.registered(db, MARCH) == 1
+    assert figures.registrations_by_month(db, MARCH) == [{"month": "2025-03", "registrations": 1}]
+    assert figures.registered(db, figures.Scope(date(2025, 4, 1), date(2025, 4, 1))) == 2
+
+
+def test_the_earliest_day_and_the_longest_period_are_allowed_one_more_is_not():
+    from db.errors import InputError
+
+    leader = Actor("leader", "leader")
+    figures.check_scope(leader, figures.Scope(date(2000, 1, 1), date(2000, 1, 31)))
+    start = date(2020, 1, 1)
+    figures.check_scope(leader, figures.Scope(start, start + timedelta(days=3 * 366 - 1)))
+    for refused in (figures.Scope(date(1999, 12, 31), date(2000, 1, 31)),
+                    figures.Scope(start, start + timedelta(days=3 * 366))):
+        with pytest.raises(InputError):
+            figures.check_scope(leader, refused)

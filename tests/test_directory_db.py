@@ -11,6 +11,7 @@ from db.calendar_days import add_range
 from db.communities import create_community
 from db.errors import Conflict, InputError, PermissionDenied
 from db.models import SYSTEM, Actor
+from catalogue import translate
 from db.opening import hours_in_words, is_open, next_change, parse_problem
 from db.outlets import (coverage, coverage_gaps, create_outlet, initials, pause, search, service_card, set_status,
                         state_on, update_outlet, with_hours)
@@ -80,7 +81,14 @@ def test_admin_adds_days_for_years_chinesecalendar_lacks(db):
 
 def test_parser_message_is_shown():
     assert parse_problem("Mo-Fr 08:00-18:00") is None
-    assert "expected" in parse_problem("Mo-Fr 9-17h")
+    # what belongs where the expression stops, told in words (the parser's own names are its grammar's)
+    assert parse_problem("Mo-Fx 08:00-12:00") == {"at": 4, "near": "Fx 08:00-1", "expect": "weekday"}
+    assert parse_problem("Mo-Fr 08:60-12:00")["expect"] == "time"
+    assert parse_problem("Mo-Fr 08:00-")["expect"] == "time"
+    assert parse_problem("Mo-Fr 08:00-12:00;; Sa") == {"at": 19, "near": "; Sa", "expect": "separator"}
+    assert parse_problem("24/7 xx") == {"at": 6, "near": "xx", "expect": "end"}
+    assert parse_problem("Mo-Fr 9-17h") == {"at": 7, "near": "9-17h", "expect": "time"}  # after the days, a time
+    assert parse_problem("每天 8 点")["expect"] == "start"
 
 
 def community(db, name="秋浦社区"):
@@ -99,7 +107,7 @@ def coordinator(db, name="秋浦社区"):
 
 
 @pytest.mark.parametrize("change, key", [
-    ({"opening_hours": "Mo-Fr 9-17h"}, "err.opening_hours"),
+    ({"opening_hours": "Mo-Fr 9-17h"}, "err.opening_hours.time"),
     ({"phones": "12345"}, "err.phone_kind"),
     ({"lat": 39.9, "lon": 116.4}, "err.outside_city"),
     ({"name": ""}, "err.required"),
@@ -109,8 +117,10 @@ def test_bad_outlet_input_refused_with_reason(db, change, key):
     with pytest.raises(InputError) as exc:
         create_outlet(db, coordinator(db), outlet(db, **change))
     assert key in [k for _, k, _ in exc.value.problems]
-    if key == "err.opening_hours":
-        assert "expected" in exc.value.problems[0][2]["message"]
+    if key.startswith("err.opening_hours"):
+        assert exc.value.problems[0][2]["at"] == 7
+        assert translate(key, "zh", **exc.value.problems[0][2]) == \
+            "营业时间第 7 个字符处（“9-17h”）应为时间：两位小时和分钟，如 08:00-12:00。"
     assert db["outlets"].count == count
 
 
@@ -231,7 +241,7 @@ def test_csv_import_reports_bad_rows(db):
              "lat": "30.10", "lon": "117.03", "phones": "", "opening_hours": "24/7"}]
     preview = outlet_transfer.preview(db, coord, rows)
     assert [sorted(k for _, k, _ in p["errors"]) for p in preview] == [
-        [], ["err.opening_hours"], ["err.outside_community"]]
+        [], ["err.opening_hours.start"], ["err.outside_community"]]
     before = db["outlets"].count
     assert outlet_transfer.commit(db, coord, preview) == 1
     assert db["outlets"].count == before + 1

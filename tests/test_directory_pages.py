@@ -6,7 +6,7 @@ from datetime import date, datetime
 from db import clock
 from db.connection import connect
 from db.outlets import create_outlet, pause, set_status
-from tests.conftest import new_app
+from tests.conftest import login, new_app
 from tests.test_directory_db import coordinator, outlet
 
 TUESDAY_NOON = datetime(2026, 3, 3, 12, 0)  # an ordinary working day (hand-checked: no holiday)
@@ -69,3 +69,26 @@ def test_the_service_cards_link_preselects_the_community_once(app_env):
     at.selectbox(key="dir_community").set_value(None).run()  # the resident's own choice then holds
     at.selectbox(key="dir_near").set_value(None).run()
     assert at.selectbox(key="dir_community").value is None and at.selectbox(key="dir_near").value is None
+
+
+def test_coordinator_is_told_in_words_where_opening_hours_go_wrong_and_keeps_the_form(app_env):
+    at = new_app().run()
+    login(at, "coordinator")
+    at.switch_page("app_pages/outlets_admin.py").run()
+    db = connect(app_env, migrate=False)
+    before = db["outlets"].count
+    at.text_input(key="add_outlet.name").input("新开的药店")
+    at.text_input(key="add_outlet.address").input("秋浦路 18 号")
+    at.text_input(key="add_outlet.phones").input("0566-2021234")
+    at.radio(key="add_outlet.way").set_value("osm")
+    at.text_input(key="add_outlet.osm").input("Mo-Fx 08:00-12:00")
+    at.button(key="add_outlet.submit").click().run()
+    said = "\n".join(e.value for e in at.error).replace("\\", "")  # Markdown escapes of what was typed
+    assert "营业时间第 4 个字符处（“Fx 08:00-1”）应为星期" in said and "expected" not in said
+    assert at.text_input(key="add_outlet.name").value == "新开的药店"  # nothing typed is lost
+    assert at.text_input(key="add_outlet.osm").value == "Mo-Fx 08:00-12:00"
+    assert db["outlets"].count == before
+    at.text_input(key="add_outlet.osm").input("Mo-Fr 08:00-12:00")
+    at.button(key="add_outlet.submit").click().run()
+    assert not at.error and db["outlets"].count == before + 1
+    assert at.text_input(key="add_outlet.name").value == ""  # saved: the form is ready for the next one

@@ -5,7 +5,7 @@ import re
 from datetime import date
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout, expect
 from tests.viewers import poppler_text
 
 from db.identity import make_id
@@ -15,9 +15,18 @@ from tests.e2e.conftest import login, wait_for_app
 def choose(page, label, typed, option=None):
     """Pick an option of a selectbox or multiselect by typing part of it."""
     box = page.get_by_role("combobox", name=label, exact=True)
-    box.click()
-    box.fill(typed)
-    page.get_by_role("option", name=option or typed).first.click()
+    # A rerun that redraws the open list (a component reporting in on a busy machine) leaves a
+    # click chasing an option that keeps moving: then the list is opened again, up to three times.
+    for attempt in range(3):
+        wait_for_app(page)
+        box.click()
+        box.fill(typed)
+        try:
+            page.get_by_role("option", name=option or typed).first.click(timeout=8_000)
+            break
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
     # A multiselect stays open after a pick: close it. Never press Escape on a closed selectbox —
     # Streamlit clears a focused selectbox on Escape, undoing the pick.
     if page.get_by_role("listbox").count():
