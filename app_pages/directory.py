@@ -13,7 +13,7 @@ from components.charts import outlets_map
 from components.daycare_ui import holiday_text
 from components.near_me import near_me
 from components.data import get_db
-from components.i18n import lang, t
+from components.i18n import day_text, lang, t
 from db.calendar import HOLIDAY, MAKEUP, added_names, day_status, holiday_name, overrides
 from db.communities import list_communities
 from db.models import DISTRICTS
@@ -91,7 +91,7 @@ if here:
 if not_open:
     st.caption(t("dir.not_open_hidden", n=not_open))
 on_day = when.date() != clock.today()
-day_label = f"{when.month}月{when.day}日" if lang() == "zh" else when.strftime("%d %b").lstrip("0")
+day_label = day_text(when)
 
 
 def map_link(r) -> str:
@@ -118,7 +118,7 @@ def state_line(r) -> str:
             parts.append(t("dir.paused_why", reason=plain(r["pause_reason"])))
         if r["paused_until"]:
             back = date.fromisoformat(r["paused_until"]) + timedelta(days=1)
-            parts.append(t("dir.paused_until", day=f"{back.month}月{back.day}日" if lang() == "zh" else back.isoformat()))
+            parts.append(t("dir.paused_until", day=day_text(back)))
         else:
             parts.append(t("dir.paused_open_end"))
         return " · ".join(parts)
@@ -157,8 +157,8 @@ with list_tab:
                     buttons = st.columns(len(phones[:2]) + 1)
                     for column, phone in zip(buttons, phones[:2]):
                         column.link_button(t("dir.call", phone=phone), f"tel:{phone.replace('-', '')}",
-                                           icon="📞", use_container_width=True)
-                    buttons[-1].link_button(t("dir.navigate"), map_link(r), icon="🧭",
+                                           icon=":material/call:", use_container_width=True)
+                    buttons[-1].link_button(t("dir.navigate"), map_link(r), icon=":material/directions:",
                                             use_container_width=True)
         if len(rows) > shown and st.button(t("dir.more", n=len(rows) - shown)):
             st.session_state["directory_shown"] = shown + PAGE

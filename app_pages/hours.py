@@ -46,7 +46,7 @@ with pending_tab:
         if undo and clock.now() - undo["at"] < UNDO_WINDOW:
             # Approved records are final: undoing reverses them (the approval and its reversal
             # both stay on record), all or none.
-            if st.button(t("hours.undo", n=len(undo["ids"])), key="hours_undo_button", icon="↩️"):
+            if st.button(t("hours.undo", n=len(undo["ids"])), key="hours_undo_button", icon=":material/undo:"):
                 st.session_state.pop("hours_undo")
                 attempt(lambda: reverse_all(db, actor, undo["ids"], t("hours.undo_reason")), "hours.undone",
                         n=len(undo["ids"]))

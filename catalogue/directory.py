@@ -26,7 +26,7 @@ TEXT = {
     "dir.found": ("找到 {n} 个网点", "{n} outlets found"),
     "dir.none": ("没有符合条件的网点。", "No outlets match."),
     "dir.more": ("再显示 10 个（还有 {n} 个）", "Show 10 more ({n} left)"),
-    "dir.near_me": ("📍 按离我最近排序", "📍 Nearest to me first"),
+    "dir.near_me": ("按离我最近排序", "Nearest to me first"),
     "dir.near_me_asking": ("正在获取位置……", "Finding where you are…"),
     "dir.near_me_refused": ("没有拿到位置：可在“筛选”里选一个社区作为起点。", "No location: pick a community as the starting point under Filters."),
     "dir.near_me_unavailable": ("这个浏览器不能提供位置。", "This browser cannot tell its location."),

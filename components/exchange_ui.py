@@ -6,7 +6,7 @@ import streamlit as st
 
 from components.feedback import Fields
 from components.usertext import plain
-from components.i18n import lang, t
+from components.i18n import day_text, t
 from db import clock
 
 
@@ -74,14 +74,14 @@ def need_card(r: dict, names: dict[str, str]) -> None:
         st.write(" · ".join(x for x in (plain(r["description"]), contact) if x))
     if r.get("contacts_visible") and r["requester_phone"]:
         number = r["requester_phone"].split(",")[0].replace("-", "").strip()
-        st.link_button(t("ex.call_requester"), f"tel:{number}", icon="📞")
+        st.link_button(t("ex.call_requester"), f"tel:{number}", icon=":material/call:")
 
 
 def wanted_text(window_start: str | None, minutes: int | None) -> str:
     """希望 12月3日 09:00，约 60 分钟: when the resident wants help and for how long."""
     if window_start:
         moment = datetime.fromisoformat(window_start)
-        when = f"{moment.month}月{moment.day}日 {moment:%H:%M}" if lang() == "zh" else f"{moment:%d %b %H:%M}"
+        when = f"{day_text(moment)} {moment:%H:%M}"
     else:
         when = "—"
     return t("ex.wanted", when=when, minutes=minutes or "—")

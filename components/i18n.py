@@ -11,3 +11,8 @@ def lang() -> str:
 
 def t(key: str, **params) -> str:
     return translate(key, lang(), **params)
+
+
+def day_text(day) -> str:
+    """A day of this year as people say it: 3月8日 in Chinese, 8 Mar in English."""
+    return f"{day.month}月{day.day}日" if lang() == "zh" else f"{day.day} {day:%b}"

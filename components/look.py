@@ -22,6 +22,10 @@ BASE_CSS = """<style>
 [data-testid="stCaptionContainer"] { opacity: 1; color: #4f5d57; }
 /* a disabled widget's label is drawn faded (below 4.5:1): still a label someone must read */
 [data-testid="stWidgetLabel"] p { color: #34433d; }
+/* on a phone the first screen is precious: the title starts under the menu button, not 6rem down */
+@media (max-width: 640px) {
+  [data-testid="stMainBlockContainer"] { padding-top: 3.25rem; }
+}
 </style>"""
 
 LARGE_CSS = """<style>

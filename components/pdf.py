@@ -99,7 +99,8 @@ class Document(FPDF):
 
     def wrap(self, text: str, width: float, size: float | None = None) -> list[str]:
         """Lines no wider than `width`: Chinese breaks anywhere, a Latin word (a phone number, a
-        time range such as 08:30–12:00) moves to the next line whole when it fits there."""
+        time range such as 08:30–12:00) or a clause just begun moves to the next line whole when it
+        fits there."""
         lines = []
         for paragraph in text.split("\n"):
             line = ""
@@ -108,7 +109,9 @@ class Document(FPDF):
                 if line and self.width(line + ch, size) > width and ch not in "；，、。：）》”":
                     cut = max(line.rfind(" "), line.rfind("、"), line.rfind("，"), line.rfind("；"))
                     word = line[cut + 1:]
-                    if 0 < cut and word and _latin(word + ch) and self.width(word + ch, size) <= width:
+                    # A clause just begun after "；" (节假日休息) moves whole too, rather than 节 | 假日.
+                    whole = _latin(word + ch) or (line[cut] == "；" and len(word) <= 6)
+                    if 0 < cut and word and whole and self.width(word + ch, size) <= width:
                         lines.append(line[:cut + 1].rstrip())
                         line = word
                     else:
@@ -198,11 +201,13 @@ def certificate_pdf(cert: dict, category_names: dict[str, str]) -> bytes:
     return bytes(pdf.output())
 
 
-CARD_COLUMNS = (20, 38, 30, 72, 18)  # mm: category, name, phone, the week's hours, distance
+CARD_COLUMNS = (18, 38, 32, 74, 16)  # mm: category, name, phone, the week's hours, distance
+CARD_TABLE_PT = 11  # large type for a fridge door; every demo community's card still fits one A4 page
 
 
 def service_card_pdf(card: dict, category_names: dict[str, str], qr_png: bytes, url: str) -> bytes:
-    """便民服务卡: one A4 page in large type — hotlines, the nearest outlet of each kind, a QR code."""
+    """便民服务卡: one A4 page in large type — hotlines beside the QR code, then the nearest outlet
+    of each kind with its week's hours."""
     pdf = new_pdf()
     pdf.set_margins(16, 14, 16)
     community = card["community"]
@@ -210,34 +215,35 @@ def service_card_pdf(card: dict, category_names: dict[str, str], qr_png: bytes, 
     pdf.font_size(24)
     pdf.line_cell(0, 13, f"{community['district']}{community['name']}便民服务卡", align="C", new_line=True)
     pdf.ln(2)
+    # The QR code stands at the right of the hotlines: the table below gets the page's height.
+    top = pdf.get_y()
+    qr_x, qr_w = pdf.w - pdf.r_margin - 36, 36
+    pdf.image(io.BytesIO(qr_png), x=qr_x, y=top, w=qr_w, h=qr_w)
+    pdf.set_xy(qr_x - 4, top + qr_w)
+    pdf.font_size(10)
+    pdf.paragraph(qr_w + 8, 5, "扫码查看全部便民网点", align="C")
+    pdf.set_xy(16, top)
+    left = qr_x - 16 - 6
     pdf.font_size(16)
-    pdf.line_cell(0, 10, "服务热线", new_line=True)
+    pdf.line_cell(left, 10, "服务热线", new_line=True)
     pdf.font_size(14)
     for h in card["hotlines"]:
-        pdf.paragraph(0, 8, f"{category_names.get(h['category'], h['category'])}：{h['phones']}（{h['name']}）")
+        pdf.paragraph(left, 8, f"{category_names.get(h['category'], h['category'])}：{h['phones']}（{h['name']}）")
     # printed in Chinese whatever the screen's language
-    pdf.font_size(12)
-    pdf.paragraph(0, 8, translate("card.national_title", "zh") + "：" + "　".join(
+    pdf.font_size(13)
+    pdf.paragraph(left, 7, translate("card.national_title", "zh") + "：" + "　".join(
         f"{n} {translate('card.national.' + n, 'zh')}" for n in card["national"]))
-    pdf.ln(2)
+    pdf.set_y(max(pdf.get_y(), top + qr_w + 6) + 2)
     pdf.font_size(16)
     pdf.line_cell(0, 10, "身边的便民网点", new_line=True)
-    pdf.font_size(10.5)
+    pdf.font_size(CARD_TABLE_PT)
     rows = [("类别", "名称", "电话", "营业时间（每周）", "距离")]
     for r in card["nearest"]:
         rows.append((category_names.get(r["category"], r["category"]), r["name"],
                      r["phones"].split(", ")[0] if r["phones"] else "—",
                      week_text(r["week"], r["holiday"]), f"{r['distance_m']}米"))
-    pdf.table(CARD_COLUMNS, rows, 5.6, aligns=("L", "L", "L", "L", "R"))
-    pdf.ln(4)
-    if pdf.get_y() + 40 > pdf.h - pdf.b_margin:
-        pdf.add_page()
-    y = pdf.get_y()
-    pdf.image(io.BytesIO(qr_png), x=16, y=y, w=38, h=38)
-    pdf.set_xy(58, y + 10)
-    pdf.font_size(13)
-    pdf.paragraph(130, 8, "扫码查看本社区全部便民网点和营业时间")
-    pdf.set_x(58)
+    pdf.table(CARD_COLUMNS, rows, CARD_TABLE_PT * 0.53, aligns=("L", "L", "L", "L", "R"))
+    pdf.ln(3)
     pdf.font_size(8)
-    pdf.paragraph(130, 5, url)
+    pdf.paragraph(0, 5, url)
     return bytes(pdf.output())
