@@ -14,7 +14,7 @@ from db.calendar_days import import_arrangement
 from db.daycare_schedule import sessions, to_ical
 from db.errors import InputError, PermissionDenied
 from db.models import Actor
-from db.opening import hours_in_words, is_open, next_change
+from db.opening import _merged, _subtract, day_spans, hours_in_words, is_open, next_change
 
 ADMIN = Actor("admin", "admin", user_id=1)
 
@@ -174,3 +174,51 @@ def test_pages_warn_residents_and_tell_admins_when_a_year_is_missing(app_env):
         at.text_area(key="arrangement_text").input("开始,结束,类型,名称\n2027-01-01,2027-01-03,放假,元旦\n")
         at.button(key="arrangement_import").click().run()
         assert not at.exception and not at.warning
+
+
+def at(d: int, h: int, m: int = 0, month: int = 1) -> datetime:
+    return datetime(2025, month, d, h, m)
+
+
+# Exact spans across the 2025 Spring Festival, by hand (see the dates above): what a day's card shows.
+@pytest.mark.parametrize("expression, day, expected", [
+    # Sunday 26 January works as Monday 27: Monday's 08:00–10:00, and not Sunday's 22:00–03:00 that the
+    # parser carries into a Monday (the Saturday before has no night).
+    ("Su 22:00-03:00; Mo 08:00-10:00", date(2025, 1, 26), [(at(26, 8), at(26, 10))]),
+    # One rule for both nights: the parser carries Sunday's into the Monday that the make-up day
+    # follows, but the real evening before (Saturday 25th) was closed; Monday's own night remains.
+    ("Su-Mo 22:00-03:00", date(2025, 1, 26), [(at(26, 22), at(27, 0))]),
+    # Monday's first hours start at midnight: they are the make-up day's own, not carried from the night before.
+    ("Mo 00:00-02:00", date(2025, 1, 26), [(at(26, 0), at(26, 2))]),
+    # The make-up Sunday's Monday night runs into the real Monday's morning, until 02:00 and no later.
+    ("Mo 22:00-02:00", date(2025, 1, 27), [(at(27, 0), at(27, 2)), (at(27, 22), at(28, 0))]),
+    # An evening that ends at midnight carries nothing into the holiday (no empty 00:00–00:00).
+    ("Mo-Su 18:00-24:00", date(2025, 1, 28), [(at(28, 18), at(29, 0))]),
+    # Always open stays one span on a holiday.
+    ("24/7", date(2025, 1, 28), [(at(28, 0), at(29, 0))]),
+])
+def test_a_days_spans_across_holiday_and_make_up_days(expression, day, expected):
+    assert day_spans(expression, day) == expected
+
+
+def test_interval_arithmetic():
+    # merging: touching and overlapping spans join, a span inside another disappears, order does not matter
+    assert _merged([(5, 6), (1, 3), (3, 4), (2, 3.5), (8, 9), (8.5, 10), (8.6, 8.7)]) == [(1, 4), (5, 6), (8, 10)]
+    assert _merged([(1, 10), (2, 3), (4, 5)]) == [(1, 10)]
+    assert _merged([(3, 4), (1, 3)]) == [(1, 4)]
+    # holes: inside, at the edges, over a whole span
+    assert _subtract([(0, 10), (20, 30)], [(2, 3), (5, 6), (25, 40)]) == [(0, 2), (3, 5), (6, 10), (20, 25)]
+    assert _subtract([(0, 10)], [(0, 2), (10, 12)]) == [(2, 10)]
+    assert _subtract([(0, 10), (11, 12)], [(-1, 10)]) == [(11, 12)]
+
+
+def test_open_until_the_closing_minute_and_the_next_change_either_way():
+    rule = "Mo-Su 08:00-18:00"
+    assert is_open(rule, datetime(2025, 3, 4, 17, 59)) and not is_open(rule, datetime(2025, 3, 4, 18, 0))
+    assert is_open(rule, datetime(2025, 3, 4, 8, 0))
+    assert next_change(rule, datetime(2025, 3, 4, 10, 0)) == datetime(2025, 3, 4, 18, 0)  # open → closes
+    assert next_change(rule, datetime(2025, 3, 4, 19, 0)) == datetime(2025, 3, 5, 8, 0)  # closed → opens
+    # Looked for within two weeks: 13 days ahead is found, 14 days ahead is not.
+    once = "Mar 16 08:00-12:00"
+    assert next_change(once, datetime(2026, 3, 3, 9, 0)) == datetime(2026, 3, 16, 8, 0)
+    assert next_change(once, datetime(2026, 3, 2, 9, 0)) is None
