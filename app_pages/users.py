@@ -61,6 +61,7 @@ with right:
             if st.form_submit_button(t("users.change_role")):
                 attempt(lambda: change_role(db, actor, chosen["id"], {"role": new_role, "community": new_community}),
                         "users.role_changed")
+        # The one form that forgets what was typed, on purpose: a password never stays on screen.
         with st.form(f"password_{chosen['id']}", clear_on_submit=True):
             new_password = st.text_input(t("users.new_password"), type="password")
             if st.form_submit_button(t("users.reset_password")):

@@ -116,3 +116,13 @@ def texts(at) -> str:
 
 def in_ci() -> bool:
     return os.environ.get("CI") == "true"
+
+
+def pytest_collection_modifyitems(config, items):
+    """With xdist (`-n 2 --dist loadgroup`, README's command) the browser tests share one worker,
+    one after another: each starts a Streamlit server and a Chromium, and two of those racing on a
+    small machine make timeouts, not speed. The other worker runs everything else meanwhile."""
+    browser = pytest.mark.xdist_group("browser")
+    for item in items:
+        if "tests/e2e/" in item.nodeid:
+            item.add_marker(browser)
