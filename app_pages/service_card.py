@@ -2,7 +2,6 @@
 with a QR code that opens the directory filtered to the community; printable and as PDF."""
 
 import io
-import os
 
 import qrcode
 import streamlit as st
@@ -12,6 +11,7 @@ from components.auth import session_actor
 from components.calendar_note import unknown_year_warning
 from components.data import get_db
 from components.i18n import lang, t
+from components.links import public_base
 from components.opening_text import week_text
 from components.pdf import service_card_pdf
 from db import clock
@@ -35,16 +35,7 @@ names = {c["code"]: c["name_zh"] if lang() == "zh" else c["name_en"] for c in ca
 zh_names = {c["code"]: c["name_zh"] for c in cats}
 
 
-def public_url() -> str:
-    # LINLI_PUBLIC_URL when set (the address residents use), else the address of this request.
-    base = os.environ.get("LINLI_PUBLIC_URL") or getattr(st.context, "url", None) or "http://localhost:8501"
-    base = base.split("?")[0].rstrip("/")
-    for suffix in ("/service_card",):
-        base = base.removesuffix(suffix)
-    return f"{base}/directory?community={community_id}"
-
-
-url = public_url()
+url = f"{public_base()}/directory?community={community_id}"
 qr = io.BytesIO()
 qrcode.make(url, border=2).save(qr, format="PNG")
 

@@ -1,6 +1,26 @@
 """UI text of volunteer registration, the hours ledger, stars, certificates, import and export."""
 
 TEXT = {
+    # certificate verification (证书核验), public
+    "page.verify": ("证书核验", "Check a certificate"),
+    "home.link.verify": ("核验志愿服务记录证明的真伪", "check that a volunteer service certificate is genuine"),
+    "verify.intro": ("输入证明上印的核验码（或扫描证明上的二维码），查看该证明所证明的内容。",
+                     "Enter the code printed on the certificate (or scan its QR code) to see what it certifies."),
+    "verify.code": ("核验码", "Verification code"),
+    "verify.submit": ("核验", "Check"),
+    "verify.valid": ("证明 {number} 有效：记录与平台一致。", "Certificate {number} is valid: it matches the records."),
+    "verify.reduced": ("证明 {number} 出具后，部分服务记录已被更正：该期间现经审核的时长为 {hours} 小时，少于证明所载。",
+                       "Since certificate {number} was issued, some records were corrected: the period now holds "
+                       "{hours} approved hours, fewer than the certificate states."),
+    "verify.name": ("姓名", "Name"),
+    "verify.volunteer_number": ("志愿者编号", "Volunteer number"),
+    "verify.hours": ("证明时长", "Hours certified"),
+    "verify.hours_value": ("{hours} 小时", "{hours} hours"),
+    "verify.period": ("服务期间", "Period"),
+    "verify.issuer": ("出具单位", "Issued by"),
+    "verify.issued_on": ("出具日期", "Issued on"),
+    "err.verify_not_found": ("没有找到这个核验码：请核对后重新输入（不区分大小写，短横线可省略）。",
+                             "No certificate has this code: please check it (case and dashes do not matter)."),
     "page.signup": ("志愿者报名", "Volunteer sign-up"),
     "page.volunteers": ("志愿者名册", "Volunteers"),
     "page.hours": ("服务时长", "Service hours"),

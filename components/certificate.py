@@ -7,6 +7,7 @@ import streamlit as st
 from components.numbers import hours_text
 from components.feedback import attempt
 from components.i18n import t
+from components.links import public_base
 from components.pdf import certificate_pdf
 from db.categories import list_categories
 from db.certificates import certificates_of, issue_certificate
@@ -29,7 +30,8 @@ def certificate_panel(db, actor, volunteer_id: int, key: str, heading: str) -> N
     if cert and cert["volunteer_id"] == volunteer_id:
         hours = hours_text(cert["total_minutes"])
         st.success(t("my.issued", number=cert["number"], hours=hours))
-        st.download_button(t("my.download"), certificate_pdf(cert, _zh_names(db)),
+        link = f"{public_base()}/verify?code={cert['verify_code']}"
+        st.download_button(t("my.download"), certificate_pdf(cert, _zh_names(db), link),
                            file_name=f"{cert['number']}.pdf", mime="application/pdf", key=key + "_download")
     issued = certificates_of(db, volunteer_id)
     if issued:

@@ -30,6 +30,7 @@ PAGES: list[PageSpec] = [
              "nav.public", "home.link.communities"),
     PageSpec("app_pages/volunteer_signup.py", "page.signup", ":material/volunteer_activism:", "volunteers.sign_up",
              "nav.public", "home.link.signup"),
+    PageSpec("app_pages/verify.py", "page.verify", ":material/verified:", None, "nav.public", "home.link.verify"),
     PageSpec("app_pages/my_volunteering.py", "page.my_volunteering", ":material/badge:", "volunteers.own",
              "nav.volunteering", "home.link.my_volunteering"),
     PageSpec("app_pages/volunteers.py", "page.volunteers", ":material/groups:", "volunteers.manage",

@@ -9,12 +9,14 @@ import io
 from functools import lru_cache
 from pathlib import Path
 
+import qrcode
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
 
 from catalogue import translate
 from components.numbers import hours_text
 from components.opening_text import week_text
+from db.certificates import code_text
 
 FONTS = Path(__file__).resolve().parent.parent / "assets" / "fonts"
 LATIN_FONT = FONTS / "DejaVuSans.ttf"
@@ -162,8 +164,9 @@ def new_pdf(footer=None) -> Document:
     return Document(footer)
 
 
-def certificate_pdf(cert: dict, category_names: dict[str, str]) -> bytes:
-    """志愿服务记录证明 for one volunteer and period, from a recorded certificate."""
+def certificate_pdf(cert: dict, category_names: dict[str, str], verify_url: str | None = None) -> bytes:
+    """志愿服务记录证明 for one volunteer and period, from a recorded certificate; with `verify_url`
+    (the verification page with this certificate's code) a QR code and the code to type in."""
     pdf = new_pdf()
     pdf.set_margins(22, 20, 22)
     pdf.set_line_width(0.8)
@@ -194,6 +197,20 @@ def certificate_pdf(cert: dict, category_names: dict[str, str]) -> bytes:
     pdf.ln(14)
     pdf.line_cell(0, 9, f"出具单位：{cert['district']}{cert['community']}居民委员会", new_line=True)
     pdf.line_cell(0, 9, f"出具日期：{cert['issued_at'][:10]}", new_line=True)
+    if verify_url and cert.get("verify_code"):
+        top = max(pdf.get_y() + 4, pdf.h - 84)  # below the issuer, above the footnote
+        if top + 32 > pdf.h - 42:
+            pdf.add_page()
+            top = 30
+        qr = io.BytesIO()
+        qrcode.make(verify_url, border=1).save(qr, format="PNG")
+        pdf.image(io.BytesIO(qr.getvalue()), x=pdf.w - 22 - 30, y=top, w=30, h=30)
+        pdf.set_xy(22, top + 6)
+        pdf.font_size(12)
+        pdf.line_cell(120, 8, f"核验码：{code_text(cert['verify_code'])}", new_line=True)
+        pdf.font_size(9)
+        pdf.set_x(22)
+        pdf.paragraph(120, 5, "扫描右侧二维码，或在邻里平台“证书核验”页输入核验码，可查验本证明的真实性。")
     pdf.set_y(-40)
     pdf.font_size(9)
     pdf.paragraph(166, 6, "本证明依据《志愿服务记录办法》出具，时长仅计经审核的服务时间（不含交通时间）。"

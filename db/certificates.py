@@ -1,12 +1,15 @@
 """Proof certificates (志愿服务记录证明): each one issued is recorded with its figures."""
 
 import json
+import re
+import secrets
 
 from sqlite_utils import Database
 
 from db import audit
 from db.store import write
 from db.errors import NotFound, PermissionDenied
+from db.ratelimit import throttle
 from db.ledger import approved_minutes, check_period, minutes_by_category
 from db.models import Actor
 from db.permissions import require
@@ -29,7 +32,7 @@ def issue_certificate(db: Database, actor: Actor, volunteer_id: int, period: dic
             "number": f"pending-{volunteer_id}-{issued_at}", "volunteer_id": volunteer_id,
             "community_id": v["community_id"], "period_from": period_from, "period_to": period_to,
             "total_minutes": total, "issued_by": actor.username, "issued_at": issued_at,
-            "by_category": json.dumps(summary, ensure_ascii=False)}).last_pk
+            "by_category": json.dumps(summary, ensure_ascii=False), "verify_code": new_code()}).last_pk
         number = f"ZYFW-{clock.today().year}-{cert_id:06d}"
         db.execute("UPDATE certificates SET number = ? WHERE id = ?", [number, cert_id])
         audit.record(db, actor, "issue", "certificates", cert_id,
@@ -62,3 +65,40 @@ def _volunteer(db: Database, volunteer_id: int) -> dict:
     if not rows:
         raise NotFound("err.not_found")
     return rows[0]
+
+
+# 核验码: 12 symbols from 32 that cannot be misread for each other (no 0/O, 1/I), 60 random bits;
+# printed in groups of four (K7QM-3XPA-W9RT) and typed back with or without the dashes.
+CODE_SYMBOLS = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+CODE_LENGTH = 12
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_SYMBOLS) for _ in range(CODE_LENGTH))
+
+
+def code_text(code: str) -> str:
+    return "-".join(code[i:i + 4] for i in range(0, len(code), 4))
+
+
+def verify(db: Database, actor: Actor, code: str) -> dict:
+    """What anyone holding a certificate may check by its code: that it was issued, for whom
+    (masked name and volunteer number), the hours and period it certifies, by which community,
+    and whether the ledger still holds those hours — approved records reversed since bring the
+    period's hours below the certificate's, and the answer says so. Nothing else about the person.
+    A code not found gets one answer; attempts count against the hourly limit."""
+    typed = re.sub(r"[\s-]", "", str(code or "")).upper()
+    with write(db):
+        throttle(db, actor, "verify")
+    row = next(db.query(
+        "SELECT k.id, k.number, k.volunteer_id, k.period_from, k.period_to, k.total_minutes, k.issued_at,"
+        " v.real_name, v.number AS volunteer_number, c.name AS community, c.district FROM certificates k"
+        " JOIN volunteers v ON v.id = k.volunteer_id JOIN communities c ON c.id = k.community_id"
+        " WHERE k.verify_code = ?", [typed]), None) if len(typed) == CODE_LENGTH else None
+    if row is None:
+        raise NotFound("err.verify_not_found")
+    now = approved_minutes(db, row["volunteer_id"], (row["period_from"], row["period_to"]))
+    return {"number": row["number"], "name": row["real_name"][:1] + "**", "volunteer_number": row["volunteer_number"],
+            "period_from": row["period_from"], "period_to": row["period_to"], "total_minutes": row["total_minutes"],
+            "community": row["community"], "district": row["district"], "issued_on": row["issued_at"][:10],
+            "status": "valid" if now >= row["total_minutes"] else "reduced", "minutes_now": now}

@@ -469,6 +469,18 @@ def m0016_outlet_pauses(db: Database):
     db.execute("ALTER TABLE outlets ADD COLUMN pause_reason TEXT NOT NULL DEFAULT ''")
 
 
+@migrations(name="0017_certificate_verification")
+def m0017_certificate_verification(db: Database):
+    # Anyone holding a printed certificate (an employer, a school) can check it by its code: a
+    # random one, so certificate numbers, which count up, cannot be walked through.
+    from db.certificates import new_code
+
+    db.execute("ALTER TABLE certificates ADD COLUMN verify_code TEXT")
+    for (cert_id,) in db.execute("SELECT id FROM certificates").fetchall():
+        db.execute("UPDATE certificates SET verify_code = ? WHERE id = ?", [new_code(), cert_id])
+    db.execute("CREATE UNIQUE INDEX idx_certificates_code ON certificates(verify_code)")
+
+
 def _sql_mask_id(expression: str) -> str:
     """db.identity.mask_id in SQL, for rows masked the old way (their ends are still visible)."""
     return f"substr({expression}, 1, 2) || '**************' || substr({expression}, -2)"

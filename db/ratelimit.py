@@ -12,7 +12,7 @@ from db.models import Actor
 
 WINDOW = 3600
 LIMITS = {"need": {"source": 10, "phone": 3}, "signup": {"source": 5, "phone": 2},
-          "track": {"source": 30, "phone": 10}}
+          "track": {"source": 30, "phone": 10}, "verify": {"source": 60}}
 KEEP = 86400  # the longest any caller looks back (login failures: a day); older events are dropped
 
 

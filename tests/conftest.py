@@ -118,6 +118,7 @@ def in_ci() -> bool:
     return os.environ.get("CI") == "true"
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
 def pytest_collection_modifyitems(config, items):
     """With xdist (`-n 2 --dist loadgroup`, README's command) the browser tests share one worker,
     one after another: each starts a Streamlit server and a Chromium, and two of those racing on a
