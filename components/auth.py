@@ -121,8 +121,15 @@ def login_form(db) -> None:
 
 
 def remember_login(auth: stauth.Authenticate) -> None:
-    """Set the re-authentication cookie on the first full run after a form login."""
-    if st.session_state.pop("_remember_login", False) and st.session_state.get("authentication_status"):
+    """Set the re-authentication cookie after a form login, on every run until the browser reports
+    it set (the cookie component's value, key "set", turns True). Set once, a rerun that came before
+    the component had loaded — a busy machine, another component reporting in — removed it unrun,
+    and the login did not survive the next page load."""
+    if not (st.session_state.get("_remember_login") and st.session_state.get("authentication_status")):
+        return
+    if st.session_state.get("set") is True:
+        st.session_state["_remember_login"] = False
+    else:
         auth.cookie_controller.set_cookie()
 
 

@@ -1,5 +1,7 @@
 """Telling the user why something was refused, in their language."""
 
+import time
+
 import streamlit as st
 
 from components.usertext import plain
@@ -70,6 +72,7 @@ def attempt(action, success_key=None, rerun: bool = True, fields: Fields | None 
     try:
         result = action()
     except LinliError as exc:
+        st.session_state.pop("_flash", None)  # the last success is not this one
         show_error(exc)
         if fields is not None and isinstance(exc, InputError):
             fields.show(exc.problems)
@@ -86,8 +89,20 @@ def attempt(action, success_key=None, rerun: bool = True, fields: Fields | None 
     return True if result is None else result
 
 
+FLASH_SECONDS = 6
+
+
 def show_flash() -> None:
-    """The success message of the write that triggered this run, shown once."""
-    message = st.session_state.pop("_flash", None)
-    if message:
+    """The success message of the last write, on every run for a few seconds after it. Shown for
+    one run only, it vanished whenever another rerun followed at once (a component in the page
+    reporting in), before anyone had read it."""
+    flash = st.session_state.get("_flash")
+    if not flash:
+        return
+    if isinstance(flash, str):  # set by attempt(): stamp it at its first showing
+        flash = st.session_state["_flash"] = (flash, time.monotonic())
+    message, since = flash
+    if time.monotonic() - since > FLASH_SECONDS:
+        del st.session_state["_flash"]
+    else:
         st.success(message)

@@ -24,8 +24,14 @@ def test_leader_dashboard_and_brief(server, new_page):
     expect(charts.first).to_be_visible()
     shown = charts.count()
     assert shown >= 6
+    # A spinner while it renders, so nobody clicks twice. It may come and go between two polls on a
+    # busy machine: the page itself notes whether it ever appeared.
+    page.evaluate("""() => { window.sawSpinner = false;
+      new MutationObserver(() => { if (document.body.innerText.includes("正在生成会议简报")) window.sawSpinner = true; })
+        .observe(document.body, {subtree: true, childList: true, characterData: true}); }""")
     page.get_by_role("button", name="生成会议简报").click()
-    expect(page.get_by_text("正在生成会议简报")).to_be_visible()  # a spinner while it renders, so nobody clicks twice
+    expect(page.get_by_text(re.compile("简报已生成"))).to_be_visible(timeout=120_000)
+    assert page.evaluate("window.sawSpinner")
     with page.expect_download(timeout=120_000) as download:
         page.get_by_role("button", name="下载简报（PDF）").click()
     pdf = open(download.value.path(), "rb").read()
