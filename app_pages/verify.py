@@ -21,22 +21,26 @@ if "verify.code" not in st.session_state:  # the QR code's address fills the fie
 with st.form("verify", clear_on_submit=False):
     code = st.text_input(t("verify.code"), key="verify.code", max_chars=20, placeholder="7K2M-9X4P-3W8R")
     asked = st.form_submit_button(t("verify.submit"), type="primary", key="verify.submit")
-if asked or (code and "verify_shown" not in st.session_state):
-    st.session_state["verify_shown"] = True
+# Checked once per press (or once for the QR code's address), then shown on every run: another
+# rerun right after (a component in the page reporting in) must not take the answer away.
+if asked or (code and "verify_answer" not in st.session_state):
     try:
-        found = verify(db, actor, code)
+        st.session_state["verify_answer"] = verify(db, actor, code)
     except LinliError as exc:
-        show_error(exc)
-    else:
-        with st.container(border=True):
-            if found["status"] == "valid":
-                st.success(t("verify.valid", number=found["number"]))
-            else:
-                st.warning(t("verify.reduced", number=found["number"], hours=hours_text(found["minutes_now"])))
-            st.markdown("\n".join(f"- **{t(label)}**{t('ui.colon')}{plain(value)}" for label, value in (
-                ("verify.name", found["name"]),
-                ("verify.volunteer_number", found["volunteer_number"]),
-                ("verify.hours", t("verify.hours_value", hours=hours_text(found["total_minutes"]))),
-                ("verify.period", f"{found['period_from']} ～ {found['period_to']}"),
-                ("verify.issuer", f"{found['district']}{found['community']}"),
-                ("verify.issued_on", found["issued_on"]))))
+        st.session_state["verify_answer"] = exc
+found = st.session_state.get("verify_answer")
+if isinstance(found, LinliError):
+    show_error(found)
+elif found:
+    with st.container(border=True):
+        if found["status"] == "valid":
+            st.success(t("verify.valid", number=found["number"]))
+        else:
+            st.warning(t("verify.reduced", number=found["number"], hours=hours_text(found["minutes_now"])))
+        st.markdown("\n".join(f"- **{t(label)}**{t('ui.colon')}{plain(value)}" for label, value in (
+            ("verify.name", found["name"]),
+            ("verify.volunteer_number", found["volunteer_number"]),
+            ("verify.hours", t("verify.hours_value", hours=hours_text(found["total_minutes"]))),
+            ("verify.period", f"{found['period_from']} ～ {found['period_to']}"),
+            ("verify.issuer", f"{found['district']}{found['community']}"),
+            ("verify.issued_on", found["issued_on"]))))

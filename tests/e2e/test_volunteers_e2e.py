@@ -109,3 +109,12 @@ def test_sign_up_to_certificate(server, new_page):
     text = re.sub(r"\s", "", poppler_text(open(download.value.path(), "rb").read(), layout=False))
     assert "周建国" in text and "累计志愿服务时长3.0小时" in text
     assert f"出具日期：{server.today}" in text  # Beijing's date, also at 00:30 on a UTC server
+    # Whoever receives the paper checks it: the code printed on it opens the answer at once.
+    code = re.search(r"核验码：([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})", text).group(1)
+    employer = new_page(390, 844)
+    employer.goto(server.url + "/verify?code=" + code)
+    wait_for_app(employer)
+    expect(employer.get_by_text(re.compile(r"证明 ZYFW-\d{4}-\d{6} 有效"))).to_be_visible()
+    expect(employer.get_by_text("3.0 小时")).to_be_visible()
+    expect(employer.get_by_text("周**")).to_be_visible()
+    assert "周建国" not in employer.inner_text("body")
