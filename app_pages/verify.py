@@ -35,6 +35,8 @@ elif found:
     with st.container(border=True):
         if found["status"] == "valid":
             st.success(t("verify.valid", number=found["number"]))
+        elif found["status"] == "revoked":
+            st.error(t("verify.revoked", number=found["number"], day=found["revoked_on"]))
         else:
             st.warning(t("verify.reduced", number=found["number"], hours=hours_text(found["minutes_now"])))
         st.markdown("\n".join(f"- **{t(label)}**{t('ui.colon')}{plain(value)}" for label, value in (

@@ -12,7 +12,18 @@ TEXT = {
     "verify.reduced": ("证明 {number} 出具后，部分服务记录已被更正：该期间现经审核的时长为 {hours} 小时，少于证明所载。",
                        "Since certificate {number} was issued, some records were corrected: the period now holds "
                        "{hours} approved hours, fewer than the certificate states."),
+    "verify.revoked": ("证明 {number} 已于 {day} 由出具单位撤销，不再有效。",
+                       "Certificate {number} was revoked by its issuer on {day} and is no longer valid."),
     "verify.name": ("姓名", "Name"),
+    "cert.revoke": ("撤销证明", "Revoke a certificate"),
+    "cert.revoke_help": ("仅用于出具有误的证明（人员或期间错误）。撤销后核验结果显示“已撤销”，记录保留。",
+                         "Only for a certificate issued in error (wrong person or period). Its check then says "
+                         "“revoked”; the record stays."),
+    "cert.revoke_which": ("要撤销的证明", "Certificate to revoke"),
+    "cert.revoke_reason": ("撤销原因（仅内部留存）", "Reason (kept internally)"),
+    "cert.revoked": ("证明已撤销。", "The certificate is revoked."),
+    "cert.revoked_mark": ("已撤销", "revoked"),
+    "err.already_revoked": ("这份证明已经撤销过了。", "This certificate is already revoked."),
     "verify.volunteer_number": ("志愿者编号", "Volunteer number"),
     "verify.hours": ("证明时长", "Hours certified"),
     "verify.hours_value": ("{hours} 小时", "{hours} hours"),

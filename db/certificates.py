@@ -8,7 +8,7 @@ from sqlite_utils import Database
 
 from db import audit
 from db.store import write
-from db.errors import NotFound, PermissionDenied
+from db.errors import Conflict, InputError, NotFound, PermissionDenied
 from db.ratelimit import throttle
 from db.ledger import approved_minutes, check_period, minutes_by_category
 from db.models import Actor
@@ -56,8 +56,29 @@ def certificate(db: Database, cert_id: int) -> dict:
 
 
 def certificates_of(db: Database, volunteer_id: int) -> list[dict]:
-    return list(db.query("SELECT id, number, period_from, period_to, total_minutes, issued_by, issued_at"
+    return list(db.query("SELECT id, number, community_id, period_from, period_to, total_minutes, issued_by, issued_at,"
+                         " revoked_at"
                          " FROM certificates WHERE volunteer_id = ? ORDER BY id DESC", [volunteer_id]))
+
+
+def revoke(db: Database, actor: Actor, cert_id: int, reason: str) -> None:
+    """Withdraw a certificate issued in error (wrong person, wrong period). The row stays, as does
+    the paper: its check says it was revoked and when. The reason is kept for the audit, not shown."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise InputError([("reason", "err.required", {})])
+    with write(db):
+        row = next(db.query("SELECT id, community_id, revoked_at FROM certificates WHERE id = ?", [cert_id]), None)
+        if row is None:
+            raise NotFound("err.not_found")
+        require(actor, "certificates.revoke", row["community_id"])
+        if row["revoked_at"]:
+            raise Conflict("err.already_revoked")
+        at = clock.stamp()
+        db.execute("UPDATE certificates SET revoked_at = ?, revoked_by = ?, revoke_reason = ? WHERE id = ?",
+                   [at, actor.username, reason[:200], cert_id])
+        audit.record(db, actor, "revoke", "certificates", cert_id, after={"reason": reason[:200]},
+                     community_id=row["community_id"])
 
 
 def _volunteer(db: Database, volunteer_id: int) -> dict:
@@ -91,7 +112,7 @@ def verify(db: Database, actor: Actor, code: str) -> dict:
     with write(db):
         throttle(db, actor, "verify")
     row = next(db.query(
-        "SELECT k.id, k.number, k.volunteer_id, k.period_from, k.period_to, k.total_minutes, k.issued_at,"
+        "SELECT k.id, k.number, k.volunteer_id, k.period_from, k.period_to, k.total_minutes, k.issued_at, k.revoked_at,"
         " v.real_name, v.number AS volunteer_number, c.name AS community, c.district FROM certificates k"
         " JOIN volunteers v ON v.id = k.volunteer_id JOIN communities c ON c.id = k.community_id"
         " WHERE k.verify_code = ?", [typed]), None) if len(typed) == CODE_LENGTH else None
@@ -101,4 +122,5 @@ def verify(db: Database, actor: Actor, code: str) -> dict:
     return {"number": row["number"], "name": row["real_name"][:1] + "**", "volunteer_number": row["volunteer_number"],
             "period_from": row["period_from"], "period_to": row["period_to"], "total_minutes": row["total_minutes"],
             "community": row["community"], "district": row["district"], "issued_on": row["issued_at"][:10],
-            "status": "valid" if now >= row["total_minutes"] else "reduced", "minutes_now": now}
+            "status": "revoked" if row["revoked_at"] else "valid" if now >= row["total_minutes"] else "reduced",
+            "revoked_on": (row["revoked_at"] or "")[:10], "minutes_now": now}

@@ -481,6 +481,14 @@ def m0017_certificate_verification(db: Database):
     db.execute("CREATE UNIQUE INDEX idx_certificates_code ON certificates(verify_code)")
 
 
+@migrations(name="0018_certificate_revocation")
+def m0018_certificate_revocation(db: Database):
+    # A certificate issued in error is revoked, never deleted: its check then says so, and when.
+    db.execute("ALTER TABLE certificates ADD COLUMN revoked_at TEXT")
+    db.execute("ALTER TABLE certificates ADD COLUMN revoked_by TEXT")
+    db.execute("ALTER TABLE certificates ADD COLUMN revoke_reason TEXT")
+
+
 def _sql_mask_id(expression: str) -> str:
     """db.identity.mask_id in SQL, for rows masked the old way (their ends are still visible)."""
     return f"substr({expression}, 1, 2) || '**************' || substr({expression}, -2)"

@@ -50,6 +50,7 @@ RULES: dict[str, dict[str, Scope]] = {
     "hours.approve": STAFF,  # approve, reject, reverse
     "hours.read": {**STAFF, "volunteer": OWN},
     "certificates.issue": {**STAFF, "volunteer": OWN},
+    "certificates.revoke": STAFF,  # one issued in error: the issuing community's coordinator, or an admin
     "timebank.read": {**STAFF, "volunteer": OWN},
     # the service exchange
     "needs.post": {"public": CITY, "volunteer": COMMUNITY, **STAFF},  # the public's wait for moderation

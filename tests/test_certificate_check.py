@@ -3,6 +3,7 @@ reversals shown, case and dashes forgiven, guessing limited; the PDF carries the
 code Poppler sees; the page a QR code opens shows the answer without a click."""
 
 import re
+from datetime import date, datetime
 import subprocess
 import tempfile
 from pathlib import Path
@@ -87,3 +88,45 @@ def test_the_qr_codes_address_shows_the_answer_at_once_in_both_languages(app_env
     at.text_input(key="verify.code").input("AAAA-BBBB-CCCC")
     at.button(key="verify.submit").click().run()
     assert not at.success and "没有找到这个核验码" in "\n".join(e.value for e in at.error)
+
+
+def test_a_revoked_certificate_says_so_and_cannot_be_revoked_twice(db):
+    from db.errors import InputError
+    from db.certificates import revoke
+
+    c, _, cert = certified(db, [60])
+    with pytest.raises(InputError):
+        revoke(db, c, cert["id"], "  ")  # a reason is required
+    assert verify(db, PUBLIC, cert["verify_code"])["status"] == "valid"
+    with clock.frozen(datetime(2026, 5, 4, 10, 0)):
+        revoke(db, c, cert["id"], "期间填错")
+    found = verify(db, PUBLIC, cert["verify_code"])
+    assert (found["status"], found["revoked_on"]) == ("revoked", "2026-05-04")
+    assert "期间填错" not in str(found)  # the reason stays inside
+    with pytest.raises(Conflict):
+        revoke(db, c, cert["id"], "再撤一次")
+    assert [r["action"] for r in db.query(
+        "SELECT action FROM audit_log WHERE table_name = 'certificates' AND row_id = ? ORDER BY id", [str(cert["id"])])] \
+        == ["issue", "revoke"]
+
+
+def test_the_coordinator_revokes_a_certificate_on_the_volunteers_page(app_env):
+    from db.certificates import issue_certificate
+    from db.connection import connect
+    from db.users import actor_for
+    from tests.conftest import login
+
+    new_app().run()
+    db = connect(app_env, migrate=False)
+    me = actor_for(db, "volunteer")
+    cert = issue_certificate(db, me, me.volunteer_id, {"period_from": date(2026, 1, 1), "period_to": clock.today()})
+    at = new_app().run()
+    login(at, "coordinator")
+    at.switch_page("app_pages/volunteers.py").run()
+    pick = next(s for s in at.selectbox if s.label == "查看志愿者")
+    pick.select_index(next(i for i, o in enumerate(pick.options) if "陈晓雨" in o)).run()
+    form = f"cert_{me.volunteer_id}_revoke"
+    at.text_input(key=f"{form}.reason").input("期间填错")
+    at.button(key=f"{form}.submit").click().run()
+    assert any("证明已撤销" in s.value for s in at.success)
+    assert verify(db, PUBLIC, cert["verify_code"])["status"] == "revoked"

@@ -15,7 +15,7 @@ import pytest
 
 from db import audit, calendar_days, clock, communities, daycare, exchange, ledger, outlet_transfer, outlets, timebank
 from db import transfer, users, volunteers
-from db.certificates import issue_certificate
+from db.certificates import issue_certificate, revoke
 from db.dashboard import Scope, check_scope
 from db.errors import LinliError, PermissionDenied
 from db.identity import make_id
@@ -63,6 +63,7 @@ def world(db):
     centre = next(c for c in daycare.centres(db) if c["community_id"] == a)
     programme = daycare.programmes(db, centre["id"])[0]
     member = daycare.members(db, coord_a, centre["id"])[0]["id"]
+    cert = issue_certificate(db, coord_a, vid, {"period_from": date(2020, 1, 1), "period_to": clock.today()})["id"]
     db.conn.commit()
     actors = {
         ("public", True): PUBLIC, ("public", False): PUBLIC,
@@ -75,7 +76,7 @@ def world(db):
     return {"db": db, "a": a, "vid": vid, "other": other, "pending": pending, "approved": approved,
             "open_need": open_need, "pending_need": pending_need, "claimed": claimed, "mine": mine,
             "redeemed": redeemed, "family": family, "signup": signup, "outlet": outlet, "centre": centre,
-            "programme": programme, "member": member, "actors": actors, "need": need}
+            "programme": programme, "member": member, "actors": actors, "need": need, "cert": cert}
 
 
 def _outlet(w):
@@ -127,6 +128,7 @@ PROBES = {
         w["db"], a, w["programme"]["id"], TODAY(), [w["vid"]])),
     "certificates.issue": ("certificates.issue", "one", True, lambda w, a: issue_certificate(w["db"], a, w["vid"], {
         "period_from": date(2020, 1, 1), "period_to": TODAY()})),
+    "certificates.revoke": ("certificates.revoke", "one", True, lambda w, a: revoke(w["db"], a, w["cert"], "出具有误")),
     "timebank.statement": ("timebank.read", "one", False, lambda w, a: timebank.statement(w["db"], a, w["vid"])),
     "needs.post": ("needs.post", "one", True, lambda w, a: exchange.post_need(w["db"], a, w["need"])),
     "needs.moderate": ("needs.moderate", "one", True, lambda w, a: exchange.moderate(w["db"], a, w["pending_need"], True)),
