@@ -1,9 +1,6 @@
 """The service card (便民服务卡) of one community: hotlines and the nearest outlets in large type,
 with a QR code that opens the directory filtered to the community; printable and as PDF."""
 
-import io
-
-import qrcode
 import streamlit as st
 
 from components.usertext import plain
@@ -13,7 +10,7 @@ from components.data import get_db
 from components.i18n import lang, t
 from components.links import public_base
 from components.opening_text import week_text
-from components.pdf import service_card_pdf
+from components.pdf import qr_png, service_card_pdf
 from db import clock
 from db.communities import list_communities
 from db.outlets import categories, service_card
@@ -36,8 +33,7 @@ zh_names = {c["code"]: c["name_zh"] for c in cats}
 
 
 url = f"{public_base()}/directory?community={community_id}"
-qr = io.BytesIO()
-qrcode.make(url, border=2).save(qr, format="PNG")
+qr = qr_png(url)
 
 st.title(t("card.title", community=plain(card["community"]["name"])))
 st.subheader(t("card.hotlines"))
@@ -51,10 +47,10 @@ st.dataframe([{t("dir.category"): names[r["category"]], t("out.name"): r["name"]
                t("card.week"): week_text(r["week"], r["holiday"], lang()),
                t("cov.radius"): t("dir.distance", m=r["distance_m"])} for r in card["nearest"]], hide_index=True)
 c1, c2 = st.columns([1, 3])
-c1.image(qr.getvalue(), width=180, alt=t("card.qr_alt"))
+c1.image(qr, width=180, alt=t("card.qr_alt"))
 c2.markdown(f"**{t('card.qr')}**")
 c2.caption(plain(url))  # plain text wraps on a phone; a code block scrolls (a region the keyboard cannot reach)
 # The PDF is made when the button is pressed, not on every run of the page (loading the CJK
 # font alone takes half a second).
-st.download_button(t("card.download"), lambda: service_card_pdf(card, zh_names, qr.getvalue(), url),
+st.download_button(t("card.download"), lambda: service_card_pdf(card, zh_names, qr, url),
                    file_name=f"service-card-{community_id}.pdf", mime="application/pdf", type="primary")

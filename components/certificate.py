@@ -53,7 +53,6 @@ def certificate_panel(db, actor, volunteer_id: int, key: str, heading: str) -> N
                     attempt(lambda: revoke(db, actor, which, reason), "cert.revoked", fields=f)
 
 
-
 def _zh_names(db) -> dict[str, str]:
     # The certificate is an official Chinese document whatever the UI language.
     return {c["code"]: c["name_zh"] for c in list_categories(db)}

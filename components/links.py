@@ -6,10 +6,10 @@ import os
 
 import streamlit as st
 
+from components.navigation import PAGES
+
 
 def public_base() -> str:
-    from components.navigation import PAGES
-
     base = os.environ.get("LINLI_PUBLIC_URL") or getattr(st.context, "url", None) or "http://localhost:8501"
     base = base.split("?")[0].rstrip("/")
     head, _, last = base.rpartition("/")

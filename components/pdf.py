@@ -164,6 +164,13 @@ def new_pdf(footer=None) -> Document:
     return Document(footer)
 
 
+def qr_png(text: str, border: int = 2) -> bytes:
+    """A QR code as PNG bytes, for the page and the PDF alike."""
+    out = io.BytesIO()
+    qrcode.make(text, border=border).save(out, format="PNG")
+    return out.getvalue()
+
+
 def certificate_pdf(cert: dict, category_names: dict[str, str], verify_url: str | None = None) -> bytes:
     """志愿服务记录证明 for one volunteer and period, from a recorded certificate; with `verify_url`
     (the verification page with this certificate's code) a QR code and the code to type in."""
@@ -202,9 +209,7 @@ def certificate_pdf(cert: dict, category_names: dict[str, str], verify_url: str 
         if top + 32 > pdf.h - 42:
             pdf.add_page()
             top = 30
-        qr = io.BytesIO()
-        qrcode.make(verify_url, border=1).save(qr, format="PNG")
-        pdf.image(io.BytesIO(qr.getvalue()), x=pdf.w - 22 - 30, y=top, w=30, h=30)
+        pdf.image(io.BytesIO(qr_png(verify_url, border=1)), x=pdf.w - 22 - 30, y=top, w=30, h=30)
         pdf.set_xy(22, top + 6)
         pdf.font_size(12)
         pdf.line_cell(120, 8, f"核验码：{code_text(cert['verify_code'])}", new_line=True)

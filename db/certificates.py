@@ -9,6 +9,7 @@ from sqlite_utils import Database
 from db import audit
 from db.store import write
 from db.errors import Conflict, InputError, NotFound, PermissionDenied
+from db.identity import mask_name
 from db.ratelimit import throttle
 from db.ledger import approved_minutes, check_period, minutes_by_category
 from db.models import Actor
@@ -64,7 +65,7 @@ def certificates_of(db: Database, volunteer_id: int) -> list[dict]:
 def revoke(db: Database, actor: Actor, cert_id: int, reason: str) -> None:
     """Withdraw a certificate issued in error (wrong person, wrong period). The row stays, as does
     the paper: its check says it was revoked and when. The reason is kept for the audit, not shown."""
-    reason = (reason or "").strip()
+    reason = (reason or "").strip()[:200]
     if not reason:
         raise InputError([("reason", "err.required", {})])
     with write(db):
@@ -76,8 +77,8 @@ def revoke(db: Database, actor: Actor, cert_id: int, reason: str) -> None:
             raise Conflict("err.already_revoked")
         at = clock.stamp()
         db.execute("UPDATE certificates SET revoked_at = ?, revoked_by = ?, revoke_reason = ? WHERE id = ?",
-                   [at, actor.username, reason[:200], cert_id])
-        audit.record(db, actor, "revoke", "certificates", cert_id, after={"reason": reason[:200]},
+                   [at, actor.username, reason, cert_id])
+        audit.record(db, actor, "revoke", "certificates", cert_id, after={"reason": reason},
                      community_id=row["community_id"])
 
 
@@ -119,7 +120,7 @@ def verify(db: Database, actor: Actor, code: str) -> dict:
     if row is None:
         raise NotFound("err.verify_not_found")
     now = approved_minutes(db, row["volunteer_id"], (row["period_from"], row["period_to"]))
-    return {"number": row["number"], "name": row["real_name"][:1] + "**", "volunteer_number": row["volunteer_number"],
+    return {"number": row["number"], "name": mask_name(row["real_name"]), "volunteer_number": row["volunteer_number"],
             "period_from": row["period_from"], "period_to": row["period_to"], "total_minutes": row["total_minutes"],
             "community": row["community"], "district": row["district"], "issued_on": row["issued_at"][:10],
             "status": "revoked" if row["revoked_at"] else "valid" if now >= row["total_minutes"] else "reduced",

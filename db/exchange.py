@@ -9,7 +9,7 @@ from sqlite_utils import Database
 from db import audit
 from db.store import write
 from db.errors import Conflict, InputError, NotFound, PermissionDenied
-from db.identity import mask_phone, normalise_phone
+from db.identity import mask_name, mask_phone, normalise_phone
 from db.ledger import insert_records
 from db.models import Actor, DoneIn, NeedIn, OfferIn, Reason, RecordIn, parse
 from db.permissions import OWN, community_sql, may, require, scope
@@ -317,12 +317,12 @@ def board(db: Database, actor: Actor, kind: str = "need", community_id: int | No
         if not sees:
             r["requester_phone"] = mask_phone(r["requester_phone"]) if r["requester_phone"] else ""
             r["address"] = ""
-            r["requester_name"] = (r["requester_name"][:1] + "**") if r["requester_name"] else ""
+            r["requester_name"] = mask_name(r["requester_name"])
         # Volunteers are named in full to whoever manages them, and to themselves.
         manages = may(actor, "volunteers.manage", r["community_id"])
         for who, key in ((r["claimed_by"], "claimer"), (r["offered_by"], "offerer")):
             if r[key] and not manages and who != mine:
-                r[key] = r[key][:1] + "**"
+                r[key] = mask_name(r[key])
     return rows
 
 
@@ -378,5 +378,5 @@ def track(db: Database, actor: Actor, number: str, phone: str) -> dict:
         raise NotFound("err.track_not_found")
     return {"reference": reference(r["id"]), "title": r["title"], "community": r["community"],
             "status": shown_status(r), "created_at": r["created_at"], "window_start": r["window_start"],
-            "est_minutes": r["est_minutes"], "claimer": (r["claimer"][:1] + "**") if r["claimer"] else "",
+            "est_minutes": r["est_minutes"], "claimer": mask_name(r["claimer"]),
             "reason": r["reason"] if r["status"] == "rejected" else ""}

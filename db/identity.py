@@ -63,6 +63,11 @@ def mask_id(number: str) -> str:
     return number[:2] + "*" * 14 + number[-2:]
 
 
+def mask_name(name: str | None) -> str:
+    """陈**: the family name only, for whoever may not see the person named in full."""
+    return name[:1] + "**" if name else ""
+
+
 def mask_phone(phone: str) -> str:
     """138****1234."""
     return phone[:3] + "****" + phone[-4:] if len(phone) >= 7 else "****"

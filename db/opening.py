@@ -20,7 +20,7 @@ _PH = re.compile(r"\bPH\b")
 
 
 # The parser names its grammar rules ("expected wday"); a coordinator is told what kind of thing
-# belongs at that place, in words (the catalogue's oh.expect.* keys).
+# belongs at that place, in words (the catalogue's err.opening_hours.* messages).
 _EXPECTED = (("wday", "weekday"), ("minute", "time"), ("hour", "time"), ("time", "time"), ("timespan", "time"),
              ("normal_rule_separator", "separator"), ("EOI", "end"))
 
