@@ -489,6 +489,104 @@ def m0018_certificate_revocation(db: Database):
     db.execute("ALTER TABLE certificates ADD COLUMN revoke_reason TEXT")
 
 
+@migrations(name="0019_activities", transactional=False)
+def m0019_activities(db: Database):
+    # Volunteer activities (志愿活动): shifts with slots, sign-ups with a waitlist, and 签到/签退 on
+    # each sign-up; hours are derived from attendance into the ledger with their own sources. The
+    # ledger's source check is a table constraint, so the table is rebuilt (SQLite's documented
+    # twelve steps: foreign keys off, copy, swap, indexes and triggers back, check).
+    from db.store import write
+
+    db.execute("PRAGMA foreign_keys = OFF")
+    try:
+        with write(db):
+            db.executescript(ACTIVITY_TABLES)
+            _allow_ledger_sources(db, "'activity_qr'", "'activity_manual'")
+            problems = db.execute("PRAGMA foreign_key_check").fetchall()
+            if problems:
+                raise RuntimeError(f"foreign keys broken by the ledger rebuild: {problems[:5]}")
+    finally:
+        db.execute("PRAGMA foreign_keys = ON")
+
+
+ACTIVITY_TABLES = """
+    CREATE TABLE IF NOT EXISTS activities (
+        id INTEGER PRIMARY KEY,
+        community_id INTEGER NOT NULL REFERENCES communities(id),
+        title TEXT NOT NULL,
+        category TEXT NOT NULL REFERENCES service_categories(code),
+        place TEXT NOT NULL DEFAULT '',
+        notes TEXT NOT NULL DEFAULT '',
+        skills TEXT NOT NULL DEFAULT '[]',
+        starts_at TEXT NOT NULL,  -- Beijing time, 'YYYY-MM-DDTHH:MM'
+        ends_at TEXT NOT NULL,
+        cancel_hours INTEGER NOT NULL DEFAULT 2,  -- a volunteer cancels up to this many hours before
+        series_id INTEGER REFERENCES activities(id),  -- the first of a weekly series
+        status TEXT NOT NULL CHECK (status IN ('published', 'cancelled')),
+        created_by TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        approved_by TEXT,
+        approved_at TEXT
+    );
+    CREATE INDEX IF NOT EXISTS idx_activities_upcoming ON activities(status, starts_at, community_id);
+    CREATE INDEX IF NOT EXISTS idx_activities_community ON activities(community_id, starts_at);
+
+    CREATE TABLE IF NOT EXISTS activity_shifts (
+        id INTEGER PRIMARY KEY,
+        activity_id INTEGER NOT NULL REFERENCES activities(id),
+        name TEXT NOT NULL,
+        starts_at TEXT NOT NULL,
+        ends_at TEXT NOT NULL,
+        slots INTEGER NOT NULL CHECK (slots > 0)
+    );
+    CREATE INDEX IF NOT EXISTS idx_shifts_activity ON activity_shifts(activity_id);
+
+    -- One row per volunteer and shift: confirmed or waiting (in queued_at order), or cancelled; the
+    -- 签到/签退 it carries say how (QR scan or ticked by hand) and by whom.
+    CREATE TABLE IF NOT EXISTS activity_signups (
+        id INTEGER PRIMARY KEY,
+        activity_id INTEGER NOT NULL REFERENCES activities(id),
+        shift_id INTEGER NOT NULL REFERENCES activity_shifts(id),
+        volunteer_id INTEGER NOT NULL REFERENCES volunteers(id),
+        status TEXT NOT NULL CHECK (status IN ('confirmed', 'waitlist', 'cancelled')),
+        queued_at TEXT NOT NULL,
+        added_by TEXT NOT NULL,
+        cancelled_at TEXT,
+        signed_in_at TEXT,
+        in_source TEXT CHECK (in_source IN ('qr', 'manual')),
+        in_by TEXT,
+        signed_out_at TEXT,
+        out_source TEXT CHECK (out_source IN ('qr', 'manual')),
+        out_by TEXT,
+        record_id INTEGER REFERENCES service_records(id),
+        UNIQUE (shift_id, volunteer_id)
+    );
+    CREATE INDEX IF NOT EXISTS idx_signups_activity ON activity_signups(activity_id, status);
+    CREATE INDEX IF NOT EXISTS idx_signups_shift ON activity_signups(shift_id, status, queued_at);
+    CREATE INDEX IF NOT EXISTS idx_signups_volunteer ON activity_signups(volunteer_id, status);
+"""
+
+
+def _allow_ledger_sources(db: Database, *sources: str) -> None:
+    """Rebuild service_records with more values allowed in its source check (inside the caller's
+    transaction, foreign keys off); its indexes and triggers come back as they were."""
+    (table_sql,) = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'service_records'").fetchone()
+    if all(s in table_sql for s in sources):
+        return  # rebuilt already (a run stopped before it was recorded)
+    last = "'correction')"
+    if last not in table_sql:
+        raise RuntimeError("the ledger's source check is not the one this migration knows")
+    extras = [sql for (sql,) in db.execute("SELECT sql FROM sqlite_master WHERE tbl_name = 'service_records'"
+                                           " AND type IN ('index', 'trigger') AND sql IS NOT NULL")]
+    new_sql = table_sql.replace("CREATE TABLE service_records", "CREATE TABLE service_records_new", 1)
+    db.execute(new_sql.replace(last, "'correction', " + ", ".join(sources) + ")", 1))
+    db.execute("INSERT INTO service_records_new SELECT * FROM service_records")
+    db.execute("DROP TABLE service_records")
+    db.execute("ALTER TABLE service_records_new RENAME TO service_records")
+    for sql in extras:
+        db.execute(sql)
+
+
 def _sql_mask_id(expression: str) -> str:
     """db.identity.mask_id in SQL, for rows masked the old way (their ends are still visible)."""
     return f"substr({expression}, 1, 2) || '**************' || substr({expression}, -2)"

@@ -46,6 +46,7 @@ Name = Annotated[str, Field(max_length=40), AfterValidator(_not_blank)]
 _PYDANTIC_KEYS = {
     "missing": "err.required",
     "string_too_short": "err.required",
+    "too_short": "err.required",  # an empty list where one is needed
     "string_too_long": "err.too_long",
     "int_parsing": "err.not_a_number",
     "int_type": "err.not_a_number",
@@ -479,3 +480,45 @@ class FamilyMemberIn(Strict):
     relation: Literal["parent", "spouse", "child", "grandparent", "sibling", "other"]
     phone: OptionalPhone = ""
     address: Annotated[str, Field(max_length=100)] = ""
+
+
+# --- volunteer activities ------------------------------------------------------------------------
+
+class ShiftIn(Strict):
+    """岗位/时段: a part of the activity's day with its own slots."""
+    name: Annotated[str, Field(max_length=30), AfterValidator(_not_blank)]
+    starts: _time
+    ends: _time
+    slots: Annotated[int, Field(ge=1, le=500)]
+
+
+class ActivityIn(Strict):
+    community_id: int
+    title: Annotated[str, Field(max_length=60), AfterValidator(_not_blank)]
+    category: str
+    place: Annotated[str, Field(max_length=100), AfterValidator(_not_blank)]
+    notes: Annotated[str, Field(max_length=500)] = ""
+    skills: list[str] = []
+    day: _date
+    starts: _time
+    ends: _time
+    # One day, start to end: a shift never runs past midnight (a night patrol is two activities).
+    shifts: Annotated[list[ShiftIn], Field(min_length=1, max_length=10)]
+    cancel_hours: Annotated[int, Field(ge=0, le=72)] = 2
+    repeat_weeks: Annotated[int, Field(ge=1, le=26)] = 1  # the same weekday for this many weeks
+
+    @model_validator(mode="after")
+    def _times(self):
+        if self.ends <= self.starts:
+            _refuse("err.end_before_start", "ends")
+        if _datetime.combine(self.day, self.starts) <= clock.now():
+            _refuse("err.activity_past", "day")
+        if (self.day - clock.today()).days > 366:
+            _refuse("err.activity_too_far", "day")
+        for i, shift in enumerate(self.shifts):
+            if shift.ends <= shift.starts:
+                _refuse("err.end_before_start", f"shifts.{i}.ends")
+            if shift.starts < self.starts or shift.ends > self.ends:
+                _refuse("err.shift_outside", f"shifts.{i}.starts", starts=self.starts.strftime("%H:%M"),
+                        ends=self.ends.strftime("%H:%M"))
+        return self

@@ -52,6 +52,10 @@ RULES: dict[str, dict[str, Scope]] = {
     "certificates.issue": {**STAFF, "volunteer": OWN},
     "certificates.revoke": STAFF,  # one issued in error: the issuing community's coordinator, or an admin
     "timebank.read": {**STAFF, "volunteer": OWN},
+    # volunteer activities: published for everyone to read; a volunteer joins their community's
+    "activities.manage": STAFF,  # publish, cancel, add people, the roster, tick by hand, the QR code, approve
+    "activities.join": {**STAFF, "volunteer": OWN},  # 报名 and cancel: one's own, or staff for their community
+    "activities.sign_in": {"volunteer": OWN},  # 签到/签退 by scanning the code on site: one's own
     # the service exchange
     "needs.post": {"public": CITY, "volunteer": COMMUNITY, **STAFF},  # the public's wait for moderation
     "needs.for_family": {"volunteer": OWN},  # a need for a family member the volunteer registered

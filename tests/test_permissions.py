@@ -9,11 +9,12 @@ and needs the probes touch. "Inside" actors are 秋浦社区's coordinator and �
 are 尧渡社区's coordinator and one of its volunteers."""
 
 import sqlite3
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 
-from db import audit, calendar_days, clock, communities, daycare, exchange, ledger, outlet_transfer, outlets, timebank
+from db import activities, attendance, audit, calendar_days, clock, communities, daycare, exchange, ledger
+from db import outlet_transfer, outlets, timebank
 from db import transfer, users, volunteers
 from db.certificates import issue_certificate, revoke
 from db.dashboard import Scope, check_scope
@@ -64,6 +65,15 @@ def world(db):
     programme = daycare.programmes(db, centre["id"])[0]
     member = daycare.members(db, coord_a, centre["id"])[0]["id"]
     cert = issue_certificate(db, coord_a, vid, {"period_from": date(2020, 1, 1), "period_to": clock.today()})["id"]
+    # An activity a week ahead: 陈晓雨 signed up for its first shift; `other` for the second, already
+    # signed in and out (as if scanned), waiting for the organiser's approval.
+    day = clock.today() + timedelta(days=7)
+    [act] = activities.publish(db, coord_a, _activity(a, day))
+    first, second = (s["id"] for s in activities.activity(db, act)["shifts"])
+    my_signup = activities.sign_up(db, me, first)["id"]
+    activities.sign_up(db, coord_a, second, other)
+    db.execute("UPDATE activity_signups SET signed_in_at = ?, in_source = 'qr', signed_out_at = ?, out_source = 'qr'"
+               " WHERE volunteer_id = ?", [f"{day}T10:58:00+08:00", f"{day}T12:00:00+08:00", other])
     db.conn.commit()
     actors = {
         ("public", True): PUBLIC, ("public", False): PUBLIC,
@@ -76,7 +86,36 @@ def world(db):
     return {"db": db, "a": a, "vid": vid, "other": other, "pending": pending, "approved": approved,
             "open_need": open_need, "pending_need": pending_need, "claimed": claimed, "mine": mine,
             "redeemed": redeemed, "family": family, "signup": signup, "outlet": outlet, "centre": centre,
-            "programme": programme, "member": member, "actors": actors, "need": need, "cert": cert}
+            "programme": programme, "member": member, "actors": actors, "need": need, "cert": cert,
+            "activity": act, "day": day, "first_shift": first, "second_shift": second, "my_signup": my_signup}
+
+
+def _activity(community_id, day):
+    from datetime import time
+
+    return {"community_id": community_id, "title": "探访", "category": "elderly", "place": "敬老院", "day": day,
+            "starts": time(9, 0), "ends": time(12, 0),
+            "shifts": [{"name": "陪伴", "starts": time(9, 0), "ends": time(11, 0), "slots": 3},
+                       {"name": "清洁", "starts": time(11, 0), "ends": time(12, 0), "slots": 3}]}
+
+
+def _at(w, hour, minute=0):
+    return clock.frozen(datetime.combine(w["day"], datetime.min.time()).replace(hour=hour, minute=minute))
+
+
+def _scan_in(w, a):
+    with _at(w, 8, 50):
+        return attendance.sign_in(w["db"], a, attendance.token(w["activity"]), clock.now())
+
+
+def _tick_in(w, a):
+    with _at(w, 9, 10):
+        return attendance.tick(w["db"], a, w["my_signup"], "in")
+
+
+def _approve(w, a):
+    with _at(w, 13):
+        return attendance.approve_activity(w["db"], a, w["activity"])
 
 
 def _outlet(w):
@@ -167,6 +206,19 @@ PROBES = {
         "centre_id": w["centre"]["id"], "day": TODAY() + timedelta(days=30), "reason": "检修"})),
     "daycare.roster": ("daycare.manage", "one", False,
                        lambda w, a: daycare.roster(w["db"], a, w["programme"]["id"], TODAY())),
+    "activities.publish": ("activities.manage", "one", True,
+                           lambda w, a: activities.publish(w["db"], a, _activity(w["a"], w["day"]))),
+    "activities.cancel": ("activities.manage", "one", True,
+                          lambda w, a: activities.cancel_activity(w["db"], a, w["activity"], "下雨")),
+    "activities.roster": ("activities.manage", "one", False, lambda w, a: activities.roster(w["db"], a, w["activity"])),
+    "activities.tick": ("activities.manage", "one", True, _tick_in),
+    "activities.approve": ("activities.manage", "one", True, _approve),
+    "activities.sign_up": ("activities.join", "one", True,
+                           lambda w, a: activities.sign_up(w["db"], a, w["second_shift"], w["vid"])),
+    "activities.cancel_signup": ("activities.join", "one", True,
+                                 lambda w, a: activities.cancel_signup(w["db"], a, w["my_signup"])),
+    "activities.sign_in": ("activities.sign_in", "one", True, _scan_in),
+    "activities.mine": ("volunteers.own", "self", False, lambda w, a: activities.mine(w["db"], a)),
     "dashboard.community": ("dashboard.read", "one", False, lambda w, a: check_scope(a, Scope(
         TODAY() - timedelta(days=30), TODAY(), community_id=w["a"]))),
     "dashboard.city": ("dashboard.read", "city", False, lambda w, a: check_scope(a, Scope(TODAY() - timedelta(days=30), TODAY()))),
@@ -186,8 +238,12 @@ def expected(action: str, role: str, inside: bool, target: str) -> bool:
 
 
 def _counts(db):
-    return {t: db[t].count for t in ("audit_log", "service_records", "volunteers", "service_requests", "outlets",
-                                     "daycare_members", "users", "calendar_days", "certificates")}
+    # A refused QR scan is written down on purpose (refused_sign_in: a forged code, a scan from another
+    # community), the one audit row a refusal may leave; every other row counts.
+    refusals = db.execute("SELECT COUNT(*) FROM audit_log WHERE action LIKE 'refused_%'").fetchone()[0]
+    tables = ("service_records", "volunteers", "service_requests", "outlets", "daycare_members", "users",
+              "calendar_days", "certificates", "activities", "activity_signups")
+    return {"audit_log": db["audit_log"].count - refusals} | {t: db[t].count for t in tables}
 
 
 @pytest.mark.parametrize("role", ["public", "volunteer", "coordinator", "leader", "admin"])

@@ -1,0 +1,251 @@
+"""Volunteer activities (志愿活动): a coordinator publishes one for their community with shifts
+(岗位/时段) and slots; volunteers 报名 in one tap, past the slots onto a waitlist that moves up by
+itself when someone cancels; coordinators add people (those without a smartphone) and cancel.
+Attendance and the hours derived from it are db.attendance's."""
+
+import json
+from datetime import datetime, timedelta
+
+from sqlite_utils import Database
+
+from db import audit, clock
+from db.errors import Conflict, InputError, NotFound, PermissionDenied
+from db.models import Actor, ActivityIn, Reason, parse
+from db.permissions import OWN, community_sql, require, scope
+from db.store import write
+
+LIST_LIMIT = 200
+MINUTE = "%Y-%m-%dT%H:%M"  # how activity and shift times are stored: Beijing time, to the minute
+
+
+def _at(moment: datetime) -> str:
+    return moment.strftime(MINUTE)
+
+
+def activity(db: Database, activity_id: int) -> dict:
+    """One activity with its shifts and their counts (public facts: no names)."""
+    rows = list(db.query("SELECT * FROM activities WHERE id = ?", [activity_id]))
+    if not rows:
+        raise NotFound("err.not_found")
+    found = rows[0]
+    found["skills"] = json.loads(found["skills"])
+    found["shifts"] = list(db.query(
+        "SELECT s.*, (SELECT COUNT(*) FROM activity_signups u WHERE u.shift_id = s.id AND u.status = 'confirmed')"
+        " AS confirmed, (SELECT COUNT(*) FROM activity_signups u WHERE u.shift_id = s.id AND u.status = 'waitlist')"
+        " AS waiting FROM activity_shifts s WHERE s.activity_id = ? ORDER BY s.starts_at, s.id", [activity_id]))
+    return found
+
+
+def _shift(db: Database, shift_id: int) -> dict:
+    rows = list(db.query("SELECT s.*, a.community_id, a.status AS activity_status, a.starts_at AS activity_starts,"
+                         " a.cancel_hours, a.title FROM activity_shifts s JOIN activities a ON a.id = s.activity_id"
+                         " WHERE s.id = ?", [shift_id]))
+    if not rows:
+        raise NotFound("err.not_found")
+    return rows[0]
+
+
+# --- publishing --------------------------------------------------------------------------------
+
+def publish(db: Database, actor: Actor, data: dict) -> list[int]:
+    """Publish an activity (and, repeated weekly, its series) for the actor's community; returns
+    the new activities' ids, the first first."""
+    new = parse(ActivityIn, data)
+    require(actor, "activities.manage", new.community_id)
+    if not list(db.query("SELECT 1 FROM service_categories WHERE code = ?", [new.category])):
+        raise InputError([("category", "err.unknown_category", {"code": new.category})])
+    ids: list[int] = []
+    with write(db):
+        for week in range(new.repeat_weeks):
+            day = new.day + timedelta(weeks=week)
+            row = {"community_id": new.community_id, "title": new.title, "category": new.category,
+                   "place": new.place, "notes": new.notes, "skills": json.dumps(new.skills),
+                   "starts_at": _at(datetime.combine(day, new.starts)), "ends_at": _at(datetime.combine(day, new.ends)),
+                   "cancel_hours": new.cancel_hours, "series_id": ids[0] if ids else None, "status": "published",
+                   "created_by": actor.username, "created_at": clock.stamp()}
+            activity_id = db["activities"].insert(row).last_pk
+            for shift in new.shifts:
+                db["activity_shifts"].insert({"activity_id": activity_id, "name": shift.name, "slots": shift.slots,
+                                              "starts_at": _at(datetime.combine(day, shift.starts)),
+                                              "ends_at": _at(datetime.combine(day, shift.ends))})
+            audit.record(db, actor, "create", "activities", activity_id,
+                         after={**row, "shifts": [s.model_dump(mode="json") for s in new.shifts]},
+                         community_id=new.community_id)
+            ids.append(activity_id)
+    return ids
+
+
+def cancel_activity(db: Database, actor: Actor, activity_id: int, reason: str) -> None:
+    """Call an activity off before it starts; its sign-ups stay on record (and are told)."""
+    why = parse(Reason, {"reason": reason})
+    with write(db):
+        found = activity(db, activity_id)
+        require(actor, "activities.manage", found["community_id"])
+        if found["status"] == "cancelled":
+            raise Conflict("err.activity_cancelled")
+        if found["starts_at"] <= _at(clock.now()):
+            raise Conflict("err.activity_started")
+        db.execute("UPDATE activities SET status = 'cancelled' WHERE id = ?", [activity_id])
+        audit.record(db, actor, "cancel", "activities", activity_id, before={"status": found["status"]},
+                     after={"status": "cancelled", "reason": why.reason}, community_id=found["community_id"])
+
+
+# --- listing -----------------------------------------------------------------------------------
+
+def upcoming(db: Database, community_id: int | None = None, category: str | None = None,
+             days: int = 60) -> list[dict]:
+    """Published activities not yet over, soonest first, with slots taken and waiting per
+    activity (everyone may read this: no names)."""
+    now = clock.now()
+    where, args = ["a.status = 'published'", "a.ends_at > ?", "a.starts_at < ?"], [_at(now), _at(now + timedelta(days=days))]
+    if community_id is not None:
+        where.append("a.community_id = ?")
+        args.append(community_id)
+    if category:
+        where.append("a.category = ?")
+        args.append(category)
+    return list(db.query(
+        "SELECT a.id, a.community_id, c.name AS community, a.title, a.category, a.place, a.starts_at, a.ends_at,"
+        " (SELECT SUM(slots) FROM activity_shifts s WHERE s.activity_id = a.id) AS slots,"
+        " (SELECT COUNT(*) FROM activity_signups u WHERE u.activity_id = a.id AND u.status = 'confirmed') AS confirmed,"
+        " (SELECT COUNT(*) FROM activity_signups u WHERE u.activity_id = a.id AND u.status = 'waitlist') AS waiting"
+        " FROM activities a JOIN communities c ON c.id = a.community_id"
+        f" WHERE {' AND '.join(where)} ORDER BY a.starts_at, a.id LIMIT {LIST_LIMIT}", args))
+
+
+def managed(db: Database, actor: Actor, days_back: int = 30) -> list[dict]:
+    """The activities a coordinator runs (an admin: every community's), from a month back on."""
+    where, args = community_sql(actor, "activities.manage", "a.community_id")
+    since = _at(clock.now() - timedelta(days=days_back))
+    return list(db.query(
+        "SELECT a.id, a.community_id, a.title, a.category, a.place, a.starts_at, a.ends_at, a.status,"
+        " a.approved_at, (SELECT COUNT(*) FROM activity_signups u WHERE u.activity_id = a.id"
+        " AND u.status = 'confirmed') AS confirmed"
+        f" FROM activities a WHERE {where} AND a.ends_at >= ? ORDER BY a.starts_at DESC LIMIT {LIST_LIMIT}",
+        [*args, since]))
+
+
+def mine(db: Database, actor: Actor) -> list[dict]:
+    """The volunteer's own sign-ups, soonest first: upcoming, then history."""
+    if actor.volunteer_id is None:
+        raise PermissionDenied("err.permission")
+    require(actor, "volunteers.own", volunteer_id=actor.volunteer_id)
+    return list(db.query(
+        "SELECT u.id, u.activity_id, u.shift_id, u.status, u.signed_in_at, u.signed_out_at, u.record_id,"
+        " a.title, a.place, a.status AS activity_status, a.cancel_hours, s.name AS shift, s.starts_at, s.ends_at,"
+        " (SELECT COUNT(*) + 1 FROM activity_signups w WHERE w.shift_id = u.shift_id AND w.status = 'waitlist'"
+        "  AND (w.queued_at, w.id) < (u.queued_at, u.id)) AS place_in_line,"
+        " r.minutes, r.status AS record_status"
+        " FROM activity_signups u JOIN activity_shifts s ON s.id = u.shift_id JOIN activities a ON a.id = u.activity_id"
+        " LEFT JOIN service_records r ON r.id = u.record_id"
+        " WHERE u.volunteer_id = ? AND u.status != 'cancelled' ORDER BY s.starts_at DESC LIMIT 200",
+        [actor.volunteer_id]))
+
+
+# --- signing up --------------------------------------------------------------------------------
+
+def sign_up(db: Database, actor: Actor, shift_id: int, volunteer_id: int | None = None) -> dict:
+    """报名: the volunteer themselves, or a coordinator adding someone of their community. Slots are
+    counted inside the write lock, so sign-ups at the same moment never exceed them: past the
+    slots the volunteer waits in line. Returns {"id", "status", "place_in_line"}."""
+    volunteer_id = actor.volunteer_id if volunteer_id is None else volunteer_id
+    with write(db):
+        shift = _shift(db, shift_id)
+        _may_join(db, actor, shift, volunteer_id)
+        if shift["activity_status"] != "published":
+            raise Conflict("err.activity_cancelled")
+        if shift["ends_at"] <= _at(clock.now()):
+            raise Conflict("err.activity_over")
+        before = next(db.query("SELECT * FROM activity_signups WHERE shift_id = ? AND volunteer_id = ?",
+                               [shift_id, volunteer_id]), None)
+        if before and before["status"] != "cancelled":
+            raise Conflict("err.already_signed_up" if before["status"] == "confirmed" else "err.already_waiting")
+        taken = db.execute("SELECT COUNT(*) FROM activity_signups WHERE shift_id = ? AND status = 'confirmed'",
+                           [shift_id]).fetchone()[0]
+        clash = _clash(db, volunteer_id, shift)
+        if clash:
+            raise Conflict("err.shift_clash", title=clash["title"], starts=clash["starts_at"][11:], ends=clash["ends_at"][11:])
+        status = "confirmed" if taken < shift["slots"] else "waitlist"
+        row = {"activity_id": shift["activity_id"], "shift_id": shift_id, "volunteer_id": volunteer_id,
+               "status": status, "queued_at": clock.stamp(), "added_by": actor.username, "cancelled_at": None}
+        if before:
+            db["activity_signups"].update(before["id"], row)
+            signup_id = before["id"]
+        else:
+            signup_id = db["activity_signups"].insert(row).last_pk
+        audit.record(db, actor, "sign_up", "activity_signups", signup_id, after=row, community_id=shift["community_id"])
+        line = 0
+        if status == "waitlist":
+            line = db.execute("SELECT COUNT(*) FROM activity_signups WHERE shift_id = ? AND status = 'waitlist'",
+                              [shift_id]).fetchone()[0]
+    return {"id": signup_id, "status": status, "place_in_line": line}
+
+
+def _may_join(db: Database, actor: Actor, shift: dict, volunteer_id: int | None) -> None:
+    """A volunteer signs themselves up for their own community's activities; staff add anyone
+    active of the activity's community."""
+    if volunteer_id is None:
+        raise PermissionDenied("err.permission")
+    require(actor, "activities.join", shift["community_id"], volunteer_id)
+    v = next(db.query("SELECT real_name, community_id, status FROM volunteers WHERE id = ?", [volunteer_id]), None)
+    if v is None:
+        raise NotFound("err.not_found")
+    if v["community_id"] != shift["community_id"]:
+        raise PermissionDenied("err.activity_other_community")
+    if v["status"] != "active":
+        raise Conflict("err.volunteer_not_active", name=v["real_name"])
+
+
+def _clash(db: Database, volunteer_id: int, shift: dict) -> dict | None:
+    """Another shift the volunteer holds (or waits for) that overlaps this one."""
+    return next(db.query(
+        "SELECT a.title, s.starts_at, s.ends_at FROM activity_signups u JOIN activity_shifts s ON s.id = u.shift_id"
+        " JOIN activities a ON a.id = u.activity_id WHERE u.volunteer_id = ? AND u.status != 'cancelled'"
+        " AND a.status = 'published' AND s.id != ? AND s.starts_at < ? AND s.ends_at > ?",
+        [volunteer_id, shift["id"], shift["ends_at"], shift["starts_at"]]), None)
+
+
+def cancel_signup(db: Database, actor: Actor, signup_id: int) -> dict | None:
+    """Cancel a sign-up: the volunteer up to the activity's cut-off, staff until the shift starts.
+    A freed slot goes to the first in line, at once; returns that sign-up (or None)."""
+    with write(db):
+        signup = next(db.query("SELECT * FROM activity_signups WHERE id = ?", [signup_id]), None)
+        if signup is None:
+            raise NotFound("err.not_found")
+        shift = _shift(db, signup["shift_id"])
+        require(actor, "activities.join", shift["community_id"], signup["volunteer_id"])
+        staff = scope(actor, "activities.join") is not OWN
+        if signup["status"] == "cancelled":
+            raise Conflict("err.signup_cancelled")
+        if signup["signed_in_at"]:
+            raise Conflict("err.already_signed_in", at=clock.shown(signup["signed_in_at"])[11:])
+        starts = datetime.strptime(shift["starts_at"], MINUTE)
+        cutoff = starts - timedelta(hours=0 if staff else shift["cancel_hours"])
+        if signup["status"] == "confirmed" and clock.now() >= cutoff:
+            raise Conflict("err.cancel_too_late", hours=shift["cancel_hours"])
+        db.execute("UPDATE activity_signups SET status = 'cancelled', cancelled_at = ? WHERE id = ?",
+                   [clock.stamp(), signup_id])
+        audit.record(db, actor, "cancel", "activity_signups", signup_id, before={"status": signup["status"]},
+                     after={"status": "cancelled"}, community_id=shift["community_id"])
+        promoted = None
+        if signup["status"] == "confirmed":
+            promoted = next(db.query("SELECT * FROM activity_signups WHERE shift_id = ? AND status = 'waitlist'"
+                                     " ORDER BY queued_at, id LIMIT 1", [shift["id"]]), None)
+            if promoted:
+                db.execute("UPDATE activity_signups SET status = 'confirmed' WHERE id = ?", [promoted["id"]])
+                audit.record(db, actor, "promote", "activity_signups", promoted["id"], before={"status": "waitlist"},
+                             after={"status": "confirmed"}, community_id=shift["community_id"])
+    return promoted
+
+
+def roster(db: Database, actor: Actor, activity_id: int) -> list[dict]:
+    """Everyone signed up for an activity, by shift then line: for its community's coordinator."""
+    found = activity(db, activity_id)
+    require(actor, "activities.manage", found["community_id"])
+    return list(db.query(
+        "SELECT u.id, u.shift_id, s.name AS shift, s.starts_at, s.ends_at, u.volunteer_id, v.number, v.real_name,"
+        " v.phone, u.status, u.added_by, u.signed_in_at, u.in_source, u.signed_out_at, u.out_source, u.record_id"
+        " FROM activity_signups u JOIN activity_shifts s ON s.id = u.shift_id JOIN volunteers v ON v.id = u.volunteer_id"
+        " WHERE u.activity_id = ? AND u.status != 'cancelled' ORDER BY s.starts_at, s.id,"
+        " u.status = 'waitlist', u.queued_at, u.id", [activity_id]))
+

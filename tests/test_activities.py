@@ -1,0 +1,272 @@
+"""Volunteer activities: publishing, 报名 with slots and a waitlist, rotating QR codes, 签到/签退,
+and hours derived from attendance. Times are Beijing's, from a frozen clock; expected minutes are
+computed by hand in each test's comment."""
+
+import multiprocessing
+from datetime import date, datetime, time, timedelta
+
+import pytest
+
+from db import attendance, clock
+from db.activities import activity, cancel_activity, cancel_signup, mine, publish, roster, sign_up, upcoming
+from db.connection import connect
+from db.errors import Conflict, InputError, PermissionDenied
+from db.models import Actor
+from db.users import actor_for
+
+# A Saturday morning: publishing happens the Monday before.
+MONDAY = datetime(2026, 12, 7, 10, 0)
+SATURDAY = date(2026, 12, 12)
+
+
+def _publish(db, coordinator, **changes):
+    data = {"community_id": coordinator.community_id, "title": "敬老院探访", "category": "elderly",
+            "place": "秋浦敬老院", "day": SATURDAY, "starts": time(9, 0), "ends": time(12, 0),
+            "shifts": [{"name": "陪伴", "starts": time(9, 0), "ends": time(11, 0), "slots": 2},
+                       {"name": "清洁", "starts": time(10, 0), "ends": time(12, 0), "slots": 5}]}
+    data.update(changes)
+    with clock.frozen(MONDAY):
+        return publish(db, coordinator, data)
+
+
+def _volunteers(db, community_id, n):
+    rows = db.execute("SELECT id FROM volunteers WHERE community_id = ? AND status = 'active' AND user_id IS NULL"
+                      " ORDER BY id LIMIT ?", [community_id, n]).fetchall()
+    return [Actor(f"v{vid}", "volunteer", community_id=community_id, user_id=10_000 + vid, volunteer_id=vid)
+            for (vid,) in rows]
+
+
+@pytest.fixture
+def w(db):
+    coordinator = actor_for(db, "coordinator")
+    [activity_id] = _publish(db, coordinator)
+    shifts = activity(db, activity_id)["shifts"]
+    return {"db": db, "coordinator": coordinator, "me": actor_for(db, "volunteer"), "id": activity_id,
+            "care": shifts[0]["id"], "clean": shifts[1]["id"], "others": _volunteers(db, coordinator.community_id, 25)}
+
+
+def _count(db, sql, args=()):
+    return db.execute(sql, args).fetchone()[0]
+
+
+def test_a_published_activity_repeats_weekly_with_its_shifts(db):
+    coordinator = actor_for(db, "coordinator")
+    ids = _publish(db, coordinator, repeat_weeks=3)
+    starts = [activity(db, i)["starts_at"] for i in ids]
+    assert starts == ["2026-12-12T09:00", "2026-12-19T09:00", "2026-12-26T09:00"]
+    assert [s["starts_at"] for s in activity(db, ids[2])["shifts"]] == ["2026-12-26T09:00", "2026-12-26T10:00"]
+    assert {activity(db, i)["series_id"] for i in ids[1:]} == {ids[0]}
+    assert _count(db, "SELECT COUNT(*) FROM audit_log WHERE table_name = 'activities' AND action = 'create'") == 3
+    with clock.frozen(MONDAY):
+        assert [a["id"] for a in upcoming(db, coordinator.community_id)] == ids
+
+
+@pytest.mark.parametrize("changes, field, key", [
+    ({"day": date(2026, 12, 6)}, "day", "err.activity_past"),
+    ({"ends": time(8, 0)}, "ends", "err.end_before_start"),
+    ({"shifts": [{"name": "陪伴", "starts": time(8, 0), "ends": time(10, 0), "slots": 2}]}, "shifts.0.starts",
+     "err.shift_outside"),
+    ({"shifts": [{"name": "陪伴", "starts": time(9, 0), "ends": time(10, 0), "slots": 0}]}, "shifts.0.slots",
+     "err.too_small"),
+    ({"shifts": []}, "shifts", "err.required"),
+    ({"title": "  "}, "title", "err.required"),
+])
+def test_a_bad_activity_is_refused_field_by_field_and_nothing_is_written(db, changes, field, key):
+    with pytest.raises(InputError) as refused:
+        _publish(db, actor_for(db, "coordinator"), **changes)
+    assert (field, key) in [(f, k) for f, k, _ in refused.value.problems]
+    assert _count(db, "SELECT COUNT(*) FROM activities") == 0
+
+
+def test_only_the_communitys_coordinator_or_an_admin_publishes(db):
+    coordinator = actor_for(db, "coordinator")
+    with pytest.raises(PermissionDenied):
+        _publish(db, actor_for(db, "coordinator2"), community_id=coordinator.community_id)
+    with pytest.raises(PermissionDenied):
+        _publish(db, actor_for(db, "volunteer"), community_id=coordinator.community_id)
+    assert _publish(db, actor_for(db, "admin"), community_id=coordinator.community_id)
+
+
+def test_slots_fill_then_a_waitlist_moves_up_when_someone_cancels(w):
+    db, a, b, c = w["db"], *w["others"][:3]
+    with clock.frozen(MONDAY):
+        assert sign_up(db, a, w["care"])["status"] == "confirmed"
+        assert sign_up(db, b, w["care"])["status"] == "confirmed"
+        third = sign_up(db, c, w["care"])
+        assert (third["status"], third["place_in_line"]) == ("waitlist", 1)
+        first = next(r for r in mine(db, a) if r["shift_id"] == w["care"])
+        promoted = cancel_signup(db, a, first["id"])
+    assert promoted["id"] == third["id"]
+    statuses = {r["volunteer_id"]: r["status"] for r in roster(db, w["coordinator"], w["id"])}
+    assert statuses == {b.volunteer_id: "confirmed", c.volunteer_id: "confirmed"}
+
+
+def test_a_volunteer_cancels_only_before_the_cut_off_and_staff_until_the_start(w):
+    db, a = w["db"], w["others"][0]
+    with clock.frozen(MONDAY):
+        signup = sign_up(db, a, w["care"])["id"]
+    with clock.frozen(datetime(2026, 12, 12, 7, 0)):  # 2 h before 09:00: the default cut-off
+        with pytest.raises(Conflict) as late:
+            cancel_signup(db, a, signup)
+        assert late.value.key == "err.cancel_too_late"
+    with clock.frozen(datetime(2026, 12, 12, 6, 59)):
+        cancel_signup(db, a, signup)
+        sign_up(db, w["coordinator"], w["care"], a.volunteer_id)  # the coordinator puts them back
+        again = next(r for r in mine(db, a) if r["shift_id"] == w["care"])
+        assert again["status"] == "confirmed" and again["id"] == signup
+    with clock.frozen(datetime(2026, 12, 12, 8, 59)):
+        cancel_signup(db, w["coordinator"], signup)
+
+
+def test_sign_up_refusals(w):
+    db, a = w["db"], w["others"][0]
+    yaodu = _volunteers(db, actor_for(db, "coordinator2").community_id, 1)[0]
+    with clock.frozen(MONDAY):
+        sign_up(db, a, w["care"])
+        for who, shift, key in [(a, w["care"], "err.already_signed_up"),
+                                (a, w["clean"], "err.shift_clash"),  # 10–12 overlaps 9–11
+                                (yaodu, w["care"], "err.activity_other_community")]:
+            with pytest.raises((Conflict, PermissionDenied)) as refused:
+                sign_up(db, who, shift)
+            assert refused.value.key == key
+        with pytest.raises(PermissionDenied):  # another volunteer's name
+            sign_up(db, a, w["clean"], w["others"][1].volunteer_id)
+        cancel_activity(db, w["coordinator"], w["id"], "下雨")
+        with pytest.raises(Conflict, match="err.activity_cancelled"):
+            sign_up(db, w["others"][1], w["clean"])
+    assert _count(db, "SELECT COUNT(*) FROM activity_signups") == 1
+
+
+def _sign_up_in_a_process(args):
+    path, shift_id, actor = args
+    db = connect(path)
+    with clock.frozen(MONDAY):
+        return sign_up(db, actor, shift_id)["status"]
+
+
+def test_twenty_volunteers_signing_up_at_once_for_ten_places_get_exactly_ten(db, db_file):
+    coordinator = actor_for(db, "coordinator")
+    [activity_id] = _publish(db, coordinator, shifts=[{"name": "布置", "starts": time(9, 0), "ends": time(10, 0),
+                                                         "slots": 10}])
+    shift = activity(db, activity_id)["shifts"][0]["id"]
+    people = _volunteers(db, coordinator.community_id, 20)
+    assert len(people) == 20
+    with multiprocessing.get_context("spawn").Pool(20) as pool:
+        results = pool.map(_sign_up_in_a_process, [(db_file, shift, p) for p in people])
+    assert sorted(results) == ["confirmed"] * 10 + ["waitlist"] * 10
+    counts = dict(db.execute("SELECT status, COUNT(*) FROM activity_signups GROUP BY status").fetchall())
+    assert counts == {"confirmed": 10, "waitlist": 10}
+
+
+# --- the rotating code ---------------------------------------------------------------------------
+
+def test_a_code_is_good_for_sixty_to_ninety_seconds_and_cannot_be_forged(w):
+    made = datetime(2026, 12, 12, 9, 0, 0)  # the start of a half minute
+    code = attendance.token(w["id"], made)
+    assert attendance.read_token(code, made + timedelta(seconds=89)) == w["id"]
+    for late in (90, 120):
+        with pytest.raises(Conflict, match="err.qr_expired"):
+            attendance.read_token(code, made + timedelta(seconds=late))
+    with pytest.raises(Conflict, match="err.qr_expired"):  # made "in the future": not this server's
+        attendance.read_token(attendance.token(w["id"], made + timedelta(minutes=5)), made)
+    activity_id, step, signature = code.split(".")
+    for forged in (f"{int(activity_id) + 1}.{step}.{signature}", f"{activity_id}.{int(step) + 1}.{signature}",
+                   f"{activity_id}.{step}.{signature[:-2]}AA", "https://example.com", ""):
+        with pytest.raises(Conflict, match="err.qr_forged"):
+            attendance.read_token(forged, made)
+
+
+def test_a_scanned_code_must_be_used_within_ten_minutes_of_opening_it(w):
+    scanned = datetime(2026, 12, 12, 8, 50)
+    code = attendance.token(w["id"], scanned)
+    with clock.frozen(MONDAY):
+        sign_up(w["db"], w["me"], w["care"])
+    with clock.frozen(scanned + timedelta(minutes=10, seconds=1)):
+        with pytest.raises(Conflict, match="err.qr_expired"):
+            attendance.sign_in(w["db"], w["me"], code, scanned)
+    with clock.frozen(scanned + timedelta(minutes=9)):  # logged in first, then pressed 签到
+        attendance.sign_in(w["db"], w["me"], code, scanned)
+
+
+def _scan(w, actor, at, which="in"):
+    with clock.frozen(at):
+        do = attendance.sign_in if which == "in" else attendance.sign_out
+        return do(w["db"], actor, attendance.token(w["id"]), clock.now())
+
+
+def test_sign_in_and_out_refusals_each_leave_an_audit_row_and_change_nothing(w):
+    db, me = w["db"], w["me"]
+    stranger = _volunteers(db, w["coordinator"].community_id, 30)[-1]
+    yaodu = _volunteers(db, actor_for(db, "coordinator2").community_id, 1)[0]
+    with clock.frozen(MONDAY):
+        sign_up(db, me, w["care"])
+        for p in w["others"][:2]:
+            sign_up(db, p, w["care"])  # the care shift (2 places) is now full …
+        sign_up(db, w["others"][2], w["care"])  # … so this one waits
+    cases = [(me, datetime(2026, 12, 12, 8, 29), "in", "err.too_early"),
+             (me, datetime(2026, 12, 12, 8, 40), "out", "err.out_before_in"),
+             (stranger, datetime(2026, 12, 12, 8, 40), "in", "err.not_signed_up"),
+             (yaodu, datetime(2026, 12, 12, 8, 40), "in", "err.activity_other_community"),
+             (w["others"][2], datetime(2026, 12, 12, 8, 40), "in", "err.still_waiting"),
+             (me, datetime(2026, 12, 12, 11, 0), "in", "err.shift_over")]
+    for actor, at, which, key in cases:
+        with pytest.raises((Conflict, PermissionDenied)) as refused:
+            _scan(w, actor, at, which)
+        assert refused.value.key == key
+    assert _count(db, "SELECT COUNT(*) FROM activity_signups WHERE signed_in_at IS NOT NULL") == 0
+    refusals = db.execute("SELECT actor, after FROM audit_log WHERE action LIKE 'refused_sign_%' ORDER BY id").fetchall()
+    assert [(a, key in after) for (a, after), (_, _, _, key) in zip(refusals, cases)] == \
+        [(actor.username, True) for actor, *_ in cases]
+    _scan(w, me, datetime(2026, 12, 12, 8, 45))
+    with pytest.raises(Conflict, match="err.already_signed_in"):
+        _scan(w, me, datetime(2026, 12, 12, 8, 46))
+    _scan(w, me, datetime(2026, 12, 12, 11, 5), "out")
+    with pytest.raises(Conflict, match="err.already_signed_out"):
+        _scan(w, me, datetime(2026, 12, 12, 11, 6), "out")
+
+
+@pytest.mark.parametrize("signed_in, signed_out, minutes", [
+    ("08:45:00", "11:05:00", 120),  # early and late count only inside 09:00–11:00
+    ("09:02:40", "10:40:30", 97),  # 09:03 (a begun minute counts from its end) to 10:40
+    ("09:00:00", "09:00:59", 0),
+    ("10:59:00", "12:00:00", 1),
+])
+def test_minutes_are_the_whole_minutes_of_attendance_inside_the_shift(signed_in, signed_out, minutes):
+    day = "2026-12-12T"
+    assert attendance.derived_minutes(day + signed_in + "+08:00", day + signed_out + "+08:00",
+                                      day + "09:00", day + "11:00") == minutes
+
+
+def test_the_organiser_approves_an_activity_in_one_batch_with_each_records_source(w):
+    db, me, coordinator = w["db"], w["me"], w["coordinator"]
+    hand, forgetful = w["others"][:2]
+    with clock.frozen(MONDAY):
+        for p in (me, hand, forgetful):
+            sign_up(db, p, w["care"] if p is not forgetful else w["clean"])
+    minutes_before = _count(db, "SELECT approved_minutes FROM volunteers WHERE id = ?", [me.volunteer_id])
+    _scan(w, me, datetime(2026, 12, 12, 9, 2, 40))
+    _scan(w, forgetful, datetime(2026, 12, 12, 9, 55))
+    rows = {r["volunteer_id"]: r for r in roster(db, coordinator, w["id"])}
+    with clock.frozen(datetime(2026, 12, 12, 9, 10)):
+        attendance.tick(db, coordinator, rows[hand.volunteer_id]["id"], "in", datetime(2026, 12, 12, 9, 5))
+        with pytest.raises(Conflict, match="err.future_time"):
+            attendance.tick(db, coordinator, rows[hand.volunteer_id]["id"], "out", datetime(2026, 12, 12, 9, 30))
+    _scan(w, me, datetime(2026, 12, 12, 10, 40, 30), "out")
+    with clock.frozen(datetime(2026, 12, 12, 11, 30)):
+        attendance.tick(db, coordinator, rows[hand.volunteer_id]["id"], "out")  # now: 11:30, after the 11:00 end
+        with pytest.raises(PermissionDenied):
+            attendance.approve_activity(db, actor_for(db, "coordinator2"), w["id"])
+        done = attendance.approve_activity(db, coordinator, w["id"])
+    # me: 09:03–10:40 = 97 min; hand: 09:05–11:00 = 115 min; forgetful never signed out
+    assert done == {"records": 2, "minutes": 212, "waiting": 1}
+    records = db.execute("SELECT volunteer_id, minutes, source, status, start_time, end_time, content FROM service_records"
+                         " WHERE source LIKE 'activity%' ORDER BY minutes").fetchall()
+    assert records == [(me.volunteer_id, 97, "activity_qr", "approved", "09:03", "10:40", "陪伴"),
+                       (hand.volunteer_id, 115, "activity_manual", "approved", "09:05", "11:00", "陪伴")]
+    assert _count(db, "SELECT approved_minutes FROM volunteers WHERE id = ?", [me.volunteer_id]) == minutes_before + 97
+    with clock.frozen(datetime(2026, 12, 12, 13, 0)):
+        with pytest.raises(Conflict, match="err.nothing_to_approve"):
+            attendance.approve_activity(db, coordinator, w["id"])
+        attendance.tick(db, coordinator, rows[forgetful.volunteer_id]["id"], "out", datetime(2026, 12, 12, 11, 50))
+        # forgetful: 09:55 in, clean shift 10:00–12:00, out 11:50 → 110 min, now by hand
+        assert attendance.approve_activity(db, coordinator, w["id"]) == {"records": 1, "minutes": 110, "waiting": 0}
