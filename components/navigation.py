@@ -18,6 +18,7 @@ class PageSpec:
     action: str | None  # the permission the page is for; None: open to everyone
     section: str  # catalogue key of the navigation section
     home_key: str | None = None  # one line on the home page saying what the page is for
+    hidden: bool = False  # reached by an address (a QR code), not from the menu
 
     @property
     def roles(self) -> tuple[str, ...]:
@@ -31,6 +32,12 @@ PAGES: list[PageSpec] = [
     PageSpec("app_pages/volunteer_signup.py", "page.signup", ":material/volunteer_activism:", "volunteers.sign_up",
              "nav.public", "home.link.signup"),
     PageSpec("app_pages/verify.py", "page.verify", ":material/verified:", None, "nav.public", "home.link.verify"),
+    PageSpec("app_pages/activities.py", "page.activities", ":material/diversity_3:", None, "nav.volunteering",
+             "home.link.activities"),
+    PageSpec("app_pages/activities_manage.py", "page.activities_manage", ":material/qr_code_2:", "activities.manage",
+             "nav.volunteering", "home.link.activities_manage"),
+    PageSpec("app_pages/sign_in.py", "page.sign_in", ":material/qr_code_scanner:", None, "nav.volunteering",
+             hidden=True),
     PageSpec("app_pages/my_volunteering.py", "page.my_volunteering", ":material/badge:", "volunteers.own",
              "nav.volunteering", "home.link.my_volunteering"),
     PageSpec("app_pages/volunteers.py", "page.volunteers", ":material/groups:", "volunteers.manage",
@@ -87,7 +94,7 @@ def navigation(role: str, must_change_password: bool = False, waiting: dict[str,
         title = t(spec.title_key)
         if (waiting or {}).get(spec.path):
             title = t("nav.waiting", title=title, n=waiting[spec.path])
-        page = st.Page(spec.path, title=title, icon=spec.icon,
+        page = st.Page(spec.path, title=title, icon=spec.icon, visibility="hidden" if spec.hidden else "visible",
                        default=spec.path == ("app_pages/home.py" if not must_change_password else PASSWORD_PAGE))
         sections.setdefault(t(spec.section), []).append(page)
     return st.navigation(sections, expanded=True)  # every page visible, no "view more"

@@ -6,6 +6,7 @@ Attendance and the hours derived from it are db.attendance's."""
 import json
 from datetime import datetime, timedelta
 
+from icalendar import Calendar, Event
 from sqlite_utils import Database
 
 from db import audit, clock
@@ -105,28 +106,67 @@ def upcoming(db: Database, community_id: int | None = None, category: str | None
         where.append("a.category = ?")
         args.append(category)
     return list(db.query(
-        "SELECT a.id, a.community_id, c.name AS community, a.title, a.category, a.place, a.starts_at, a.ends_at,"
-        " (SELECT SUM(slots) FROM activity_shifts s WHERE s.activity_id = a.id) AS slots,"
+        "SELECT a.id, a.community_id, c.name AS community, a.title, a.category, a.place, a.notes, a.starts_at,"
+        " a.ends_at, a.status, a.created_at, (SELECT SUM(slots) FROM activity_shifts s WHERE s.activity_id = a.id) AS slots,"
         " (SELECT COUNT(*) FROM activity_signups u WHERE u.activity_id = a.id AND u.status = 'confirmed') AS confirmed,"
         " (SELECT COUNT(*) FROM activity_signups u WHERE u.activity_id = a.id AND u.status = 'waitlist') AS waiting"
         " FROM activities a JOIN communities c ON c.id = a.community_id"
         f" WHERE {' AND '.join(where)} ORDER BY a.starts_at, a.id LIMIT {LIST_LIMIT}", args))
 
 
+def shifts_of(db: Database, activity_ids: list[int]) -> dict[int, list[dict]]:
+    """The shifts of listed activities with their counts, in one query: activity id → shifts."""
+    if not activity_ids:
+        return {}
+    marks = ", ".join("?" * len(activity_ids))
+    found: dict[int, list[dict]] = {}
+    for s in db.query(
+            "SELECT s.*, (SELECT COUNT(*) FROM activity_signups u WHERE u.shift_id = s.id AND u.status = 'confirmed')"
+            " AS confirmed, (SELECT COUNT(*) FROM activity_signups u WHERE u.shift_id = s.id AND u.status = 'waitlist')"
+            f" AS waiting FROM activity_shifts s WHERE s.activity_id IN ({marks}) ORDER BY s.starts_at, s.id",
+            activity_ids):
+        found.setdefault(s["activity_id"], []).append(s)
+    return found
+
+
+def to_ical(found: dict, community: str, url: str) -> bytes:
+    """One activity as an .ics event in Beijing time, for a phone's calendar; cancelled, it says so
+    (a calendar that imported it before updates the same UID)."""
+    cal = Calendar()
+    cal.add("prodid", "-//Linli//activities//ZH")
+    cal.add("version", "2.0")
+    event = Event()
+    event.add("uid", f"linli-activity-{found['id']}@linli")
+    event.add("dtstamp", clock.parse(found["created_at"]).replace(tzinfo=clock.TZ))
+    event.add("summary", found["title"])
+    event.add("location", f"{community} {found['place']}")
+    shifts = "\n".join(f"{s['name']} {s['starts_at'][11:]}–{s['ends_at'][11:]}" for s in found.get("shifts", []))
+    event.add("description", "\n".join(x for x in (found["notes"], shifts, url) if x))
+    event.add("url", url)
+    event.add("dtstart", datetime.strptime(found["starts_at"], MINUTE).replace(tzinfo=clock.TZ))
+    event.add("dtend", datetime.strptime(found["ends_at"], MINUTE).replace(tzinfo=clock.TZ))
+    event.add("status", "CANCELLED" if found["status"] == "cancelled" else "CONFIRMED")
+    cal.add_component(event)
+    return cal.to_ical()
+
+
 def managed(db: Database, actor: Actor, days_back: int = 30) -> list[dict]:
-    """The activities a coordinator runs (an admin: every community's), from a month back on."""
+    """The activities a coordinator runs (an admin: every community's), from a month back on:
+    those running or coming first, soonest first, then those held, latest first."""
     where, args = community_sql(actor, "activities.manage", "a.community_id")
     since = _at(clock.now() - timedelta(days=days_back))
     return list(db.query(
         "SELECT a.id, a.community_id, a.title, a.category, a.place, a.starts_at, a.ends_at, a.status,"
         " a.approved_at, (SELECT COUNT(*) FROM activity_signups u WHERE u.activity_id = a.id"
         " AND u.status = 'confirmed') AS confirmed"
-        f" FROM activities a WHERE {where} AND a.ends_at >= ? ORDER BY a.starts_at DESC LIMIT {LIST_LIMIT}",
-        [*args, since]))
+        f" FROM activities a WHERE {where} AND a.ends_at >= ?"
+        # running and coming ones first, soonest first; then those held, latest first
+        f" ORDER BY a.ends_at < ?, CASE WHEN a.ends_at >= ? THEN a.starts_at END, a.starts_at DESC LIMIT {LIST_LIMIT}",
+        [*args, since, _at(clock.now()), _at(clock.now())]))
 
 
 def mine(db: Database, actor: Actor) -> list[dict]:
-    """The volunteer's own sign-ups, soonest first: upcoming, then history."""
+    """The volunteer's own sign-ups: coming ones soonest first, then those held, latest first."""
     if actor.volunteer_id is None:
         raise PermissionDenied("err.permission")
     require(actor, "volunteers.own", volunteer_id=actor.volunteer_id)
@@ -138,8 +178,9 @@ def mine(db: Database, actor: Actor) -> list[dict]:
         " r.minutes, r.status AS record_status"
         " FROM activity_signups u JOIN activity_shifts s ON s.id = u.shift_id JOIN activities a ON a.id = u.activity_id"
         " LEFT JOIN service_records r ON r.id = u.record_id"
-        " WHERE u.volunteer_id = ? AND u.status != 'cancelled' ORDER BY s.starts_at DESC LIMIT 200",
-        [actor.volunteer_id]))
+        " WHERE u.volunteer_id = ? AND u.status != 'cancelled'"
+        " ORDER BY s.ends_at < ?, CASE WHEN s.ends_at >= ? THEN s.starts_at END, s.starts_at DESC LIMIT 200",
+        [actor.volunteer_id, _at(clock.now()), _at(clock.now())]))
 
 
 # --- signing up --------------------------------------------------------------------------------

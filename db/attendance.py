@@ -11,6 +11,7 @@ import base64
 import hashlib
 import hmac
 import math
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from sqlite_utils import Database
@@ -47,12 +48,6 @@ def token(activity_id: int, moment: datetime | None = None) -> str:
     return f"{activity_id}.{step}.{_signature(activity_id, step)}"
 
 
-def seconds_left(moment: datetime | None = None) -> int:
-    """Until the code shown now is replaced."""
-    moment = moment or clock.now()
-    return STEP_SECONDS - int((moment - datetime(2020, 1, 1)).total_seconds()) % STEP_SECONDS
-
-
 def read_token(value: str, scanned_at: datetime) -> int:
     """The activity a scanned code names, if it is genuine and was still good when scanned."""
     try:
@@ -68,14 +63,6 @@ def read_token(value: str, scanned_at: datetime) -> int:
     if clock.now() - scanned_at > FINISH_WITHIN:
         raise Conflict("err.qr_expired")
     return activity_id
-
-
-def _refused(db: Database, actor: Actor, what: str, exc: LinliError, community_id: int | None, row_id=None) -> None:
-    """A refused scan leaves an audit row of its own (the sign-in itself wrote nothing): forged and
-    stale codes, and scans by the wrong person, are what a coordinator looks for afterwards."""
-    with write(db):
-        audit.record(db, actor, "refused_" + what, "activity_signups", row_id, after={"reason": exc.key, **exc.params},
-                     community_id=community_id)
 
 
 def _mine_now(db: Database, actor: Actor, activity_id: int, signed_in: bool) -> dict:
@@ -149,22 +136,39 @@ def sign_out(db: Database, actor: Actor, code: str, scanned_at: datetime) -> dic
     return _scan(db, actor, code, scanned_at, "out")
 
 
+def look(db: Database, actor: Actor, code: str, scanned_at: datetime) -> dict:
+    """What the scanned code is for and what a press would do: {"activity", "next": "in" | "out" |
+    "done", "signup" | "at"}. A refusal (a forged or stale code, not signed up, …) is written down."""
+    with _logged(db, actor, "scan") as seen:
+        seen["activity"] = activity(db, read_token(code, scanned_at))
+        return {"activity": seen["activity"], **scan_state(db, actor, seen["activity"]["id"])}
+
+
 def _scan(db: Database, actor: Actor, code: str, scanned_at: datetime, which: str) -> dict:
-    community_id, activity_id = None, None
-    try:
-        activity_id = read_token(code, scanned_at)
-        community_id = activity(db, activity_id)["community_id"]
+    with _logged(db, actor, "sign_" + which) as seen:
+        seen["activity"] = activity(db, read_token(code, scanned_at))
         with write(db):
-            signup = _mine_now(db, actor, activity_id, signed_in=which == "out")
-            _stamp(db, actor, signup, which, "qr", clock.now(), community_id)
-    except NotFound:
-        exc = Conflict("err.qr_forged")
-        _refused(db, actor, "sign_" + which, exc, community_id)
-        raise exc from None
-    except LinliError as exc:
-        _refused(db, actor, "sign_" + which, exc, community_id)
-        raise
+            signup = _mine_now(db, actor, seen["activity"]["id"], signed_in=which == "out")
+            _stamp(db, actor, signup, which, "qr", clock.now(), seen["activity"]["community_id"])
     return {**signup, "at": clock.now()}
+
+
+@contextmanager
+def _logged(db: Database, actor: Actor, what: str):
+    """Run a scan; a refusal leaves an audit row of its own (the scan itself wrote nothing): forged
+    and stale codes, and scans by the wrong person, are what a coordinator looks for afterwards.
+    A code naming no activity at all is a forged one."""
+    seen: dict = {}
+    try:
+        yield seen
+    except LinliError as exc:
+        if isinstance(exc, NotFound):
+            exc = Conflict("err.qr_forged")
+        community_id = seen["activity"]["community_id"] if seen.get("activity") else None
+        with write(db):
+            audit.record(db, actor, "refused_" + what, "activities", seen["activity"]["id"] if seen.get("activity") else None,
+                         after={"reason": exc.key, **exc.params}, community_id=community_id)
+        raise exc from None
 
 
 def _stamp(db: Database, actor: Actor, signup: dict, which: str, source: str, moment: datetime,

@@ -37,12 +37,13 @@ def seed_demo(db: Database, seed: int = 2026) -> None:
 
 def _feature_builders():
     # Each feature area builds its own demo data on top of the city and the accounts.
+    from seed.activities import seed_activities
     from seed.daycare import seed_daycare
     from seed.exchange import seed_exchange
     from seed.outlets import seed_outlets
     from seed.volunteers import seed_volunteers
 
-    return [seed_volunteers, seed_outlets, seed_exchange, seed_daycare]
+    return [seed_volunteers, seed_outlets, seed_exchange, seed_daycare, seed_activities]
 
 
 EXTENSIONS = _feature_builders()

@@ -149,7 +149,8 @@ def test_exports_read_as_an_office_expects(db):
     admin = Actor("admin", "admin", user_id=1)
     rows = export_records(db, admin, ("2000-01-01", "2100-12-31"))
     assert {r["状态"] for r in rows} <= {"已审核", "待审核", "未通过"}
-    assert {r["来源"] for r in rows} <= {"协调员录入", "本人申报", "服务需求", "日间照料", "导入", "冲正"}
+    assert {r["来源"] for r in rows} <= {"协调员录入", "本人申报", "服务需求", "日间照料", "导入", "冲正",
+                                     "活动扫码签到", "活动人工签到"}
     assert {r["类别"] for r in rows} == {r["name_zh"] for r in db.query(
         "SELECT DISTINCT k.name_zh FROM service_records r JOIN service_categories k ON k.code = r.category")}
     assert {r["状态"] for r in export_volunteers(db, admin)} <= {"在册", "待审核", "停用", "未通过"}
