@@ -13,7 +13,8 @@ from components.forms import hours_form
 from components.i18n import t
 from components.tables import category_names, records_rows, show_records
 from db.categories import list_categories
-from db.ledger import approve, list_records, record_hours, reject, reverse, reverse_all
+from db.ledger import (approve, four_eyes_minutes, list_records, may_approve, record_hours, reject, reverse,
+                       reverse_all, set_four_eyes_minutes)
 from db.volunteers import active_volunteers, set_star_thresholds, star_thresholds
 from db.permissions import may
 from db import clock
@@ -61,6 +62,14 @@ with pending_tab:
             day = c3.date_input(t("hours.filter_date"), value=None, key="pending_date")
             shown = [r for r in pending if source in (None, r["source"]) and words in r["activity"]
                      and (day is None or r["service_date"] == day.isoformat())]
+            # Four eyes: what this person entered (or their own hours) waits for someone else.
+            limit = four_eyes_minutes(db)
+            others = [r for r in shown if may_approve(actor, r, limit)]
+            if others:
+                with st.expander(t("hours.four_eyes_waiting", n=len(others))):
+                    st.caption(t("hours.four_eyes_help"))
+                    st.dataframe(records_rows(others, names), hide_index=True)
+                shown = [r for r in shown if not may_approve(actor, r, limit)]
             every = st.checkbox(t("hours.tick_all", n=len(shown)), key="pending_all")
             pick = t("hours.pick")
             rows = [{pick: every, **row} for row in records_rows(shown, names)]
@@ -120,3 +129,9 @@ if settings_tab:
                         st.error(t("err.not_a_number"))
                     else:
                         attempt(lambda: set_star_thresholds(db, actor, hours), "hours.thresholds_saved")
+            with st.form("four_eyes"):
+                limit = st.number_input(t("hours.four_eyes_limit"), min_value=0, max_value=1440, step=15,
+                                        value=four_eyes_minutes(db), key="four_eyes.minutes",
+                                        help=t("hours.four_eyes_limit_help"))
+                if st.form_submit_button(t("form.save"), key="four_eyes.submit"):
+                    attempt(lambda: set_four_eyes_minutes(db, actor, int(limit)), "hours.four_eyes_saved")

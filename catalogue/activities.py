@@ -41,6 +41,8 @@ TEXT = {
     "err.future_time": ("时间不能晚于现在。", "The time cannot be later than now."),
     "err.nothing_to_approve": ("没有可审核的出勤：需要既签到又签退。", "Nothing to approve: a sign-up needs both sign-in and sign-out."),
     "err.own_hours_approval": ("不能审核本人的时长。", "You cannot approve your own hours."),
+    "err.four_eyes": ("{date} 的 {hours} 小时是你录入的，须由另一位协调员或管理员审核（四眼原则）。",
+                      "You entered the {hours} hours of {date}: another coordinator or an admin approves them (four eyes)."),
     "err.shift_not_over": ("{name} 的岗位还没结束。", "{name}'s shift is not over yet."),
 }
 TEXT.update({
@@ -138,6 +140,16 @@ TEXT.update({
     "act.cancel_reason": ("取消原因（告知已报名的志愿者）", "Reason (told to those signed up)"),
     "act.activity_cancelled": ("活动已取消。", "The activity is cancelled."),
     "act.cancelled_mark": ("已取消", "cancelled"),
+    # four eyes on typed hours
+    "hours.four_eyes_waiting": ("你录入的 {n} 条待他人审核", "{n} you entered wait for someone else"),
+    "hours.four_eyes_help": ("四眼原则：手工录入的时长不能由录入人本人审核，请另一位协调员或管理员审核。",
+                             "Four eyes: hours typed in are approved by someone other than who entered them."),
+    "hours.four_eyes_limit": ("录入人可自行审核的单条时长上限（分钟，0 = 一律由他人审核）",
+                              "Minutes a record's own enterer may approve (0 = always someone else)"),
+    "hours.four_eyes_limit_help": ("只有一位协调员的社区可设为如 120，日常小额记录不必等待管理员；超过的仍须他人审核。本人的时长任何情况下都不能自己审核。",
+                                   "A community with a single coordinator may set e.g. 120 so everyday entries need "
+                                   "not wait for an admin; above it, someone else still approves. Nobody ever approves their own hours."),
+    "hours.four_eyes_saved": ("已保存。", "Saved."),
     # signing in on site
     "scan.no_code": ("请用手机相机扫描活动现场屏幕上的签到二维码。", "Scan the sign-in QR code shown on site with your phone camera."),
     "scan.login_first": ("请先登录志愿者账号，再完成签到（10 分钟内有效）。",

@@ -5,8 +5,8 @@ from sqlite_utils import Database
 
 from db import audit
 from db.store import write
-from db.errors import Conflict, InputError, NotFound
-from db.models import Actor, Period, Reason, RecordIn, parse
+from db.errors import Conflict, InputError, NotFound, PermissionDenied
+from db.models import Actor, FourEyesIn, Period, Reason, RecordIn, parse
 from db.permissions import OWN, community_filter, require, scope
 from db import clock
 
@@ -101,10 +101,49 @@ def _pending(db: Database, actor: Actor, record_ids: list[int]) -> list[dict]:
     return records
 
 
+# Hours typed by a person, as opposed to derived from attendance (activities, day care) or from a
+# confirmed need: these need a second person's approval (四眼原则).
+TYPED = ("manual", "self", "import")
+FOUR_EYES_KEY = "four_eyes_minutes"
+
+
+def four_eyes_minutes(db: Database) -> int:
+    """Typed hours up to this many minutes a record may be approved by whoever entered them (an
+    office with one coordinator sets it for everyday entries); above it, always a second person.
+    0, the default: every typed record needs someone else."""
+    row = db.execute("SELECT value FROM settings WHERE key = ?", [FOUR_EYES_KEY]).fetchone()
+    return int(row[0]) if row else 0
+
+
+def set_four_eyes_minutes(db: Database, actor: Actor, minutes: int) -> None:
+    require(actor, "settings.edit")
+    new = parse(FourEyesIn, {"minutes": minutes}).minutes
+    with write(db):
+        before = four_eyes_minutes(db)
+        db.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                   [FOUR_EYES_KEY, str(new)])
+        audit.record(db, actor, "update", "settings", FOUR_EYES_KEY, before={"minutes": before}, after={"minutes": new})
+
+
+def may_approve(actor: Actor, record: dict, limit: int) -> str | None:
+    """Why the actor may not approve this record themselves (a catalogue key), or None."""
+    if actor.volunteer_id is not None and record["volunteer_id"] == actor.volunteer_id:
+        return "err.own_hours_approval"
+    if record["source"] in TYPED and record["recorded_by"] == actor.username and record["minutes"] > limit:
+        return "err.four_eyes"
+    return None
+
+
 def approve(db: Database, actor: Actor, record_ids: list[int]) -> int:
-    """Approve pending records (bulk). All are checked before any is approved."""
+    """Approve pending records (bulk). All are checked before any is approved; nobody approves
+    their own hours, nor typed hours they entered themselves (above the four-eyes limit)."""
     with write(db):
         records = _pending(db, actor, record_ids)
+        limit = four_eyes_minutes(db)
+        for r in records:
+            why = may_approve(actor, r, limit)
+            if why:
+                raise PermissionDenied(why, id=r["id"], date=r["service_date"], hours=round(r["minutes"] / 60, 1))
         now = clock.stamp()
         for r in records:
             db.execute("UPDATE service_records SET status = 'approved', approved_by = ?, approved_at = ?"

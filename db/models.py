@@ -276,6 +276,10 @@ class RecordIn(Strict):
         return self
 
 
+class FourEyesIn(Strict):
+    minutes: Annotated[int, Field(ge=0, le=1440)]
+
+
 class Reason(Strict):
     reason: Annotated[str, Field(max_length=200), AfterValidator(_not_blank)]
 

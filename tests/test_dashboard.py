@@ -18,6 +18,8 @@ from db.volunteers import register
 from db import clock
 from tests.viewers import poppler_pages, poppler_text
 
+REVIEWER = Actor("reviewer", "admin", user_id=99)  # a second person approves what SYSTEM typed
+
 
 @pytest.fixture
 def town(empty_db):
@@ -34,7 +36,7 @@ def town(empty_db):
                                             "id_number": make_id("341702", born, n, "F"), "phone": f"1390000000{n}",
                                             "community_id": community}))
     def hours(volunteer, day, minutes, category="elderly"):
-        approve(db, SYSTEM, record_hours(db, SYSTEM, {"volunteer_ids": [volunteer], "activity": f"活动{day}",
+        approve(db, REVIEWER, record_hours(db, SYSTEM, {"volunteer_ids": [volunteer], "activity": f"活动{day}",
                                                       "service_date": day, "minutes": minutes, "category": category}))
     hours(people[0], date(2025, 3, 3), 120)
     hours(people[1], date(2025, 3, 4), 60, "repair")

@@ -211,7 +211,7 @@ def test_time_bank_never_goes_negative_under_concurrent_redemptions(db, tmp_path
     vid, vol = volunteer_login(db, 31)
     from db.ledger import approve, record_hours
 
-    approve(db, c, record_hours(db, c, {"volunteer_ids": [vid], "activity": "巡逻", "category": "safety",
+    approve(db, actor_for(db, "admin"), record_hours(db, c, {"volunteer_ids": [vid], "activity": "巡逻", "category": "safety",
                                         "service_date": clock.today() - timedelta(days=1), "minutes": 120}))
     assert available_minutes(db, vid) == 120
     ctx = mp.get_context("fork")
@@ -233,7 +233,7 @@ def test_redemption_is_debited_on_confirmation_and_released_on_cancel(db):
     _, helper = volunteer_login(db, 42)
     from db.ledger import approve, record_hours
 
-    approve(db, c, record_hours(db, c, {"volunteer_ids": [vid], "activity": "巡逻", "category": "safety",
+    approve(db, actor_for(db, "admin"), record_hours(db, c, {"volunteer_ids": [vid], "activity": "巡逻", "category": "safety",
                                         "service_date": clock.today() - timedelta(days=1), "minutes": 180}))
     kept = post_need(db, vol, {"title": "给母亲代买药", "category": "medicine", "community_id": community(db),
                                "relation": "父母", "expires_at": TOMORROW}, redeem_minutes=60)
@@ -299,7 +299,7 @@ def test_redeeming_for_a_registered_family_member(db):
     c = coordinator(db)
     vid, vol = volunteer_login(db, 51)
     _, other = volunteer_login(db, 52)
-    approve(db, c, record_hours(db, c, {"volunteer_ids": [vid], "activity": "巡逻", "category": "safety",
+    approve(db, actor_for(db, "admin"), record_hours(db, c, {"volunteer_ids": [vid], "activity": "巡逻", "category": "safety",
                                         "service_date": clock.today() - timedelta(days=1), "minutes": 120}))
     mother = add_family_member(db, vol, {"name": "王秀英", "relation": "parent", "phone": "0566-2021111",
                                          "address": "秋浦新村 3 栋"})
@@ -321,7 +321,7 @@ def bank(db, c, volunteer_id, minutes):
     """Approved hours for a volunteer, so they have something in the time bank."""
     from db.ledger import approve, record_hours
 
-    approve(db, c, record_hours(db, c, {"volunteer_ids": [volunteer_id], "activity": "巡逻", "category": "safety",
+    approve(db, actor_for(db, "admin"), record_hours(db, c, {"volunteer_ids": [volunteer_id], "activity": "巡逻", "category": "safety",
                                         "service_date": clock.today() - timedelta(days=1), "minutes": minutes}))
 
 
@@ -344,7 +344,7 @@ def test_two_volunteers_cannot_mint_approved_hours(db):
     assert "1440" in record["content"]  # the coordinator sees what was claimed
     from db.ledger import approve
 
-    approve(db, c, [record_id])
+    approve(db, actor_for(db, "admin"), [record_id])
     assert db["volunteers"].get(b_id)["approved_minutes"] == before + 15
 
 
@@ -355,7 +355,7 @@ def test_a_reversal_never_leaves_a_time_bank_in_debt(db):
 
     [rid] = record_hours(db, c, {"volunteer_ids": [vid], "activity": "巡逻", "category": "safety",
                                  "service_date": clock.today() - timedelta(days=1), "minutes": 150})
-    approve(db, c, [rid])
+    approve(db, actor_for(db, "admin"), [rid])
     post_need(db, vol, {"title": "代买药", "category": "medicine", "community_id": community(db), "est_minutes": 120,
                         "expires_at": TOMORROW}, redeem_minutes=120)
     records_before = db["service_records"].count
@@ -382,7 +382,7 @@ def test_a_reversal_may_empty_a_time_bank_but_not_overdraw_it_by_a_minute(db):
     with pytest.raises(Conflict) as exc:
         reverse(db, c, pending, "未审核的不能冲正")
     assert exc.value.key == "err.only_approved_reversed"
-    approve(db, c, [a, b])
+    approve(db, actor_for(db, "admin"), [a, b])
     post_need(db, vol, {"title": "代买菜", "category": "errands", "community_id": community(db), "est_minutes": 120,
                         "expires_at": TOMORROW}, redeem_minutes=120)
     with pytest.raises(Conflict) as exc:
@@ -391,7 +391,7 @@ def test_a_reversal_may_empty_a_time_bank_but_not_overdraw_it_by_a_minute(db):
     # 60 earned and nothing reserved: the reversal leaves exactly 0, which is allowed
     other, _ = volunteer_login(db, 63)
     only = earned(other, 60, 1)
-    approve(db, c, [only])
+    approve(db, actor_for(db, "admin"), [only])
     reverse(db, c, only, "记录有误")
     assert available_minutes(db, other) == 0
 

@@ -12,7 +12,8 @@ from db import clock
 from db.certificates import issue_certificate
 from db.errors import Conflict, InputError, PermissionDenied
 from db.identity import id_problem, make_id, mask_phone
-from db.ledger import approve, approved_minutes, list_records, record_hours, reject, reverse
+from db.ledger import (approve, approved_minutes, four_eyes_minutes, list_records, record_hours, reject, reverse,
+                       set_four_eyes_minutes)
 from db.models import Actor
 from db.users import actor_for
 from db.volunteers import (approve_signup, get_volunteer, next_star, register, reject_signup, search,
@@ -173,7 +174,7 @@ def test_group_record_then_bulk_approve(db, two):
     c, a, b = two
     ids = record_hours(db, c, activity([a, b]))
     assert [db["service_records"].get(i)["minutes"] for i in ids] == [180, 180]
-    assert approve(db, c, ids) == 2
+    assert approve(db, actor_for(db, "admin"), ids) == 2
     assert approved_minutes(db, a) == db["volunteers"].get(a)["approved_minutes"] == 180
 
 
@@ -236,12 +237,12 @@ def test_only_pending_records_are_approved_and_approval_names_who(db, two):
     c, a, b = two
     ids = record_hours(db, c, activity([a, b]))
     assert [db["service_records"].get(i)["approved_by"] for i in ids] == [None, None]
-    approve(db, c, ids[:1])
+    approve(db, actor_for(db, "admin"), ids[:1])
     with pytest.raises(Conflict) as exc:
-        approve(db, c, ids)  # the first is approved already: nothing of the batch is approved twice
+        approve(db, actor_for(db, "admin"), ids)  # the first is approved already: nothing of the batch is approved twice
     assert (exc.value.key, exc.value.params) == ("err.record_not_pending", {"id": ids[0]})
     assert db["service_records"].get(ids[1])["status"] == "pending"
-    assert db["service_records"].get(ids[0])["approved_by"] == "coordinator"
+    assert db["service_records"].get(ids[0])["approved_by"] == "admin"
     assert approved_minutes(db, a) == 180 and approved_minutes(db, b) == 0
 
 
@@ -273,7 +274,7 @@ def test_approved_records_are_final_and_reversal_keeps_totals(db, two):
     [first] = record_hours(db, c, activity([a]))
     [second] = record_hours(db, c, activity([a], activity="代配药品", category="medicine",
                                              start_time="14:00", end_time="15:30"))
-    approve(db, c, [first, second])
+    approve(db, actor_for(db, "admin"), [first, second])
     with pytest.raises(Exception, match="never edited"):
         db.execute("UPDATE service_records SET minutes = 1 WHERE id = ?", [first])
     with pytest.raises(Exception, match="never deleted"):
@@ -332,7 +333,7 @@ def test_star_levels_default_and_configurable(db):
 
 def test_certificate_records_and_renders_hours(db, two):
     c, a, b = two
-    approve(db, c, record_hours(db, c, activity([a])))
+    approve(db, actor_for(db, "admin"), record_hours(db, c, activity([a])))
     period = {"period_from": YESTERDAY - timedelta(days=30), "period_to": clock.today()}
     cert = issue_certificate(db, c, a, period)
     assert cert["total_minutes"] == 180 and cert["number"].startswith("ZYFW-")
@@ -353,7 +354,7 @@ def test_insert_or_replace_cannot_rewrite_an_approved_record(db, two):
 
     c, a, _ = two
     [rid] = record_hours(db, c, activity([a]))
-    approve(db, c, [rid])
+    approve(db, actor_for(db, "admin"), [rid])
     row = db["service_records"].get(rid)
     with pytest.raises(sqlite3.IntegrityError, match="never deleted"):
         db.execute("INSERT OR REPLACE INTO service_records (id, volunteer_id, community_id, activity, service_date,"
@@ -375,3 +376,45 @@ def test_public_sign_ups_are_rate_limited_per_address(db):
         sign_up(db, person(db, 46), stranger)
     assert exc.value.key == "err.rate_limited"
     sign_up(db, person(db, 47), replace(PUBLIC, source="198.51.100.2"))  # someone else is not held up
+
+
+# --- four eyes on typed hours -------------------------------------------------------------------
+
+def test_typed_hours_are_approved_by_a_second_person(db, two):
+    c, a, _ = two
+    [rid] = record_hours(db, c, activity([a]))  # 3 hours typed by the coordinator
+    before = db.execute("SELECT COUNT(*) FROM audit_log").fetchone()[0]
+    with pytest.raises(PermissionDenied) as refused:
+        approve(db, c, [rid])
+    assert (refused.value.key, refused.value.params["hours"]) == ("err.four_eyes", 3.0)
+    assert db["service_records"].get(rid)["status"] == "pending"
+    assert db.execute("SELECT COUNT(*) FROM audit_log").fetchone()[0] == before
+    reject(db, c, record_hours(db, c, activity([a], activity="录错了")), "撤回")  # withdrawing one's own entry is fine
+    admin = actor_for(db, "admin")
+    approve(db, admin, [rid])
+    assert db["service_records"].get(rid)["approved_by"] == "admin"
+
+
+def test_a_volunteers_self_report_is_approved_by_the_coordinator_not_by_themselves(db):
+    me = actor_for(db, "volunteer")
+    [rid] = record_hours(db, me, activity([me.volunteer_id], service_date=clock.today()))
+    own_coordinator = Actor("chen", "coordinator", community_id=me.community_id, user_id=77, volunteer_id=me.volunteer_id)
+    with pytest.raises(PermissionDenied) as refused:
+        approve(db, own_coordinator, [rid])  # a coordinator who is also this volunteer
+    assert refused.value.key == "err.own_hours_approval"
+    approve(db, coordinator(db), [rid])
+
+
+@pytest.mark.parametrize("minutes, allowed", [(60, True), (61, False)])
+def test_an_admin_may_let_a_recorder_approve_small_entries_up_to_a_limit(db, two, minutes, allowed):
+    c, a, _ = two
+    set_four_eyes_minutes(db, actor_for(db, "admin"), 60)
+    with pytest.raises(PermissionDenied):
+        set_four_eyes_minutes(db, c, 600)
+    assert four_eyes_minutes(db) == 60
+    [rid] = record_hours(db, c, activity([a], start_time=None, end_time=None, minutes=minutes))
+    if allowed:
+        approve(db, c, [rid])
+    else:
+        with pytest.raises(PermissionDenied, match="err.four_eyes"):
+            approve(db, c, [rid])

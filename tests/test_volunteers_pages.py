@@ -70,6 +70,22 @@ def test_coordinator_records_hours_for_a_group(app_env):
     at.text_input(key="record_hours.activity").input("社区环境整治")
     at.button(key="record_hours.submit").click().run()
     assert "已记录 2 条，待审核。" in [s.value for s in at.success], [e.value for e in at.error]
+    # Four eyes: the coordinator's own entries wait for someone else, outside the list they tick
+    at.session_state["hours_tabs"] = "待审核"
+    at.run()
+    waiting = next(e for e in at.expander if e.label == "你录入的 2 条待他人审核")
+    assert sorted(waiting.dataframe[0].value["活动"].tolist()) == ["社区环境整治", "社区环境整治"]
+    assert "社区环境整治" not in at.dataframe[-1].value["活动"].tolist()
+    admin = new_app().run()
+    login(admin, "admin")
+    admin.switch_page("app_pages/hours.py")
+    admin.session_state["hours_tabs"] = "待审核"
+    admin.run()
+    admin.text_input(key="pending_activity").input("社区环境整治").run()
+    admin.checkbox(key="pending_all").check().run()
+    next(b for b in admin.button if b.label == "通过所选（2 条）").click().run()
+    admin.button(key="hours_confirm_yes").click().run()
+    assert "已通过 2 条。" in [s.value for s in admin.success], [e.value for e in admin.error]
 
 
 def test_volunteer_sees_own_page(app_env):
