@@ -140,6 +140,12 @@ TEXT.update({
     "act.cancel_reason": ("取消原因（告知已报名的志愿者）", "Reason (told to those signed up)"),
     "act.activity_cancelled": ("活动已取消。", "The activity is cancelled."),
     "act.cancelled_mark": ("已取消", "cancelled"),
+    # the dashboard
+    "sec.activities": ("志愿活动", "Activities"),
+    "kpi.activities_held": ("已举办活动", "Activities held"),
+    "kpi.signups": ("活动报名人次", "Sign-ups"),
+    "kpi.attendance_rate": ("报名到场率", "Turn-out"),
+    "kpi.derived_share": ("非手工录入时长占比", "Hours not typed in"),
     # four eyes on typed hours
     "hours.four_eyes_waiting": ("你录入的 {n} 条待他人审核", "{n} you entered wait for someone else"),
     "hours.four_eyes_help": ("四眼原则：手工录入的时长不能由录入人本人审核，请另一位协调员或管理员审核。",

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from sqlite_utils import Database
 
-from db import exchange_figures
+from db import clock, exchange_figures
 from db.errors import InputError
 from db.permissions import require
 from db.daycare import occupancy, occupancy_rate
@@ -63,6 +63,42 @@ def ledger(db: Database, s: Scope) -> dict:
     return {"hours": row["minutes"] / 60, "active_volunteers": row["active"]}
 
 
+# Hours that come from something that happened (attendance at an activity or day care, a confirmed
+# need) rather than from someone typing them in: the share the city wants to grow.
+DERIVED_SOURCES = ("activity_qr", "activity_manual", "daycare", "request")
+
+
+def derived_share(db: Database, s: Scope) -> float | None:
+    """Of the approved hours served in the period (corrections aside), the share derived."""
+    clause, params = _communities(db, s)
+    marks = ", ".join("?" * len(DERIVED_SOURCES))
+    sql = (f"SELECT SUM(CASE WHEN source IN ({marks}) THEN minutes ELSE 0 END) AS derived, SUM(minutes) AS total"
+           " FROM service_records WHERE status = 'approved' AND source != 'correction' AND service_date BETWEEN ? AND ?"
+           f" AND community_id {clause}")
+    args = [*DERIVED_SOURCES, *s.period(), *params]
+    if s.category:
+        sql += " AND category = ?"
+        args.append(s.category)
+    row = next(db.query(sql, args))
+    return row["derived"] / row["total"] if row["total"] else None
+
+
+def activities(db: Database, s: Scope) -> dict:
+    """Activities held in the period (published, over by now), their confirmed sign-ups, and how
+    many of those came (signed in); the attendance rate is the complement of no-shows."""
+    clause, params = _communities(db, s)
+    sql = ("SELECT COUNT(DISTINCT a.id) AS held, COUNT(u.id) AS signups, COUNT(u.signed_in_at) AS attended"
+           " FROM activities a LEFT JOIN activity_signups u ON u.activity_id = a.id AND u.status = 'confirmed'"
+           " WHERE a.status = 'published' AND a.starts_at >= ? AND a.starts_at < ? AND a.ends_at <= ?"
+           f" AND a.community_id {clause}")
+    args = [s.start.isoformat(), (s.end + timedelta(days=1)).isoformat(), clock.now().strftime("%Y-%m-%dT%H:%M"), *params]
+    if s.category:
+        sql += " AND a.category = ?"
+        args.append(s.category)
+    row = next(db.query(sql, args))
+    return {**row, "attendance_rate": row["attended"] / row["signups"] if row["signups"] else None}
+
+
 def registered(db: Database, s: Scope) -> int:
     """Volunteers registered (active or inactive) by the end of the period."""
     clause, params = _communities(db, s)
@@ -84,6 +120,7 @@ def kpis(db: Database, s: Scope, cells: list[dict] | None = None, care: list[dic
     if care is None:
         care = daycare(db, s)
     places = sum(c["places"] for c in care)
+    held = activities(db, s)
     return {
         "registered": registered(db, s),
         "active_volunteers": led["active_volunteers"],
@@ -97,6 +134,10 @@ def kpis(db: Database, s: Scope, cells: list[dict] | None = None, care: list[dic
         "coverage": sum(1 for c in cells if c["within"]) / len(cells) if cells else None,
         "occupancy": occupancy_rate(sum(c["booked"] for c in care), places),
         "meals": sum(c["attended"] for c in care),
+        "activities_held": held["held"],
+        "signups": held["signups"],
+        "attendance_rate": held["attendance_rate"],
+        "derived_share": derived_share(db, s),
         "population": people,
     }
 

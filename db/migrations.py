@@ -564,6 +564,9 @@ ACTIVITY_TABLES = """
     CREATE INDEX IF NOT EXISTS idx_signups_activity ON activity_signups(activity_id, status);
     CREATE INDEX IF NOT EXISTS idx_signups_shift ON activity_signups(shift_id, status, queued_at);
     CREATE INDEX IF NOT EXISTS idx_signups_volunteer ON activity_signups(volunteer_id, status);
+    -- Attended and not yet credited (no 签退 yet, or waiting for the organiser): the coordinator's to-do.
+    CREATE INDEX IF NOT EXISTS idx_signups_to_credit ON activity_signups(activity_id)
+        WHERE signed_in_at IS NOT NULL AND record_id IS NULL;
 """
 
 

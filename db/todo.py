@@ -1,6 +1,7 @@
 """What waits for someone's decision, counted for the navigation ("待审核 3"): hours to approve,
-sign-ups to review, residents' posts to moderate. Each count is an indexed COUNT in the person's
-own scope (the permission table's), so it costs little on every run even at city scale."""
+sign-ups to review, residents' posts to moderate, attendance to credit. Each count is an indexed
+COUNT in the person's own scope (the permission table's), so it costs little on every run even at
+city scale."""
 
 from sqlite_utils import Database
 
@@ -13,6 +14,10 @@ WAITING = {
     "app_pages/volunteers.py": ("volunteers.manage", "SELECT COUNT(*) FROM volunteers WHERE status = 'pending' AND {scope}"),
     "app_pages/exchange_manage.py": ("needs.moderate",
                                      "SELECT COUNT(*) FROM service_requests WHERE status = 'pending' AND {scope}"),
+    # volunteers who came and are not yet credited: no 签退 yet, or waiting for the batch approval
+    "app_pages/activities_manage.py": ("activities.manage",
+                                       "SELECT COUNT(*) FROM activity_signups WHERE signed_in_at IS NOT NULL"
+                                       " AND record_id IS NULL AND activity_id IN (SELECT id FROM activities WHERE {scope})"),
 }
 
 

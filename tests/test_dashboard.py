@@ -359,3 +359,38 @@ def test_the_earliest_day_and_the_longest_period_are_allowed_one_more_is_not():
                     figures.Scope(start, start + timedelta(days=3 * 366))):
         with pytest.raises(InputError):
             figures.check_scope(leader, refused)
+
+
+def test_activities_and_the_share_of_hours_not_typed_in_by_hand(town):
+    db, a, b = town
+    people = [r["id"] for r in db.query("SELECT id FROM volunteers ORDER BY id")]
+
+    def held(community, starts, status="published", signups=()):
+        activity_id = db["activities"].insert({"community_id": community, "title": "探访", "category": "elderly",
+                                               "place": "x", "starts_at": starts, "ends_at": starts[:11] + "11:00",
+                                               "status": status, "created_by": "c", "created_at": "2025-01-01"}).last_pk
+        shift = db["activity_shifts"].insert({"activity_id": activity_id, "name": "陪伴", "starts_at": starts,
+                                              "ends_at": starts[:11] + "11:00", "slots": 2}).last_pk
+        for volunteer, state, came in signups:
+            db["activity_signups"].insert({"activity_id": activity_id, "shift_id": shift, "volunteer_id": volunteer,
+                                           "status": state, "queued_at": "2025-01-01", "added_by": "c",
+                                           "signed_in_at": "2025-03-08T09:00:00+08:00" if came else None})
+
+    # 甲社区, 8 March: two confirmed (one came, one did not), one waiting (not counted)
+    held(a, "2025-03-08T09:00", signups=[(people[0], "confirmed", True), (people[1], "confirmed", False),
+                                         (people[2], "waitlist", False)])
+    held(b, "2025-03-15T09:00", status="cancelled", signups=[(people[2], "confirmed", False)])  # called off
+    held(b, "2025-04-01T09:00", signups=[(people[2], "confirmed", True)])  # April
+    db["service_records"].insert({"volunteer_id": people[0], "community_id": a, "activity": "探访",
+                                  "service_date": "2025-03-08", "minutes": 120, "category": "elderly",
+                                  "status": "approved", "source": "activity_qr", "recorded_by": "c",
+                                  "recorded_at": "2025-03-08", "approved_by": "c", "approved_at": "2025-03-08"})
+    k = figures.kpis(db, MARCH)
+    assert (k["activities_held"], k["signups"], k["attendance_rate"]) == (1, 2, 0.5)
+    # March's approved minutes: 480 typed + 120 from the activity's attendance → 120 / 600
+    assert k["derived_share"] == pytest.approx(0.2)
+    only_a = figures.kpis(db, figures.Scope(MARCH.start, MARCH.end, community_id=a))
+    assert only_a["derived_share"] == pytest.approx(120 / 300)  # 甲: 120 + 60 typed, 120 derived
+    assert figures.kpis(db, figures.Scope(MARCH.start, MARCH.end, community_id=b))["activities_held"] == 0
+    nothing = figures.kpis(db, figures.Scope(date(2025, 6, 1), date(2025, 6, 30)))
+    assert (nothing["attendance_rate"], nothing["derived_share"]) == (None, None)

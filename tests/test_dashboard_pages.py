@@ -20,7 +20,7 @@ def open_dashboard(who: str = "leader", **link):
 def test_dashboard_renders_with_tiles_and_charts(app_env, role):
     at = open_dashboard(role)
     assert not at.exception
-    assert len(at.metric) == 12
+    assert len(at.metric) == 16  # four groups of four
     if role == "coordinator":
         # Own community against the city: each tile says the city's figure.
         assert all(m.help and m.help.startswith("全市：") for m in at.metric)

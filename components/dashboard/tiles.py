@@ -1,4 +1,4 @@
-"""The KPI tiles: each figure formatted, compared with the previous period, in three groups of
+"""The KPI tiles: each figure formatted, compared with the previous period, in groups of
 four (one group per meeting-mode screen). The brief's figures table uses the same text."""
 
 import streamlit as st
@@ -9,11 +9,13 @@ from db import dashboard as figures
 FORMATS = {"registered": "{:,.0f}", "active_volunteers": "{:,.0f}", "hours": "{:,.0f}", "hours_per_1000": "{:,.1f}",
            "needs_posted": "{:,.0f}", "needs_fulfilled": "{:,.0f}", "fulfilment_rate": "{:.0%}",
            "median_hours_to_claim": "{:,.1f}", "outlets": "{:,.0f}", "coverage": "{:.0%}", "occupancy": "{:.0%}",
-           "meals": "{:,.0f}"}
+           "meals": "{:,.0f}", "activities_held": "{:,.0f}", "signups": "{:,.0f}", "attendance_rate": "{:.0%}",
+           "derived_share": "{:.0%}"}
 GROUPS = {"sec.volunteers": ["registered", "active_volunteers", "hours", "hours_per_1000"],
           "sec.exchange": ["needs_posted", "needs_fulfilled", "fulfilment_rate", "median_hours_to_claim"],
-          "sec.places": ["outlets", "coverage", "occupancy", "meals"]}
-RATES = {"fulfilment_rate", "coverage", "occupancy"}
+          "sec.places": ["outlets", "coverage", "occupancy", "meals"],
+          "sec.activities": ["activities_held", "signups", "attendance_rate", "derived_share"]}
+RATES = {"fulfilment_rate", "coverage", "occupancy", "attendance_rate", "derived_share"}
 WORSE_WHEN_HIGHER = {"median_hours_to_claim"}  # waiting longer is worse: its arrow turns red when it rises
 
 

@@ -102,11 +102,18 @@ class Server:
         self.log.close()
 
 
+# A mid-morning of an ordinary working day (a Wednesday, no holiday near): shops and pharmacies keep
+# their day hours, whatever the hour the suite runs at.
+WORKDAY_MORNING = datetime(2026, 11, 18, 10, 0)
+
+
 @pytest.fixture
 def server(tmp_path, request):
     """A server on the real clock; a journey that depends on the date also runs on one whose clock
-    starts at 00:30 Beijing (parametrize indirectly with "night")."""
-    srv = Server(tmp_path, now=night_start() if getattr(request, "param", "now") == "night" else None)
+    starts at 00:30 Beijing (parametrize indirectly with "night"); one that depends on what is open
+    now runs on a working day's morning ("day")."""
+    when = getattr(request, "param", "now")
+    srv = Server(tmp_path, now=night_start() if when == "night" else WORKDAY_MORNING if when == "day" else None)
     yield srv
     srv.stop()
 

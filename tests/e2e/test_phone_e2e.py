@@ -7,6 +7,7 @@ import re
 import sqlite3
 import time
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import wait_for_app
@@ -21,6 +22,7 @@ def metres(lat1, lon1, lat2, lon2) -> float:
     return 2 * 6_371_000 * math.asin(math.sqrt(a))
 
 
+@pytest.mark.parametrize("server", ["day"], indirect=True)  # at 22:00 only the one 24-hour pharmacy is open
 def test_two_taps_from_home_to_the_nearest_open_pharmacy(server, new_page):
     page = new_page(390, 844)
     page.context.grant_permissions(["geolocation"], origin=server.url)
