@@ -12,6 +12,7 @@ from components.i18n import t
 from components import streamlit_words
 from components.look import apply_look
 from components.navigation import navigation
+from components.notifications_ui import bell
 from db.todo import waiting
 from db.users import must_change_password
 
@@ -53,4 +54,6 @@ with st.sidebar:
 
 page = navigation(actor.role, actor.role != "public" and must_change_password(db, actor.username), waiting(db, actor))
 show_flash()
+if actor.volunteer_id is not None:
+    bell(db, actor)  # on top of every page, where a phone shows it (its sidebar is folded away)
 page.run()

@@ -12,6 +12,7 @@ from sqlite_utils import Database
 from db import audit, clock
 from db.errors import Conflict, InputError, NotFound, PermissionDenied
 from db.models import Actor, ActivityIn, Reason, parse
+from db.notifications import notify
 from db.permissions import OWN, community_sql, require, scope
 from db.store import write
 
@@ -87,6 +88,10 @@ def cancel_activity(db: Database, actor: Actor, activity_id: int, reason: str) -
         if found["starts_at"] <= _at(clock.now()):
             raise Conflict("err.activity_started")
         db.execute("UPDATE activities SET status = 'cancelled' WHERE id = ?", [activity_id])
+        for (volunteer_id,) in db.execute("SELECT DISTINCT volunteer_id FROM activity_signups WHERE activity_id = ?"
+                                          " AND status != 'cancelled'", [activity_id]).fetchall():
+            notify(db, volunteer_id, "activity_cancelled", title=found["title"], day=found["starts_at"][:10],
+                   reason=why.reason)
         audit.record(db, actor, "cancel", "activities", activity_id, before={"status": found["status"]},
                      after={"status": "cancelled", "reason": why.reason}, community_id=found["community_id"])
 
@@ -274,6 +279,8 @@ def cancel_signup(db: Database, actor: Actor, signup_id: int) -> dict | None:
                                      " ORDER BY queued_at, id LIMIT 1", [shift["id"]]), None)
             if promoted:
                 db.execute("UPDATE activity_signups SET status = 'confirmed' WHERE id = ?", [promoted["id"]])
+                notify(db, promoted["volunteer_id"], "promoted", title=shift["title"], day=shift["starts_at"][:10],
+                       starts=shift["starts_at"][11:])
                 audit.record(db, actor, "promote", "activity_signups", promoted["id"], before={"status": "waitlist"},
                              after={"status": "confirmed"}, community_id=shift["community_id"])
     return promoted

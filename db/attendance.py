@@ -22,6 +22,7 @@ from db.errors import Conflict, LinliError, NotFound, PermissionDenied
 from db.keys import secret
 from db.ledger import insert_records
 from db.models import Actor, RecordIn, parse
+from db.notifications import notify
 from db.permissions import require
 from db.store import write
 
@@ -268,6 +269,8 @@ def approve_activity(db: Database, actor: Actor, activity_id: int) -> dict:
                 "content": r["shift"], "category": found["category"]})
             [record_id] = insert_records(db, actor, record, r["source"], status="approved")
             db.execute("UPDATE activity_signups SET record_id = ? WHERE id = ?", [record_id, r["id"]])
+            notify(db, r["volunteer_id"], "hours_approved", hours=round(r["minutes"] / 60, 1), activity=found["title"],
+                   day=record.service_date.isoformat())
             total += r["minutes"]
         db.execute("UPDATE activities SET approved_by = ?, approved_at = ? WHERE id = ?",
                    [actor.username, clock.stamp(), activity_id])

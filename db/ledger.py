@@ -9,6 +9,7 @@ from db.errors import Conflict, InputError, NotFound, PermissionDenied
 from db.models import Actor, FourEyesIn, Period, Reason, RecordIn, parse
 from db.permissions import OWN, community_filter, require, scope
 from db import clock
+from db.notifications import notify
 
 MAX_MINUTES_PER_DAY = 24 * 60
 PAGE_SIZE = 100
@@ -151,6 +152,8 @@ def approve(db: Database, actor: Actor, record_ids: list[int]) -> int:
             _add_minutes(db, r["volunteer_id"], r["minutes"])
             audit.record(db, actor, "approve", "service_records", r["id"], before={"status": "pending"},
                          after={"status": "approved"}, community_id=r["community_id"])
+            notify(db, r["volunteer_id"], "hours_approved", hours=round(r["minutes"] / 60, 1), activity=r["activity"],
+                   day=r["service_date"])
     return len(records)
 
 
@@ -163,6 +166,8 @@ def reject(db: Database, actor: Actor, record_ids: list[int], reason: str) -> in
                        " approved_at = ? WHERE id = ?", [why.reason, actor.username, clock.stamp(), r["id"]])
             audit.record(db, actor, "reject", "service_records", r["id"], before={"status": "pending"},
                          after={"status": "rejected", "reason": why.reason}, community_id=r["community_id"])
+            notify(db, r["volunteer_id"], "hours_rejected", hours=round(r["minutes"] / 60, 1), activity=r["activity"],
+                   day=r["service_date"], reason=why.reason)
     return len(records)
 
 

@@ -509,6 +509,24 @@ def m0019_activities(db: Database):
         db.execute("PRAGMA foreign_keys = ON")
 
 
+@migrations(name="0020_notifications")
+def m0020_notifications(db: Database):
+    # What happened to a volunteer's things while they were away (hours approved, a place on an
+    # activity come free, an activity called off), shown under the bell until read. The words are
+    # the catalogue's, in the reader's language: a row keeps the kind and its figures only.
+    db.executescript("""
+        CREATE TABLE notifications (
+            id INTEGER PRIMARY KEY,
+            volunteer_id INTEGER NOT NULL REFERENCES volunteers(id),
+            kind TEXT NOT NULL,
+            params TEXT NOT NULL DEFAULT '{}',
+            created_at TEXT NOT NULL,
+            read_at TEXT
+        );
+        CREATE INDEX idx_notifications_volunteer ON notifications(volunteer_id, read_at, id);
+    """)
+
+
 ACTIVITY_TABLES = """
     CREATE TABLE IF NOT EXISTS activities (
         id INTEGER PRIMARY KEY,

@@ -280,3 +280,44 @@ def test_the_organiser_approves_an_activity_in_one_batch_with_each_records_sourc
         attendance.tick(db, coordinator, rows[forgetful.volunteer_id]["id"], "out", datetime(2026, 12, 12, 11, 50))
         # forgetful: 09:55 in, clean shift 10:00–12:00, out 11:50 → 110 min, now by hand
         assert attendance.approve_activity(db, coordinator, w["id"]) == {"records": 1, "minutes": 110, "waiting": 0}
+
+
+# --- notifications -------------------------------------------------------------------------------
+
+def test_a_volunteer_is_told_of_a_place_come_free_a_reminder_a_cancellation_and_approved_hours(w):
+    from db.notifications import inbox, mark_read
+
+    db, a, b, c = w["db"], *w["others"][:3]
+    with clock.frozen(MONDAY):
+        first = sign_up(db, a, w["care"])["id"]
+        sign_up(db, b, w["care"])
+        sign_up(db, c, w["care"])  # waits
+        assert inbox(db, c) == {"unread": 0, "items": []}
+        cancel_signup(db, a, first)
+        box = inbox(db, c)
+    assert box["unread"] == 1
+    assert [(i["kind"], i["params"]) for i in box["items"]] == [
+        ("promoted", {"title": "敬老院探访", "day": "2026-12-12", "starts": "09:00"})]
+    with clock.frozen(datetime(2026, 12, 11, 9, 30)):  # the day before: a reminder, worked out, not stored
+        assert [i["kind"] for i in inbox(db, c)["items"]] == ["activity_soon", "promoted"]
+        assert mark_read(db, c) == 1
+        assert inbox(db, c)["unread"] == 1  # the reminder stays until the activity starts
+        with pytest.raises(PermissionDenied):
+            inbox(db, w["coordinator"])
+        cancel_activity(db, w["coordinator"], w["id"], "暴雨预警")
+        assert [(i["kind"], i["params"]["reason"]) for i in inbox(db, b)["items"]] == [("activity_cancelled", "暴雨预警")]
+        assert inbox(db, a)["items"] == []  # a had cancelled: not told
+
+
+def test_approved_hours_are_announced_to_the_volunteer(w):
+    from db.notifications import inbox
+
+    db, me = w["db"], w["me"]
+    with clock.frozen(MONDAY):
+        sign_up(db, me, w["care"])
+    _scan(w, me, datetime(2026, 12, 12, 8, 58))
+    _scan(w, me, datetime(2026, 12, 12, 11, 0), "out")
+    with clock.frozen(datetime(2026, 12, 12, 12, 0)):
+        attendance.approve_activity(db, w["coordinator"], w["id"])
+        [note] = [i for i in inbox(db, me)["items"] if i["kind"] == "hours_approved"]
+    assert note["params"] == {"hours": 2.0, "activity": "敬老院探访", "day": "2026-12-12"}

@@ -119,3 +119,21 @@ def test_the_codes_address_signs_a_volunteer_in_after_logging_in(app_env):
     with clock.frozen(datetime.combine(saturday, time(11, 2))):  # the same code, two hours later: stale
         at.button(key="scan.press").click().run()
         assert [e.value for e in at.error] == ["二维码已过期：请扫描现场屏幕上正在显示的二维码。"]
+
+
+def test_the_bell_tells_a_volunteer_their_hours_were_approved_and_forgets_once_read(app_env):
+    from db.ledger import approve, record_hours
+
+    at = new_app().run()
+    db = _db(app_env)
+    me = actor_for(db, "volunteer")
+    [rid] = record_hours(db, me, {"volunteer_ids": [me.volunteer_id], "activity": "楼道清扫", "minutes": 90,
+                                  "service_date": clock.today(), "category": "elderly"})
+    approve(db, actor_for(db, "coordinator"), [rid])
+    login(at, "volunteer")
+    [bell] = [p for p in at.get("popover") if p.proto.popover.label.startswith("通知")]
+    assert bell.proto.popover.label == "通知 · 1"
+    assert "你今天的 1.5 小时（楼道清扫）已审核通过。" in [m.value for m in bell.markdown]
+    at.button(key="notes_read").click().run()
+    [bell] = [p for p in at.get("popover") if p.proto.popover.label.startswith("通知")]
+    assert bell.proto.popover.label == "通知"

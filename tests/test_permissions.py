@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from db import activities, attendance, audit, calendar_days, clock, communities, daycare, exchange, ledger
-from db import outlet_transfer, outlets, timebank
+from db import notifications, outlet_transfer, outlets, timebank
 from db import transfer, users, volunteers
 from db.certificates import issue_certificate, revoke
 from db.dashboard import Scope, check_scope
@@ -219,6 +219,8 @@ PROBES = {
                                  lambda w, a: activities.cancel_signup(w["db"], a, w["my_signup"])),
     "activities.sign_in": ("activities.sign_in", "one", True, _scan_in),
     "activities.mine": ("volunteers.own", "self", False, lambda w, a: activities.mine(w["db"], a)),
+    "notifications.inbox": ("volunteers.own", "self", False, lambda w, a: notifications.inbox(w["db"], a)),
+    "notifications.mark_read": ("volunteers.own", "self", True, lambda w, a: notifications.mark_read(w["db"], a)),
     "dashboard.community": ("dashboard.read", "one", False, lambda w, a: check_scope(a, Scope(
         TODAY() - timedelta(days=30), TODAY(), community_id=w["a"]))),
     "dashboard.city": ("dashboard.read", "city", False, lambda w, a: check_scope(a, Scope(TODAY() - timedelta(days=30), TODAY()))),
