@@ -9,7 +9,7 @@ import sqlite3
 import statistics
 import sys
 import time
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from db import clock
 
@@ -85,6 +85,55 @@ def time_pages(path: Path) -> list[dict]:
             rows.append({"page": spec.path.split("/")[-1][:-3], "role": role, "cold_ms": round(cold),
                          "warm_ms": round(statistics.median(warm_runs)), "error": problem})
     return rows
+
+
+def time_sign_in(path: Path) -> dict:
+    """The page a scanned QR code opens, at city scale: the bench's volunteer signed up for an
+    activity of 秋浦社区 running now; cold is the first look (code checked, the volunteer's sign-ups
+    found), then the press that writes 签到."""
+    from streamlit.testing.v1 import AppTest
+
+    from db import attendance
+    from db.activities import MINUTE
+    from db.connection import connect
+    from db.store import write
+
+    db = connect(path, migrate=False)
+    volunteer_id, community_id = db.execute("SELECT v.id, v.community_id FROM volunteers v JOIN users u ON u.id = v.user_id"
+                                            " WHERE u.username = 'volunteer'").fetchone()
+    now = clock.now()
+    with write(db):
+        activity_id = db["activities"].insert({
+            "community_id": community_id, "title": "基准测试活动", "category": "elderly", "place": "活动室",
+            "starts_at": now.strftime(MINUTE), "ends_at": (now + timedelta(hours=1)).strftime(MINUTE),
+            "status": "published", "created_by": "bench", "created_at": clock.stamp()}).last_pk
+        shift_id = db["activity_shifts"].insert({"activity_id": activity_id, "name": "值守", "slots": 5,
+                                                 "starts_at": now.strftime(MINUTE),
+                                                 "ends_at": (now + timedelta(hours=1)).strftime(MINUTE)}).last_pk
+        db["activity_signups"].insert({"activity_id": activity_id, "shift_id": shift_id, "volunteer_id": volunteer_id,
+                                       "status": "confirmed", "queued_at": clock.stamp(), "added_by": "bench"})
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at.switch_page("app_pages/login.py").run()
+    at.text_input[0].input("volunteer")
+    at.text_input[1].input("linli-demo")
+    at.button[0].click().run()
+    at.query_params["t"] = attendance.token(activity_id)
+    at.switch_page("app_pages/sign_in.py")
+    started = time.perf_counter()
+    at.run()
+    cold = (time.perf_counter() - started) * 1000
+    at.button(key="scan.press").click()
+    started = time.perf_counter()
+    at.run()
+    press = (time.perf_counter() - started) * 1000
+    signed = db.execute("SELECT signed_in_at IS NOT NULL FROM activity_signups WHERE shift_id = ?", [shift_id]).fetchone()[0]
+    with write(db):  # leave the benchmark database as it was
+        db.execute("DELETE FROM audit_log WHERE table_name IN ('activity_signups', 'activities') AND actor = 'volunteer'")
+        db.execute("DELETE FROM activity_signups WHERE shift_id = ?", [shift_id])
+        db.execute("DELETE FROM activity_shifts WHERE id = ?", [shift_id])
+        db.execute("DELETE FROM activities WHERE id = ?", [activity_id])
+    return {"page": "sign_in (scan)", "role": "volunteer", "cold_ms": round(cold), "warm_ms": round(press),
+            "error": "" if signed and not at.exception else "not signed in"}
 
 
 def dashboard_floor(path: Path) -> tuple[float, dict]:
@@ -164,6 +213,7 @@ def main(argv=None) -> int:
     ensure_db(path, args.size)
     floor_ms, sql_result = dashboard_floor(path)
     rows = time_pages(path)
+    rows.append(time_sign_in(path))
     # The dashboard page for a leader with the year filter, cold (caches cleared).
     os.environ["LINLI_DB_PATH"] = str(path)
     from streamlit.testing.v1 import AppTest

@@ -20,8 +20,9 @@ from db import clock
 
 SIZES = {
     "city": {"volunteers": 100_000, "records": 2_000_000, "needs": 20_000, "outlets": 5_000,
-             "centres": 20, "members": 5_000},
-    "ci": {"volunteers": 5_000, "records": 60_000, "needs": 1_000, "outlets": 500, "centres": 4, "members": 300},
+             "centres": 20, "members": 5_000, "activities": 50_000},
+    "ci": {"volunteers": 5_000, "records": 60_000, "needs": 1_000, "outlets": 500, "centres": 4, "members": 300,
+           "activities": 2_000},
 }
 SYNTHETIC_PASSWORD = "linli-demo"
 
@@ -40,7 +41,7 @@ def seed_synthetic(db: Database, size: dict, seed: int = 7, log=print) -> dict:
     categories = [c["code"] for c in service_category_rows()]
     today = clock.today()
     with write(db), indexes_deferred(db, "volunteers", "volunteer_skills", "service_records", "outlets",
-                                     "service_requests"):
+                                     "service_requests", "activities", "activity_shifts", "activity_signups"):
         n = insert_rows(db, "volunteers", [
             "id", "number", "real_name", "gender", "birth_year", "id_cipher", "id_hash", "id_masked", "phone",
             "community_id", "availability", "party_member", "notes", "status", "source", "consent_at",
@@ -63,13 +64,15 @@ def seed_synthetic(db: Database, size: dict, seed: int = 7, log=print) -> dict:
             "status", "created_by", "created_at", "claimed_by", "claimed_at", "done_at", "actual_minutes",
             "confirmed_by", "confirmed_at"], _needs(rng, size["needs"], n, community_of, categories, today))
         log(f"needs: {nd:,} ({time.perf_counter() - started:.1f}s)")
+        a = _activities(db, rng, size.get("activities", 0), r + 1, community_of, categories, today)
+        log(f"activities: {a:,} ({time.perf_counter() - started:.1f}s)")
     with write(db):
         refresh_volunteer_totals(db)
     _daycare(db, rng, size["centres"], size["members"], today)
     log(f"day care: {size['centres']} centres, {size['members']:,} members ({time.perf_counter() - started:.1f}s)")
     analyze(db)
     log(f"indexes and totals: done ({time.perf_counter() - started:.1f}s)")
-    return {"volunteers": n, "records": r, "outlets": o, "needs": nd, "centres": size["centres"],
+    return {"volunteers": n, "records": r, "outlets": o, "needs": nd, "centres": size["centres"], "activities": a,
             "seconds": round(time.perf_counter() - started, 1)}
 
 
@@ -178,3 +181,48 @@ def _records(rng, count, volunteers, community_of, categories, today):
         yield (v, community_of[v], ACTIVITIES[category][0], day, f"{start:02d}:00", f"{start + hours:02d}:00",
                hours * 60, category, status, "manual", "system", now,
                None if status == "pending" else "system", None if status == "pending" else now)
+
+
+def _activities(db: Database, rng, count, first_record_id, community_of, categories, today) -> int:
+    """Activities over three years and the next month, one or two shifts each, signed up by
+    volunteers of the community; those held with 签到/签退 (a few no-shows, a few by hand), and
+    those held more than a week ago credited to the ledger (their records follow the typed ones)."""
+    by_community: dict[int, list[int]] = {}
+    for v, c in community_of.items():
+        by_community.setdefault(c, []).append(v)
+    places = list(by_community)
+    now = today.isoformat() + "T08:00:00+08:00"
+    activities, shifts, signups, records = [], [], [], []
+    for i in range(1, count + 1):
+        community = places[rng.randrange(len(places))]
+        category = categories[rng.randrange(len(categories))]
+        day = today - timedelta(days=rng.randint(-30, 3 * 365))
+        start = rng.choice((8, 9, 14, 15))
+        title = ACTIVITIES[category][0]
+        activities.append((i, community, title, category, "社区活动室", f"{day}T{start:02d}:00",
+                           f"{day}T{start + 3:02d}:00", "published", "system", now))
+        for part in range(rng.choice((1, 1, 2))):
+            shift_id = len(shifts) + 1
+            begins, ends = f"{day}T{start + part:02d}:00", f"{day}T{start + part + 2:02d}:00"
+            slots = rng.choice((4, 6, 8, 10))
+            shifts.append((shift_id, i, "志愿者", begins, ends, slots))
+            for v in rng.sample(by_community[community], min(slots, len(by_community[community]))):
+                came = day < today and rng.random() < 0.9
+                how = "manual" if rng.random() < 0.1 else "qr"
+                record_id = None
+                if came and (today - day).days > 7:
+                    record_id = first_record_id + len(records)
+                    records.append((record_id, v, community, title, day.isoformat(), begins[11:], ends[11:], 120,
+                                    category, "approved", "activity_" + how, "system", now, "system", now))
+                signups.append((i, shift_id, v, "confirmed", now, "system",
+                                f"{begins}:00+08:00" if came else None, how if came else None,
+                                f"{ends}:00+08:00" if came else None, how if came else None, record_id))
+    insert_rows(db, "activities", ["id", "community_id", "title", "category", "place", "starts_at", "ends_at", "status",
+                                   "created_by", "created_at"], activities)
+    insert_rows(db, "activity_shifts", ["id", "activity_id", "name", "starts_at", "ends_at", "slots"], shifts)
+    insert_rows(db, "service_records", ["id", "volunteer_id", "community_id", "activity", "service_date", "start_time",
+                                        "end_time", "minutes", "category", "status", "source", "recorded_by",
+                                        "recorded_at", "approved_by", "approved_at"], records)
+    insert_rows(db, "activity_signups", ["activity_id", "shift_id", "volunteer_id", "status", "queued_at", "added_by",
+                                         "signed_in_at", "in_source", "signed_out_at", "out_source", "record_id"], signups)
+    return len(activities)

@@ -321,3 +321,27 @@ def test_approved_hours_are_announced_to_the_volunteer(w):
         attendance.approve_activity(db, w["coordinator"], w["id"])
         [note] = [i for i in inbox(db, me)["items"] if i["kind"] == "hours_approved"]
     assert note["params"] == {"hours": 2.0, "activity": "敬老院探访", "day": "2026-12-12"}
+
+
+def test_the_calendar_file_puts_the_activity_at_beijing_time_and_says_when_it_is_called_off(w):
+    from datetime import timezone
+
+    from icalendar import Calendar
+
+    from db.activities import to_ical
+
+    db = w["db"]
+
+    def event():
+        [found] = Calendar.from_ical(to_ical(activity(db, w["id"]), "秋浦社区", "http://x/activities?id=1")).walk("VEVENT")
+        return found
+
+    e = event()
+    # 09:00–12:00 in Beijing is 01:00–04:00 UTC, whatever zone the reading calendar is in
+    assert e.decoded("dtstart").astimezone(timezone.utc) == datetime(2026, 12, 12, 1, 0, tzinfo=timezone.utc)
+    assert e.decoded("dtend").astimezone(timezone.utc) == datetime(2026, 12, 12, 4, 0, tzinfo=timezone.utc)
+    assert (str(e["summary"]), str(e["location"]), str(e["status"])) == ("敬老院探访", "秋浦社区 秋浦敬老院", "CONFIRMED")
+    assert "陪伴 09:00–11:00" in str(e["description"]) and str(e["uid"]) == f"linli-activity-{w['id']}@linli"
+    with clock.frozen(MONDAY):
+        cancel_activity(db, w["coordinator"], w["id"], "下雨")
+    assert str(event()["status"]) == "CANCELLED"
