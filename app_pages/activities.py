@@ -59,7 +59,9 @@ def upcoming_list() -> None:
             elif a["community_id"] != actor.community_id:
                 st.caption(t("act.other_community"))
             url = f"{public_base()}/activities?id={a['id']}"
-            st.download_button(t("act.ics"), to_ical({**a, "shifts": shifts.get(a["id"], [])}, a["community"], url), file_name=f"activity-{a['id']}.ics",
+            # made when pressed (a lambda), not for every card on every run
+            st.download_button(t("act.ics"), lambda a=a, url=url: to_ical({**a, "shifts": shifts.get(a["id"], [])},
+                                                                          a["community"], url), file_name=f"activity-{a['id']}.ics",
                                mime="text/calendar", key=f"ics_{a['id']}", icon=":material/event:")
 
 

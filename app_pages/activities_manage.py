@@ -38,7 +38,9 @@ def publish_form() -> None:
         category = f(c2.selectbox, t("act.category"), "category", options=list(names), format_func=names.get)
         community = own if own is not None else f(st.selectbox, t("act.community"), "community_id",
                                                   options=list(communities), format_func=communities.get)
-        place = f(st.text_input, t("act.place"), "place", max_chars=100)
+        c8, c9 = st.columns([2, 1])
+        place = f(c8.text_input, t("act.place"), "place", max_chars=100)
+        skills = f(c9.multiselect, t("act.skills"), "skills", options=list(names), format_func=names.get)
         notes = f(st.text_area, t("act.notes"), "notes", max_chars=500, height=80)
         c3, c4, c5 = st.columns(3)
         day = f(c3.date_input, t("act.day"), "day", value=clock.today() + timedelta(days=7))
@@ -62,6 +64,7 @@ def publish_form() -> None:
         rows = [{k: (None if pd.isna(v) else int(v) if k == "slots" else v) for k, v in r.items()}
                 for r in shifts.to_dict("records") if not all(pd.isna(v) for v in r.values())]
         data = {"community_id": community, "title": title, "category": category, "place": place, "notes": notes,
+                "skills": skills,
                 "day": day, "starts": starts, "ends": ends, "shifts": rows, "cancel_hours": cancel_hours,
                 "repeat_weeks": weeks}
         attempt(lambda: publish(db, actor, data), lambda ids: t("act.published", n=len(ids)), fields=f)

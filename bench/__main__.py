@@ -199,6 +199,14 @@ def naive_pandas(path: Path) -> tuple[float, dict]:
     needs.status.value_counts()
     outlets[outlets.status == "open"].groupby(["community_id", "category"]).size()
     bookings.merge(programmes, left_on="programme_id", right_on="id").groupby("centre_id").attended.sum()
+    # activities held, their sign-ups and turn-out; the share of hours not typed in
+    activities = pd.read_sql("SELECT * FROM activities", conn)
+    signups = pd.read_sql("SELECT * FROM activity_signups", conn)
+    held = activities[(activities.status == "published") & (activities.starts_at >= f"{today.year}-01-01")]
+    came = signups[signups.status == "confirmed"].merge(held, left_on="activity_id", right_on="id")
+    (came.signed_in_at.notna().sum(), len(came), held.id.nunique())
+    period[period.source != "correction"].groupby(period.source.isin(["activity_qr", "activity_manual", "daycare",
+                                                                      "request"])).minutes.sum()
     conn.close()
     return (time.perf_counter() - started) * 1000, result
 

@@ -100,6 +100,8 @@ TEXT.update({
     "act.roster": ("名单与签到", "Roster and sign-in"),
     "act.title": ("活动名称", "Title"),
     "act.place": ("地点", "Place"),
+    "act.skills": ("所需技能（可选）", "Skills wanted (optional)"),
+    "act.skills_wanted": ("所需技能：{skills}", "Skills wanted: {skills}"),
     "act.notes": ("说明（集合地点、着装、携带物品等）", "Notes (where to meet, what to wear or bring)"),
     "act.day": ("日期", "Date"),
     "act.starts": ("开始", "Start"),

@@ -1,5 +1,6 @@
 """Pieces of the activity pages: when an activity is, in words, and the lines of its card."""
 
+import json
 from datetime import datetime
 
 import streamlit as st
@@ -30,5 +31,8 @@ def activity_header(a: dict, category_names: dict[str, str]) -> None:
     st.markdown(f"#### {plain(a['title'])}")
     st.markdown(" · ".join([when_text(a["starts_at"], a["ends_at"]), plain(a.get("community", "")),
                             plain(a["place"]), category_names.get(a["category"], a["category"])]))
+    skills = json.loads(a["skills"]) if isinstance(a.get("skills"), str) else a.get("skills") or []
+    if skills:
+        st.caption(t("act.skills_wanted", skills=t("ui.list").join(category_names.get(k, k) for k in skills)))
     if a.get("notes"):
         st.caption(plain(a["notes"]))

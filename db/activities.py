@@ -54,8 +54,10 @@ def publish(db: Database, actor: Actor, data: dict) -> list[int]:
     the new activities' ids, the first first."""
     new = parse(ActivityIn, data)
     require(actor, "activities.manage", new.community_id)
-    if not list(db.query("SELECT 1 FROM service_categories WHERE code = ?", [new.category])):
-        raise InputError([("category", "err.unknown_category", {"code": new.category})])
+    known = {r["code"] for r in db.query("SELECT code FROM service_categories")}
+    for field, code in [("category", new.category), *(("skills", k) for k in new.skills)]:
+        if code not in known:
+            raise InputError([(field, "err.unknown_category", {"code": code})])
     ids: list[int] = []
     with write(db):
         for week in range(new.repeat_weeks):
@@ -111,7 +113,7 @@ def upcoming(db: Database, community_id: int | None = None, category: str | None
         where.append("a.category = ?")
         args.append(category)
     return list(db.query(
-        "SELECT a.id, a.community_id, c.name AS community, a.title, a.category, a.place, a.notes, a.starts_at,"
+        "SELECT a.id, a.community_id, c.name AS community, a.title, a.category, a.place, a.notes, a.skills, a.starts_at,"
         " a.ends_at, a.status, a.created_at, (SELECT SUM(slots) FROM activity_shifts s WHERE s.activity_id = a.id) AS slots,"
         " (SELECT COUNT(*) FROM activity_signups u WHERE u.activity_id = a.id AND u.status = 'confirmed') AS confirmed,"
         " (SELECT COUNT(*) FROM activity_signups u WHERE u.activity_id = a.id AND u.status = 'waitlist') AS waiting"

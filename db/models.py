@@ -502,7 +502,7 @@ class ActivityIn(Strict):
     category: str
     place: Annotated[str, Field(max_length=100), AfterValidator(_not_blank)]
     notes: Annotated[str, Field(max_length=500)] = ""
-    skills: list[str] = []
+    skills: Annotated[list[str], Field(max_length=12)] = []
     day: _date
     starts: _time
     ends: _time

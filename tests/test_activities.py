@@ -79,6 +79,7 @@ def test_a_published_activity_repeats_weekly_with_its_shifts(db):
      "err.too_small"),
     ({"shifts": []}, "shifts", "err.required"),
     ({"title": "  "}, "title", "err.required"),
+    ({"skills": ["elderly", "juggling"]}, "skills", "err.unknown_category"),
 ])
 def test_a_bad_activity_is_refused_field_by_field_and_nothing_is_written(db, changes, field, key):
     with pytest.raises(InputError) as refused:

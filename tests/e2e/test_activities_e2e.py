@@ -3,7 +3,8 @@ database file, each with its clock set where the journey is (Beijing time, serve
 
   Monday 10:00    the coordinator publishes Saturday's 河道清洁; a volunteer 报名 on her phone
   Saturday 08:55  the coordinator shows the sign-in code; she opens its address (logging in there), 签到
-  Saturday 11:05  a fresh code for 签退; the coordinator approves: 09:00–11:00 = 2.0 hours by hand
+  Saturday 11:05  a fresh code for 签退; the coordinator approves: 09:00–11:00 = 2.0 hours by hand;
+                  her certificate, and an employer checking its code on a phone
 
 The code's address is read from the page as a phone's camera would read it from the QR code."""
 
@@ -15,6 +16,7 @@ from playwright.sync_api import expect
 from db import clock
 from tests.e2e.conftest import Server, login, set_date, wait_for_app
 from tests.e2e.test_volunteers_e2e import choose
+from tests.viewers import poppler_text
 
 TITLE = "河道清洁"
 
@@ -83,6 +85,7 @@ def test_publish_sign_up_scan_in_and_out_and_approve_on_a_phone(tmp_path, new_pa
         scanner.get_by_label("密码").fill("linli-demo")
         scanner.get_by_role("button", name="登录").click()
         expect(scanner.get_by_text(TITLE)).to_be_visible()
+        wait_for_app(scanner)  # the login's own reruns (the cookie being set) are over
         scanner.get_by_role("button", name="签到").tap()
         expect(scanner.get_by_text(re.compile(r"已签到：08:5\d。"))).to_be_visible()
     finally:
@@ -110,5 +113,22 @@ def test_publish_sign_up_scan_in_and_out_and_approve_on_a_phone(tmp_path, new_pa
         scanner.get_by_role("tab", name="我的活动").tap()
         wait_for_app(scanner)
         expect(scanner.get_by_text(re.compile(r"签到 08:5\d · 签退 11:0\d · 2\.0 小时"))).to_be_visible()
+
+        # The hours are on her certificate, which anyone holding it checks by its code
+        scanner.goto(server.url + "/my_volunteering")
+        wait_for_app(scanner)
+        scanner.get_by_role("tab", name="服务记录证明").tap()
+        scanner.get_by_role("button", name="生成证明").tap()
+        wait_for_app(scanner)
+        with scanner.expect_download() as download:
+            scanner.get_by_role("button", name="下载证明（PDF）").tap()
+        text = re.sub(r"\s", "", poppler_text(open(download.value.path(), "rb").read(), layout=False))
+        assert "陈晓雨" in text
+        code = re.search(r"核验码：([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})", text).group(1)
+        employer = new_page(390, 844)
+        employer.goto(f"{server.url}/verify?code={code}")
+        wait_for_app(employer)
+        expect(employer.get_by_text(re.compile(r"证明 ZYFW-\d{4}-\d{6} 有效"))).to_be_visible()
+        expect(employer.get_by_text("陈**")).to_be_visible()
     finally:
         server.stop()
