@@ -125,8 +125,7 @@ def roster_view(a: dict) -> None:
 
 def approve_view(a: dict, rows: list[dict]) -> None:
     st.subheader(t("act.approve"))
-    now = clock.now()
-    ready = [r for r in rows if r["problem"] is None and r["end"] <= now]
+    ready = [r for r in rows if r["problem"] is None]
     waiting = sum(1 for r in rows if r["problem"] in ("no_sign_in", "no_sign_out"))
     if not ready:
         st.caption(t("act.nothing_ready"))

@@ -43,7 +43,6 @@ TEXT = {
     "err.own_hours_approval": ("不能审核本人的时长。", "You cannot approve your own hours."),
     "err.four_eyes": ("{date} 的 {hours} 小时是你录入的，须由另一位协调员或管理员审核（四眼原则）。",
                       "You entered the {hours} hours of {date}: another coordinator or an admin approves them (four eyes)."),
-    "err.shift_not_over": ("{name} 的岗位还没结束。", "{name}'s shift is not over yet."),
 }
 TEXT.update({
     "page.activities": ("志愿活动", "Volunteer activities"),
@@ -136,8 +135,7 @@ TEXT.update({
     "act.approved_msg": ("已记入 {n} 人共 {hours} 小时。", "{hours} hours for {n} people recorded."),
     "act.approve_waiting": ("{n} 人未签到或未签退，暂不计入：补登后可再审核。",
                             "{n} people have no sign-in or sign-out and are left out: fix them and approve again."),
-    "act.nothing_ready": ("暂无可审核的出勤（需要既签到又签退，且岗位已结束）。",
-                          "Nothing to approve yet (both sign-in and sign-out, and the shift over)."),
+    "act.nothing_ready": ("暂无可审核的出勤（需要既签到又签退）。", "Nothing to approve yet (both sign-in and sign-out needed)."),
     "act.cancel_activity": ("取消活动", "Cancel the activity"),
     "act.cancel_reason": ("取消原因（告知已报名的志愿者）", "Reason (told to those signed up)"),
     "act.activity_cancelled": ("活动已取消。", "The activity is cancelled."),
