@@ -162,6 +162,9 @@ TEXT.update({
     "kpi.signups": ("活动报名人次", "Sign-ups"),
     "kpi.attendance_rate": ("报名到场率", "Turn-out"),
     "kpi.derived_share": ("非手工录入时长占比", "Hours not typed in"),
+    "ch.derived_by_area": ("各{level}非手工录入时长占比", "Share of hours not typed in by {level}"),
+    "read.derived_by_area": ("{bottom}的时长最依赖手工录入（非手工仅占 {value}）。",
+                             "{bottom} relies most on typed-in hours (only {value} from attendance or needs)."),
     # four eyes on typed hours
     "hours.four_eyes_waiting": ("你录入的 {n} 条待他人审核", "{n} you entered wait for someone else"),
     "hours.four_eyes_help": ("四眼原则：手工录入的时长不能由录入人本人审核，请另一位协调员或管理员审核。",

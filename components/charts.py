@@ -94,17 +94,20 @@ def hours_by_month(df: pd.DataFrame, title: str, labels: dict[str, str]) -> alt.
     return alt.layer(bars, line).properties(title=title, height=360)
 
 
-def by_area(df: pd.DataFrame, title: str, labels: dict[str, str], measure: str, meeting: bool = False) -> alt.Chart:
-    """Horizontal bars per community or district, sorted, for one per-1,000 measure.
-    df: area, hours, active, hours_per_1000, active_per_1000."""
+def by_area(df: pd.DataFrame, title: str, labels: dict[str, str], measure: str, meeting: bool = False,
+            value_format: str | None = None) -> alt.Chart:
+    """Horizontal bars per community or district, sorted, for one measure (per 1,000 residents, or
+    a share with value_format ".0%"). df: area, hours, active, hours_per_1000, active_per_1000."""
     return alt.Chart(df, title=title).mark_bar(color=OKABE_ITO[4]).encode(
         y=alt.Y("area:N", title=labels["area"], sort="-x", axis=alt.Axis(**EVERY_LABEL)),
-        x=alt.X(f"{measure}:Q", title=labels[measure]),
+        x=alt.X(f"{measure}:Q", title=labels[measure],
+                axis=alt.Axis(format=value_format) if value_format else alt.Undefined),
         tooltip=[alt.Tooltip("area:N", title=labels["area"]),
                  alt.Tooltip("hours:Q", title=labels["hours"], format=",.0f"),
                  alt.Tooltip("active:Q", title=labels["active"]),
                  alt.Tooltip("hours_per_1000:Q", title=labels["hours_per_1000"], format=",.1f"),
-                 alt.Tooltip("active_per_1000:Q", title=labels["active_per_1000"], format=",.1f")],
+                 alt.Tooltip("active_per_1000:Q", title=labels["active_per_1000"], format=",.1f"),
+                 *([alt.Tooltip(f"{measure}:Q", title=labels[measure], format=value_format)] if value_format else [])],
     ).properties(height=alt.Step((100 if meeting else 36) if len(df) <= 12 else (32 if meeting else 20)))
     # room per bar: five districts or ninety communities, larger on a projector
 

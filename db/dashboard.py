@@ -184,17 +184,21 @@ def hours_by_month(db: Database, s: Scope) -> list[dict]:
 
 
 def by_area(db: Database, s: Scope, level: str = "community") -> list[dict]:
-    """Hours and active volunteers per community (or district), with per-1,000-resident rates."""
+    """Hours and active volunteers per community (or district), with per-1,000-resident rates, and
+    the share of their hours not typed in (None without hours)."""
     clause, params = _communities(db, s)
     key = "c.name" if level == "community" else "c.district"
     cat = " AND r.category = ?" if s.category else ""
-    args = [*s.period(), *([s.category] if s.category else []), *params]
+    marks = ", ".join("?" * len(DERIVED_SOURCES))
+    args = [*DERIVED_SOURCES, *s.period(), *([s.category] if s.category else []), *params]
     rows = list(db.query(
         f"SELECT {key} AS area, SUM(c.population) AS population, SUM(t.minutes) / 60.0 AS hours,"
-        " SUM(t.active) AS active FROM communities c LEFT JOIN ("
+        " SUM(t.active) AS active, SUM(t.derived) AS derived, SUM(t.counted) AS counted FROM communities c LEFT JOIN ("
         # INDEXED BY: left alone, SQLite walks idx_records_community community by community and
         # reads the table for minutes (1 s at city scale); one pass over the covering index is 0.2 s.
-        "  SELECT community_id, SUM(minutes) AS minutes, COUNT(DISTINCT volunteer_id) AS active"
+        "  SELECT community_id, SUM(minutes) AS minutes, COUNT(DISTINCT volunteer_id) AS active,"
+        f"  SUM(CASE WHEN source IN ({marks}) THEN minutes ELSE 0 END) AS derived,"
+        "  SUM(CASE WHEN source != 'correction' THEN minutes ELSE 0 END) AS counted"
         "  FROM service_records r INDEXED BY idx_records_dashboard"
         f"  WHERE status = 'approved' AND service_date BETWEEN ? AND ?{cat} GROUP BY community_id"
         f" ) t ON t.community_id = c.id WHERE c.id {clause} GROUP BY {key}", args))
@@ -203,6 +207,8 @@ def by_area(db: Database, s: Scope, level: str = "community") -> list[dict]:
         r["active"] = r["active"] or 0
         r["hours_per_1000"] = r["hours"] / r["population"] * 1000 if r["population"] else 0.0
         r["active_per_1000"] = r["active"] / r["population"] * 1000 if r["population"] else 0.0
+        r["derived_share"] = (r.pop("derived") or 0) / r["counted"] if r["counted"] else None
+        del r["counted"]
     return sorted(rows, key=lambda r: -r["hours_per_1000"])
 
 

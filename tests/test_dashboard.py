@@ -391,6 +391,10 @@ def test_activities_and_the_share_of_hours_not_typed_in_by_hand(town):
     assert k["derived_share"] == pytest.approx(0.2)
     only_a = figures.kpis(db, figures.Scope(MARCH.start, MARCH.end, community_id=a))
     assert only_a["derived_share"] == pytest.approx(120 / 300)  # 甲: 120 + 60 typed, 120 derived
+    shares = {r["area"]: r["derived_share"] for r in figures.by_area(db, MARCH, "community")}
+    assert shares == {"甲社区": pytest.approx(0.4), "乙社区": 0.0}
+    assert [r["derived_share"] for r in figures.by_area(db, figures.Scope(date(2025, 6, 1), date(2025, 6, 30)))] \
+        == [None, None]  # no hours: no share
     assert figures.kpis(db, figures.Scope(MARCH.start, MARCH.end, community_id=b))["activities_held"] == 0
     nothing = figures.kpis(db, figures.Scope(date(2025, 6, 1), date(2025, 6, 30)))
     assert (nothing["attendance_rate"], nothing["derived_share"]) == (None, None)

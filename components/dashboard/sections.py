@@ -117,6 +117,15 @@ def _volunteers(s: figures.Scope, path: str, names: dict, meeting: bool) -> list
         out.append(Chart("active_by_area", title,
                          t("read.active_by_area", top=best["area"], value=f"{best['active_per_1000']:.1f}"),
                          charts.by_area(areas, title, labels, "active_per_1000", meeting), table))
+        shares = areas.dropna(subset=["derived_share"])
+        if not shares.empty:  # hours that come from attendance or a confirmed need, not typed in
+            title = t("ch.derived_by_area", level=t("level." + level))
+            low = shares.sort_values("derived_share").iloc[0]
+            share_labels = {**labels, "derived_share": t("kpi.derived_share")}
+            out.append(Chart("derived_by_area", title,
+                             t("read.derived_by_area", bottom=low["area"], value=_pct(low["derived_share"])),
+                             charts.by_area(shares, title, share_labels, "derived_share", meeting, ".0%"),
+                             _table(shares, share_labels)))
     stars = pd.DataFrame(_figure("star_distribution", s, path))
     if stars["volunteers"].sum():
         stars["label"] = stars["stars"].map(lambda n: "★" * n if n else "0")
