@@ -4,15 +4,12 @@ list), cancels, and sees their own activities with attendance and hours."""
 
 import streamlit as st
 
-from components.activity_ui import activity_header, shift_text, when_text
+from components.activity_ui import activity_header, shift_text, signup_cards
 from components.auth import session_actor
 from components.data import get_db
 from components.feedback import attempt
 from components.i18n import lang, t
 from components.links import public_base
-from components.numbers import hours_text
-from components.usertext import plain
-from db import clock
 from db.activities import cancel_signup, mine, shifts_of, sign_up, to_ical, upcoming
 from db.categories import list_categories
 from db.communities import list_communities
@@ -83,25 +80,6 @@ def shift_action(a: dict, s: dict) -> None:
             attempt(lambda: cancel_signup(db, actor, held["id"]), "act.cancelled_msg")
 
 
-def my_activities() -> None:
-    """A card per sign-up (a phone shows a wide table a column at a time): soonest first."""
-    if not my_rows:
-        st.info(t("act.mine_none"))
-    for r in my_rows:
-        status = (t("act.cancelled_mark") if r["activity_status"] == "cancelled"
-                  else t("act.in_line", n=r["place_in_line"]) if r["status"] == "waitlist" else t("act.signed_up"))
-        line = [when_text(r["starts_at"], r["ends_at"]), plain(r["shift"]), status]
-        if r["signed_in_at"]:
-            line.append(f"{t('act.col.in')} {clock.shown(r['signed_in_at'])[11:]}")
-        if r["signed_out_at"]:
-            line.append(f"{t('act.col.out')} {clock.shown(r['signed_out_at'])[11:]}")
-        if r["minutes"]:
-            line.append(t("act.hours_value", hours=hours_text(r["minutes"])))
-        with st.container(border=True):
-            st.markdown(f"**{plain(r['title'])}** · {plain(r['place'])}")
-            st.markdown(" · ".join(line))
-
-
 if volunteer:
     up_tab, mine_tab = st.tabs([t("act.upcoming"), t("act.mine")], key="activity_tabs", on_change="rerun")
     with up_tab:
@@ -109,6 +87,8 @@ if volunteer:
             upcoming_list()
     with mine_tab:
         if mine_tab.open:
-            my_activities()
+            if not my_rows:
+                st.info(t("act.mine_none"))
+            signup_cards(my_rows)
 else:
     upcoming_list()

@@ -1,9 +1,11 @@
-"""My volunteering (volunteers): profile, stars and progress, records, report hours, certificate."""
+"""My volunteering (volunteers): profile, stars and progress, the next activities signed up for,
+records, report hours, certificate."""
 
 import streamlit as st
 
 from components.usertext import plain
 from components.numbers import hours_left_text, hours_text
+from components.activity_ui import coming, signup_cards
 from components.auth import session_actor
 from components.certificate import certificate_panel
 from components.data import get_db
@@ -11,6 +13,7 @@ from components.feedback import Fields, attempt
 from components.forms import hours_form, weekday_name
 from components.i18n import t
 from components.tables import category_names, show_records
+from db.activities import mine
 from db.categories import list_categories
 from db.ledger import list_records, record_hours
 from db.volunteers import get_volunteer, next_star, star_level, star_thresholds
@@ -39,6 +42,12 @@ if upcoming:
     st.progress(min(max(share, 0.0), 1.0), text=t("my.next_star", stars=level + 1, left=hours_left_text(target * 60 - v["approved_minutes"])))
 else:
     st.success(t("my.top_star"))
+
+next_ones = coming(mine(db, actor))[:3]
+if next_ones:
+    st.markdown(f"**{t('act.next')}**")
+    signup_cards(next_ones)
+st.page_link("app_pages/activities.py", label=t("act.find_more"), icon=":material/diversity_3:")
 
 with st.expander(t("my.profile")):
     st.write(f"**{plain(v['real_name'])}** · {t('gender.' + v['gender'])} · {t('vol.born', year=v['birth_year'])} · {v['id_masked']} · "

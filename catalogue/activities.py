@@ -75,6 +75,8 @@ TEXT.update({
     "act.ics": ("加入日历（.ics）", "Add to calendar (.ics)"),
     "act.cutoff": ("开始前 {hours} 小时内不能自行取消。", "No cancelling yourself within {hours} hours of the start."),
     "act.mine_none": ("还没有报名活动。", "No activities yet."),
+    "act.next": ("即将参加的活动", "Coming up"),
+    "act.find_more": ("查看、报名志愿活动", "Find and join activities"),
     "act.col.activity": ("活动", "Activity"),
     "act.col.shift": ("岗位", "Shift"),
     "act.col.when": ("时间", "When"),

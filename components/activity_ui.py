@@ -7,7 +7,9 @@ import streamlit as st
 
 from components.forms import weekday_name
 from components.i18n import day_text, t
+from components.numbers import hours_text
 from components.usertext import plain
+from db import clock
 from db.activities import MINUTE
 
 
@@ -36,3 +38,27 @@ def activity_header(a: dict, category_names: dict[str, str]) -> None:
         st.caption(t("act.skills_wanted", skills=t("ui.list").join(category_names.get(k, k) for k in skills)))
     if a.get("notes"):
         st.caption(plain(a["notes"]))
+
+
+def signup_cards(rows: list[dict]) -> None:
+    """A card per sign-up of the volunteer's (a phone shows a wide table one column at a time)."""
+    for r in rows:
+        status = (t("act.cancelled_mark") if r["activity_status"] == "cancelled"
+                  else t("act.in_line", n=r["place_in_line"]) if r["status"] == "waitlist" else t("act.signed_up"))
+        line = [when_text(r["starts_at"], r["ends_at"]), plain(r["shift"]), status]
+        if r["signed_in_at"]:
+            line.append(f"{t('act.col.in')} {clock.shown(r['signed_in_at'])[11:]}")
+        if r["signed_out_at"]:
+            line.append(f"{t('act.col.out')} {clock.shown(r['signed_out_at'])[11:]}")
+        if r["minutes"]:
+            line.append(t("act.hours_value", hours=hours_text(r["minutes"])))
+        with st.container(border=True):
+            st.markdown(f"**{plain(r['title'])}** · {plain(r['place'])}")
+            st.markdown(" · ".join(line))
+
+
+def coming(rows: list[dict]) -> list[dict]:
+    """The sign-ups still to come (or running), soonest first."""
+    now = clock.now().strftime(MINUTE)
+    return sorted((r for r in rows if r["ends_at"] > now and r["activity_status"] != "cancelled"),
+                  key=lambda r: r["starts_at"])

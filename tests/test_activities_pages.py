@@ -36,6 +36,9 @@ def test_a_volunteer_signs_up_in_one_tap_sees_it_and_cancels(app_env):
     at.session_state["activity_tabs"] = "我的活动"
     at.run()
     assert any(m.value.startswith("**敬老院探访**") for m in at.markdown), texts(at)
+    at.switch_page("app_pages/my_volunteering.py").run()  # and on her own page, the next one coming
+    assert "**即将参加的活动**" in [m.value for m in at.markdown] and "**敬老院探访** · 社区敬老院" in texts(at)
+    at.switch_page("app_pages/activities.py").run()
     at.session_state["activity_tabs"] = "近期活动"
     at.run()
     next(b for b in at.button if b.label == "取消报名").click().run()
