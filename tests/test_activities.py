@@ -346,3 +346,76 @@ def test_the_calendar_file_puts_the_activity_at_beijing_time_and_says_when_it_is
     with clock.frozen(MONDAY):
         cancel_activity(db, w["coordinator"], w["id"], "下雨")
     assert str(event()["status"]) == "CANCELLED"
+
+
+def test_ticks_by_hand_are_refused_in_words_for_what_cannot_have_happened(w):
+    db, coordinator, me, waiting = w["db"], w["coordinator"], w["me"], w["others"][2]
+    with clock.frozen(MONDAY):
+        sign_up(db, me, w["care"])
+        for p in w["others"][:2]:
+            sign_up(db, p, w["care"])
+        sign_up(db, waiting, w["care"])
+    rows = {r["volunteer_id"]: r["id"] for r in roster(db, coordinator, w["id"])}
+    mine_, line = rows[me.volunteer_id], rows[waiting.volunteer_id]
+
+    def refused(at, signup, which, moment=None):
+        with clock.frozen(at):
+            with pytest.raises(Conflict) as exc:
+                attendance.tick(db, coordinator, signup, which, moment)
+        return exc.value.key, exc.value.params
+
+    saturday = datetime(2026, 12, 12)
+    assert refused(saturday.replace(hour=8, minute=29), mine_, "in") == ("err.too_early", {"starts": "09:00", "minutes": 30})
+    assert refused(saturday.replace(hour=9), line, "in") == ("err.still_waiting", {})
+    assert refused(saturday.replace(hour=9), mine_, "out") == ("err.out_before_in", {})
+    with clock.frozen(saturday.replace(hour=8, minute=30)):  # the first minute it opens
+        attendance.tick(db, coordinator, mine_, "in")
+    assert refused(saturday.replace(hour=9), mine_, "in") == ("err.already_signed_in", {"at": "08:30"})
+    assert refused(saturday.replace(hour=9), mine_, "out", saturday.replace(hour=8, minute=30)) == ("err.out_before_in", {})
+    with clock.frozen(saturday.replace(hour=11, minute=15)):
+        attendance.tick(db, coordinator, mine_, "out", saturday.replace(hour=10, minute=50, second=40))  # to the minute
+    assert refused(saturday.replace(hour=12), mine_, "out") == ("err.already_signed_out", {"at": "10:50"})
+    with pytest.raises(PermissionDenied):
+        attendance.tick(db, actor_for(db, "coordinator2"), line, "in")
+    # 08:30 → 09:00 the start, 10:50 the end: 110 minutes, marked as ticked by hand
+    [row] = [r for r in attendance.hours_to_approve(db, coordinator, w["id"]) if r["id"] == mine_]
+    assert (row["minutes"], row["source"], row["start"].time(), row["end"].time()) == (110, "activity_manual", time(9, 0),
+                                                                                     time(10, 50))
+
+
+def test_scan_refusals_say_when(w):
+    db, me = w["db"], w["me"]
+    with clock.frozen(MONDAY):
+        sign_up(db, me, w["care"])
+
+    def refused(at, which="in"):
+        with pytest.raises(Conflict) as exc:
+            _scan(w, me, at, which)
+        return exc.value.key, exc.value.params
+
+    assert refused(datetime(2026, 12, 12, 8, 29)) == ("err.too_early", {"starts": "09:00", "minutes": 30})
+    assert refused(datetime(2026, 12, 12, 11, 0)) == ("err.shift_over", {"ends": "11:00"})
+    _scan(w, me, datetime(2026, 12, 12, 8, 30))  # opens half an hour before
+    assert refused(datetime(2026, 12, 12, 8, 31)) == ("err.already_signed_in", {"at": "08:30"})
+    assert refused(datetime(2026, 12, 12, 15, 1), "out") == ("err.sign_out_closed", {"ends": "11:00"})  # 4 h after 11:00
+    _scan(w, me, datetime(2026, 12, 12, 15, 0), "out")
+    assert refused(datetime(2026, 12, 12, 15, 5), "out") == ("err.already_signed_out", {"at": "15:00"})
+    with clock.frozen(datetime(2026, 12, 12, 15, 5)):
+        state = attendance.scan_state(db, me, w["id"])
+        assert state == {"next": "done", "at": "15:00"}
+        assert attendance.look(db, me, attendance.token(w["id"]), clock.now())["next"] == "done"
+
+
+def test_a_genuine_code_for_no_activity_is_a_forged_one_and_is_written_down(w):
+    db, me = w["db"], w["me"]
+    with clock.frozen(datetime(2026, 12, 12, 9, 0)):
+        for do in (attendance.sign_in, attendance.look):
+            with pytest.raises(Conflict, match="err.qr_forged"):
+                do(db, me, attendance.token(999_999), clock.now())
+        with pytest.raises(Conflict, match="err.qr_expired"):  # a stale code: its activity is named
+            attendance.look(db, me, attendance.token(w["id"], clock.now() - timedelta(minutes=2)), clock.now())
+    rows = db.execute("SELECT action, row_id, community_id, after FROM audit_log WHERE action LIKE 'refused_%'"
+                      " ORDER BY id").fetchall()
+    assert [(a, r, c) for a, r, c, _ in rows] == [("refused_sign_in", None, None), ("refused_scan", None, None),
+                                                   ("refused_scan", None, None)]
+    assert all('"reason": "err.qr_' in after for *_, after in rows)
