@@ -50,37 +50,27 @@ def population(db: Database, s: Scope) -> int:
     return next(db.query(f"SELECT COALESCE(SUM(population), 0) AS p FROM communities WHERE id {clause}", params))["p"]
 
 
-def ledger(db: Database, s: Scope) -> dict:
-    """Approved hours and active volunteers (distinct volunteers with approved hours) in the period."""
-    clause, params = _communities(db, s)
-    sql = ("SELECT COALESCE(SUM(minutes), 0) AS minutes, COUNT(DISTINCT volunteer_id) AS active"
-           f" FROM service_records WHERE status = 'approved' AND service_date BETWEEN ? AND ? AND community_id {clause}")
-    args = [*s.period(), *params]
-    if s.category:
-        sql += " AND category = ?"
-        args.append(s.category)
-    row = next(db.query(sql, args))
-    return {"hours": row["minutes"] / 60, "active_volunteers": row["active"]}
-
-
 # Hours that come from something that happened (attendance at an activity or day care, a confirmed
 # need) rather than from someone typing them in: the share the city wants to grow.
 DERIVED_SOURCES = ("activity_qr", "activity_manual", "daycare", "request")
 
 
-def derived_share(db: Database, s: Scope) -> float | None:
-    """Of the approved hours served in the period (corrections aside), the share derived."""
+def ledger(db: Database, s: Scope) -> dict:
+    """Approved hours and active volunteers (distinct volunteers with approved hours) in the period,
+    and the share of those hours (corrections aside) not typed in: one pass over the covering index."""
     clause, params = _communities(db, s)
     marks = ", ".join("?" * len(DERIVED_SOURCES))
-    sql = (f"SELECT SUM(CASE WHEN source IN ({marks}) THEN minutes ELSE 0 END) AS derived, SUM(minutes) AS total"
-           " FROM service_records WHERE status = 'approved' AND source != 'correction' AND service_date BETWEEN ? AND ?"
-           f" AND community_id {clause}")
+    sql = ("SELECT COALESCE(SUM(minutes), 0) AS minutes, COUNT(DISTINCT volunteer_id) AS active,"
+           f" SUM(CASE WHEN source IN ({marks}) THEN minutes ELSE 0 END) AS derived,"
+           " SUM(CASE WHEN source != 'correction' THEN minutes ELSE 0 END) AS counted"
+           f" FROM service_records WHERE status = 'approved' AND service_date BETWEEN ? AND ? AND community_id {clause}")
     args = [*DERIVED_SOURCES, *s.period(), *params]
     if s.category:
         sql += " AND category = ?"
         args.append(s.category)
     row = next(db.query(sql, args))
-    return row["derived"] / row["total"] if row["total"] else None
+    return {"hours": row["minutes"] / 60, "active_volunteers": row["active"],
+            "derived_share": row["derived"] / row["counted"] if row["counted"] else None}
 
 
 def activities(db: Database, s: Scope) -> dict:
@@ -137,7 +127,7 @@ def kpis(db: Database, s: Scope, cells: list[dict] | None = None, care: list[dic
         "activities_held": held["held"],
         "signups": held["signups"],
         "attendance_rate": held["attendance_rate"],
-        "derived_share": derived_share(db, s),
+        "derived_share": led["derived_share"],
         "population": people,
     }
 

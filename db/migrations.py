@@ -588,7 +588,8 @@ ACTIVITY_TABLES = """
         record_id INTEGER REFERENCES service_records(id),
         UNIQUE (shift_id, volunteer_id)
     );
-    CREATE INDEX IF NOT EXISTS idx_signups_activity ON activity_signups(activity_id, status);
+    -- with signed_in_at: the dashboard's turn-out is read from the index alone
+    CREATE INDEX IF NOT EXISTS idx_signups_activity ON activity_signups(activity_id, status, signed_in_at);
     CREATE INDEX IF NOT EXISTS idx_signups_shift ON activity_signups(shift_id, status, queued_at);
     CREATE INDEX IF NOT EXISTS idx_signups_volunteer ON activity_signups(volunteer_id, status);
     -- Attended and not yet credited (no 签退 yet, or waiting for the organiser): the coordinator's to-do.

@@ -55,7 +55,7 @@ MARCH = figures.Scope(date(2025, 3, 1), date(2025, 3, 31))
 def test_hours_and_rates_by_hand(town):
     db, a, b = town
     # March: 120 + 60 + 300 = 480 minutes = 8 hours, by 3 volunteers, for 4,000 residents.
-    assert figures.ledger(db, MARCH) == {"hours": 8.0, "active_volunteers": 3}
+    assert figures.ledger(db, MARCH) == {"hours": 8.0, "active_volunteers": 3, "derived_share": 0.0}
     k = figures.kpis(db, MARCH)
     assert k["hours_per_1000"] == pytest.approx(2.0)
     # 甲社区 alone: 3 hours for 1,000 residents.

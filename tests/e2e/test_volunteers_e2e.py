@@ -34,6 +34,16 @@ def choose(page, label, typed, option=None):
     wait_for_app(page)
 
 
+def certificate_text(page) -> str:
+    """On 我的志愿服务: make the certificate, download it, and read it as Poppler does (no spaces)."""
+    page.get_by_role("tab", name="服务记录证明").click()
+    page.get_by_role("button", name="生成证明").click()
+    wait_for_app(page)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="下载证明（PDF）").click()
+    return re.sub(r"\s", "", poppler_text(open(download.value.path(), "rb").read(), layout=False))
+
+
 @pytest.mark.parametrize("server", ["now", "night"], indirect=True)
 def test_sign_up_to_certificate(server, new_page):
     id_number = make_id("341702", date(1980, 1, 1), 7, "M")  # the form's default birth date and gender
@@ -112,12 +122,7 @@ def test_sign_up_to_certificate(server, new_page):
     volunteer.goto(server.url + "/my_volunteering")
     wait_for_app(volunteer)
     expect(volunteer.get_by_test_id("stMetricValue").first).to_have_text("3.0")
-    volunteer.get_by_role("tab", name="服务记录证明").click()
-    volunteer.get_by_role("button", name="生成证明").click()
-    wait_for_app(volunteer)
-    with volunteer.expect_download() as download:
-        volunteer.get_by_role("button", name="下载证明（PDF）").click()
-    text = re.sub(r"\s", "", poppler_text(open(download.value.path(), "rb").read(), layout=False))
+    text = certificate_text(volunteer)
     assert "周建国" in text and "累计志愿服务时长3.0小时" in text
     assert f"出具日期：{server.today}" in text  # Beijing's date, also at 00:30 on a UTC server
     # Whoever receives the paper checks it: the code printed on it opens the answer at once.
