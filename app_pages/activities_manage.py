@@ -17,7 +17,7 @@ from components.numbers import hours_text
 from components.pdf import qr_png
 from components.usertext import plain
 from db import attendance, clock
-from db.activities import activity, cancel_activity, managed, publish, sign_up
+from db.activities import activity, cancel_activity, managed, places, publish, sign_up
 from db.categories import list_categories
 from db.communities import list_communities
 from db.permissions import COMMUNITY, scope
@@ -39,7 +39,10 @@ def publish_form() -> None:
         community = own if own is not None else f(st.selectbox, t("act.community"), "community_id",
                                                   options=list(communities), format_func=communities.get)
         c8, c9 = st.columns([2, 1])
-        place = f(c8.text_input, t("act.place"), "place", max_chars=100)
+        known = places(db, own) if own is not None else []
+        chosen = c8.selectbox(t("act.place_known"), [None, *known], key="activity.place_known",
+                              format_func=lambda x: t("act.place_other") if x is None else x) if known else None
+        place = f(c8.text_input, t("act.place_typed") if known else t("act.place"), "place", max_chars=100)
         skills = f(c9.multiselect, t("act.skills"), "skills", options=list(names), format_func=names.get)
         notes = f(st.text_area, t("act.notes"), "notes", max_chars=500, height=80)
         c3, c4, c5 = st.columns(3)
@@ -63,7 +66,7 @@ def publish_form() -> None:
     if sent:
         rows = [{k: (None if pd.isna(v) else int(v) if k == "slots" else v) for k, v in r.items()}
                 for r in shifts.to_dict("records") if not all(pd.isna(v) for v in r.values())]
-        data = {"community_id": community, "title": title, "category": category, "place": place, "notes": notes,
+        data = {"community_id": community, "title": title, "category": category, "place": chosen or place, "notes": notes,
                 "skills": skills,
                 "day": day, "starts": starts, "ends": ends, "shifts": rows, "cancel_hours": cancel_hours,
                 "repeat_weeks": weeks}

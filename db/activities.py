@@ -157,6 +157,15 @@ def to_ical(found: dict, community: str, url: str) -> bytes:
     return cal.to_ical()
 
 
+def places(db: Database, community_id: int) -> list[str]:
+    """Where a community's activities usually are: its day-care centres and open outlets, each as
+    "name（address）" (public facts, no permission needed)."""
+    rows = list(db.query("SELECT name, address FROM daycare_centres WHERE community_id = ? ORDER BY name", [community_id]))
+    rows += db.query("SELECT name, address FROM outlets WHERE community_id = ? AND status = 'open' ORDER BY name"
+                     " LIMIT 100", [community_id])
+    return [f"{r['name']}（{r['address']}）" if r["address"] else r["name"] for r in rows]
+
+
 def managed(db: Database, actor: Actor, days_back: int = 30) -> list[dict]:
     """The activities a coordinator runs (an admin: every community's), from a month back on:
     those running or coming first, soonest first, then those held, latest first."""

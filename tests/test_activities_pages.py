@@ -60,12 +60,15 @@ def test_a_coordinator_publishes_refused_first_without_losing_anything(app_env):
     assert [e.value for e in ends_column.error] == ["结束时间必须晚于开始时间。"]
     assert at.text_input(key="activity.title").value == "河道清洁"
     at.time_input(key="activity.ends").set_value(time(11, 0))
+    centre = next(o for o in at.selectbox(key="activity.place_known").options if "照料中心" in o)
+    at.selectbox(key="activity.place_known").set_value(centre)  # one of the community's places, not typed
     at.number_input(key="activity.repeat_weeks").set_value(2)
     at.button(key="activity.submit").click().run()
     assert "已发布 2 场活动。" in [s.value for s in at.success], [e.value for e in at.error]
     db = _db(app_env)
     rows = db.execute("SELECT a.starts_at, s.name, s.slots FROM activities a JOIN activity_shifts s ON s.activity_id = a.id"
                       " WHERE a.title = '河道清洁' ORDER BY a.starts_at").fetchall()
+    assert {p for (p,) in db.execute("SELECT place FROM activities WHERE title = '河道清洁'")} == {centre}
     day = clock.today() + timedelta(days=7)
     assert rows == [(f"{day}T09:00", "志愿者", 10), (f"{day + timedelta(days=7)}T09:00", "志愿者", 10)]
 

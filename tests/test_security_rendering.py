@@ -20,6 +20,9 @@ COORD = Actor("coordinator", "coordinator", community_id=QIUPU, user_id=3)
     ("代买\u0000药\u001b[31m", "代买药[31m"),   # NUL and a terminal escape
     ("Ａｂｃ１２３", "Abc123"),                 # full-width letters and digits
     ("第一行\n第二行", "第一行\n第二行"),          # line breaks stay
+    ("请提前十分钟到达，扫码签到！（带上手套）", "请提前十分钟到达，扫码签到！（带上手套）"),  # Chinese punctuation stays
+    ("０８：００集合，（0566）1234567", "08:00集合，(0566)1234567"),  # beside digits it is a typing habit
+    ("３０．６，ＡＢ；王“芳”", "30.6,AB；王“芳”"),
 ])
 def test_text_is_cleaned_on_the_way_in(db, typed, stored):
     rid = post_need(db, COORD, {"title": typed, "description": typed, "category": "medicine", "community_id": QIUPU,

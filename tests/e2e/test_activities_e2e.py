@@ -55,7 +55,7 @@ def test_publish_sign_up_scan_in_and_out_and_approve_on_a_phone(tmp_path, new_pa
         desk.get_by_role("tab", name="发布活动").click()
         wait_for_app(desk)
         desk.get_by_label("活动名称", exact=True).fill(TITLE)
-        desk.get_by_label("地点", exact=True).fill("秋浦河步道入口")
+        desk.get_by_label("其他地点", exact=True).fill("秋浦河步道入口")  # not one of its outlets or centres
         set_date(desk, "日期", saturday)
         desk.get_by_role("button", name="发布活动").click()
         expect(desk.get_by_text("已发布 1 场活动。")).to_be_visible()
