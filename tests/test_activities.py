@@ -245,6 +245,8 @@ def test_minutes_are_the_whole_minutes_of_attendance_inside_the_shift(signed_in,
     day = "2026-12-12T"
     assert attendance.derived_minutes(day + signed_in + "+08:00", day + signed_out + "+08:00",
                                       day + "09:00", day + "11:00") == minutes
+    assert attendance.derived_minutes(None, day + signed_out + "+08:00", day + "09:00", day + "11:00") == 0
+    assert attendance.derived_minutes(day + signed_in + "+08:00", None, day + "09:00", day + "11:00") == 0
 
 
 def test_the_organiser_approves_an_activity_in_one_batch_with_each_records_source(w):
@@ -275,6 +277,9 @@ def test_the_organiser_approves_an_activity_in_one_batch_with_each_records_sourc
     assert records == [(me.volunteer_id, 97, "activity_qr", "approved", "09:03", "10:40", "陪伴"),
                        (hand.volunteer_id, 115, "activity_manual", "approved", "09:05", "11:00", "陪伴")]
     assert _count(db, "SELECT approved_minutes FROM volunteers WHERE id = ?", [me.volunteer_id]) == minutes_before + 97
+    from db.notifications import inbox
+    assert [i["params"] for i in inbox(db, me)["items"] if i["kind"] == "hours_approved"] == [
+        {"hours": 1.6, "activity": "敬老院探访", "day": "2026-12-12"}]  # 97 minutes
     with clock.frozen(datetime(2026, 12, 12, 13, 0)):
         with pytest.raises(Conflict, match="err.nothing_to_approve"):
             attendance.approve_activity(db, coordinator, w["id"])
@@ -387,6 +392,9 @@ def test_scan_refusals_say_when(w):
     db, me = w["db"], w["me"]
     with clock.frozen(MONDAY):
         sign_up(db, me, w["care"])
+    with clock.frozen(datetime(2026, 12, 12, 8, 40)):  # what a scan would do: 签到 first
+        state = attendance.scan_state(db, me, w["id"])
+        assert (state["next"], state["signup"]["shift"]) == ("in", "陪伴")
 
     def refused(at, which="in"):
         with pytest.raises(Conflict) as exc:
@@ -396,6 +404,8 @@ def test_scan_refusals_say_when(w):
     assert refused(datetime(2026, 12, 12, 8, 29)) == ("err.too_early", {"starts": "09:00", "minutes": 30})
     assert refused(datetime(2026, 12, 12, 11, 0)) == ("err.shift_over", {"ends": "11:00"})
     _scan(w, me, datetime(2026, 12, 12, 8, 30))  # opens half an hour before
+    with clock.frozen(datetime(2026, 12, 12, 8, 40)):
+        assert attendance.scan_state(db, me, w["id"])["next"] == "out"
     assert refused(datetime(2026, 12, 12, 8, 31)) == ("err.already_signed_in", {"at": "08:30"})
     assert refused(datetime(2026, 12, 12, 15, 1), "out") == ("err.sign_out_closed", {"ends": "11:00"})  # 4 h after 11:00
     _scan(w, me, datetime(2026, 12, 12, 15, 0), "out")
