@@ -194,7 +194,7 @@ def tick(db: Database, actor: Actor, signup_id: int, which: str, moment: datetim
             raise NotFound("err.not_found")
         require(actor, "activities.manage", signup["community_id"])
         if signup["status"] != "confirmed":
-            raise Conflict("err.still_waiting")
+            raise Conflict("err.signup_cancelled" if signup["status"] == "cancelled" else "err.still_waiting")
         if moment > clock.now():
             raise Conflict("err.future_time")
         if moment < datetime.strptime(signup["starts_at"], MINUTE) - EARLY:

@@ -240,6 +240,7 @@ def test_sign_in_and_out_refusals_each_leave_an_audit_row_and_change_nothing(w):
     ("09:02:40", "10:40:30", 97),  # 09:03 (a begun minute counts from its end) to 10:40
     ("09:00:00", "09:00:59", 0),
     ("10:59:00", "12:00:00", 1),
+    ("11:30:00", "12:00:00", 0),  # came after the shift: nothing, not a negative
 ])
 def test_minutes_are_the_whole_minutes_of_attendance_inside_the_shift(signed_in, signed_out, minutes):
     day = "2026-12-12T"
@@ -380,6 +381,13 @@ def test_ticks_by_hand_are_refused_in_words_for_what_cannot_have_happened(w):
     with clock.frozen(saturday.replace(hour=11, minute=15)):
         attendance.tick(db, coordinator, mine_, "out", saturday.replace(hour=10, minute=50, second=40))  # to the minute
     assert refused(saturday.replace(hour=12), mine_, "out") == ("err.already_signed_out", {"at": "10:50"})
+    first, second = (rows[p.volunteer_id] for p in w["others"][:2])
+    with clock.frozen(saturday.replace(hour=9, minute=10)):
+        attendance.tick(db, coordinator, first, "in")
+    assert refused(saturday.replace(hour=9, minute=20), first, "out", saturday.replace(hour=9)) == ("err.out_before_in", {})
+    with clock.frozen(MONDAY):
+        cancel_signup(db, coordinator, second)  # the slot goes to the one waiting
+    assert refused(saturday.replace(hour=9), second, "in") == ("err.signup_cancelled", {})
     with pytest.raises(PermissionDenied):
         attendance.tick(db, actor_for(db, "coordinator2"), line, "in")
     # 08:30 → 09:00 the start, 10:50 the end: 110 minutes, marked as ticked by hand
