@@ -194,7 +194,7 @@ def test_a_scanned_code_must_be_used_within_ten_minutes_of_opening_it(w):
     with clock.frozen(scanned + timedelta(minutes=10, seconds=1)):
         with pytest.raises(Conflict, match="err.qr_expired"):
             attendance.sign_in(w["db"], w["me"], code, scanned)
-    with clock.frozen(scanned + timedelta(minutes=9)):  # logged in first, then pressed 签到
+    with clock.frozen(scanned + timedelta(minutes=10)):  # logged in first, then pressed 签到: just in time
         attendance.sign_in(w["db"], w["me"], code, scanned)
 
 
@@ -411,6 +411,7 @@ def test_scan_refusals_say_when(w):
 
     assert refused(datetime(2026, 12, 12, 8, 29)) == ("err.too_early", {"starts": "09:00", "minutes": 30})
     assert refused(datetime(2026, 12, 12, 11, 0)) == ("err.shift_over", {"ends": "11:00"})
+    assert refused(datetime(2026, 12, 12, 11, 30)) == ("err.shift_over", {"ends": "11:00"})
     _scan(w, me, datetime(2026, 12, 12, 8, 30))  # opens half an hour before
     with clock.frozen(datetime(2026, 12, 12, 8, 40)):
         assert attendance.scan_state(db, me, w["id"])["next"] == "out"
@@ -437,3 +438,19 @@ def test_a_genuine_code_for_no_activity_is_a_forged_one_and_is_written_down(w):
     assert [(a, r, c) for a, r, c, _ in rows] == [("refused_sign_in", None, None), ("refused_scan", None, None),
                                                    ("refused_scan", None, None)]
     assert all('"reason": "err.qr_' in after for *_, after in rows)
+
+
+def test_a_scan_of_another_communitys_or_a_called_off_activity_is_refused(w):
+    db, me = w["db"], w["me"]
+    yaodu = actor_for(db, "coordinator2")  # 尧渡社区 (a larger id than 秋浦社区's: no order decides)
+    with clock.frozen(MONDAY):
+        [theirs] = publish(db, yaodu, {"community_id": yaodu.community_id, "title": "河道清洁", "category": "safety",
+                                       "place": "河边", "day": SATURDAY, "starts": time(9, 0), "ends": time(11, 0),
+                                       "shifts": [{"name": "清洁", "starts": time(9, 0), "ends": time(11, 0), "slots": 5}]})
+        sign_up(db, me, w["care"])
+        cancel_activity(db, w["coordinator"], w["id"], "暴雨")
+    with clock.frozen(datetime(2026, 12, 12, 9, 0)):
+        with pytest.raises(PermissionDenied, match="err.activity_other_community"):
+            attendance.sign_in(db, me, attendance.token(theirs), clock.now())
+        with pytest.raises(Conflict, match="err.activity_cancelled"):
+            attendance.sign_in(db, me, attendance.token(w["id"]), clock.now())
