@@ -454,3 +454,59 @@ def test_a_scan_of_another_communitys_or_a_called_off_activity_is_refused(w):
             attendance.sign_in(db, me, attendance.token(theirs), clock.now())
         with pytest.raises(Conflict, match="err.activity_cancelled"):
             attendance.sign_in(db, me, attendance.token(w["id"]), clock.now())
+
+
+def test_lists_filter_by_community_and_category(w):
+    db = w["db"]
+    yaodu = actor_for(db, "coordinator2")
+    [theirs] = _publish(db, yaodu, community_id=yaodu.community_id, category="safety")
+    with clock.frozen(MONDAY):
+        assert [a["id"] for a in upcoming(db, w["coordinator"].community_id)] == [w["id"]]
+        assert [a["id"] for a in upcoming(db, yaodu.community_id)] == [theirs]
+        assert [a["id"] for a in upcoming(db)] == [w["id"], theirs]  # same start: by id
+        assert [a["id"] for a in upcoming(db, category="safety")] == [theirs]
+
+
+def test_sign_up_edges_the_line_the_end_of_a_shift_and_another_communitys_activity(w):
+    db, (a, b, c, d) = w["db"], w["others"][:4]
+    with clock.frozen(MONDAY):
+        assert sign_up(db, a, w["care"]) == {"id": ANY_ID, "status": "confirmed", "place_in_line": 0}
+        sign_up(db, b, w["care"])
+        sign_up(db, c, w["care"])
+        waiting_d = sign_up(db, d, w["care"])
+        assert (waiting_d["status"], waiting_d["place_in_line"]) == ("waitlist", 2)
+        with pytest.raises(Conflict) as again:
+            sign_up(db, c, w["care"])
+        assert again.value.key == "err.already_waiting"
+        with pytest.raises(Conflict) as clash:
+            sign_up(db, a, w["clean"])
+        assert clash.value.params == {"title": "敬老院探访", "starts": "09:00", "ends": "11:00"}
+        # leaving the line frees no place: nobody moves up
+        assert cancel_signup(db, c, next(r["id"] for r in mine(db, c))) is None
+    assert {r["volunteer_id"]: r["status"] for r in roster(db, w["coordinator"], w["id"])}[d.volunteer_id] == "waitlist"
+    with clock.frozen(datetime(2026, 12, 12, 11, 59)):  # the clean shift runs to 12:00
+        sign_up(db, w["others"][4], w["clean"])
+    with clock.frozen(datetime(2026, 12, 12, 12, 0)):
+        with pytest.raises(Conflict, match="err.activity_over"):
+            sign_up(db, w["others"][5], w["clean"])
+    yaodu = actor_for(db, "coordinator2")
+    [theirs] = _publish(db, yaodu, community_id=yaodu.community_id)
+    with clock.frozen(MONDAY), pytest.raises(PermissionDenied, match="err.activity_other_community"):
+        sign_up(db, a, activity(db, theirs)["shifts"][0]["id"])  # 秋浦's volunteer, 尧渡's activity
+
+
+def test_staff_cannot_cancel_once_the_shift_has_started(w):
+    db, a = w["db"], w["others"][0]
+    with clock.frozen(MONDAY):
+        signup = sign_up(db, a, w["care"])["id"]
+    with clock.frozen(datetime(2026, 12, 12, 9, 0)):
+        with pytest.raises(Conflict, match="err.cancel_too_late"):
+            cancel_signup(db, w["coordinator"], signup)
+
+
+class _AnyId:
+    def __eq__(self, other):
+        return isinstance(other, int) and other > 0
+
+
+ANY_ID = _AnyId()
