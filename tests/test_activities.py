@@ -510,3 +510,39 @@ class _AnyId:
 
 
 ANY_ID = _AnyId()
+
+
+def test_what_cannot_be_done_twice_or_too_late(w):
+    db, coordinator, a = w["db"], w["coordinator"], w["others"][0]
+    with clock.frozen(MONDAY):
+        signup = sign_up(db, a, w["care"])["id"]
+    with clock.frozen(datetime(2026, 12, 12, 8, 0)):  # an hour past the volunteer's cut-off
+        with pytest.raises(Conflict, match="err.cancel_too_late"):
+            cancel_signup(db, a, signup)
+    with clock.frozen(datetime(2026, 12, 12, 8, 45)):
+        attendance.sign_in(db, a, attendance.token(w["id"]), clock.now())
+        with pytest.raises(Conflict) as came:
+            cancel_signup(db, coordinator, signup)  # they came: the sign-up stays
+        assert (came.value.key, came.value.params) == ("err.already_signed_in", {"at": "08:45"})
+    with clock.frozen(datetime(2026, 12, 12, 9, 0)):
+        with pytest.raises(Conflict, match="err.activity_started"):
+            cancel_activity(db, coordinator, w["id"], "太晚了")
+    [later] = _publish(db, coordinator, day=SATURDAY + timedelta(days=7))
+    b = w["others"][1]
+    with clock.frozen(MONDAY):
+        other = sign_up(db, b, activity(db, later)["shifts"][0]["id"])["id"]
+        cancel_signup(db, b, other)
+        with pytest.raises(Conflict, match="err.signup_cancelled"):
+            cancel_signup(db, b, other)
+        cancel_activity(db, coordinator, later, "下雨")
+        with pytest.raises(Conflict, match="err.activity_cancelled"):
+            cancel_activity(db, coordinator, later, "又下雨")
+
+
+def test_an_inactive_volunteer_is_not_signed_up(w):
+    from db.volunteers import set_active
+
+    db, a = w["db"], w["others"][0]
+    set_active(db, w["coordinator"], a.volunteer_id, False)
+    with clock.frozen(MONDAY), pytest.raises(Conflict, match="err.volunteer_not_active"):
+        sign_up(db, w["coordinator"], w["care"], a.volunteer_id)
