@@ -64,6 +64,10 @@ def world(db):
     centre = next(c for c in daycare.centres(db) if c["community_id"] == a)
     programme = daycare.programmes(db, centre["id"])[0]
     member = daycare.members(db, coord_a, centre["id"])[0]["id"]
+    # A day the programme has bookings on (today is not one on a weekday it does not run)
+    [session] = db.execute("SELECT session_date FROM daycare_bookings WHERE programme_id = ? AND status != 'cancelled'"
+                           " ORDER BY abs(julianday(session_date) - julianday(?)) LIMIT 1",
+                           [programme["id"], clock.today().isoformat()]).fetchone()
     cert = issue_certificate(db, coord_a, vid, {"period_from": date(2020, 1, 1), "period_to": clock.today()})["id"]
     # An activity a week ahead: 陈晓雨 signed up for its first shift; `other` for the second, already
     # signed in and out (as if scanned), waiting for the organiser's approval.
@@ -86,7 +90,7 @@ def world(db):
     return {"db": db, "a": a, "vid": vid, "other": other, "pending": pending, "approved": approved,
             "open_need": open_need, "pending_need": pending_need, "claimed": claimed, "mine": mine,
             "redeemed": redeemed, "family": family, "signup": signup, "outlet": outlet, "centre": centre,
-            "programme": programme, "member": member, "actors": actors, "need": need, "cert": cert,
+            "programme": programme, "session": date.fromisoformat(session), "member": member, "actors": actors, "need": need, "cert": cert,
             "activity": act, "day": day, "first_shift": first, "second_shift": second, "my_signup": my_signup}
 
 
@@ -205,7 +209,7 @@ PROBES = {
     "daycare.add_closure": ("daycare.manage", "one", True, lambda w, a: daycare.add_closure(w["db"], a, {
         "centre_id": w["centre"]["id"], "day": TODAY() + timedelta(days=30), "reason": "检修"})),
     "daycare.roster": ("daycare.manage", "one", False,
-                       lambda w, a: daycare.roster(w["db"], a, w["programme"]["id"], TODAY())),
+                       lambda w, a: daycare.roster(w["db"], a, w["programme"]["id"], w["session"])),
     "activities.publish": ("activities.manage", "one", True,
                            lambda w, a: activities.publish(w["db"], a, _activity(w["a"], w["day"]))),
     "activities.cancel": ("activities.manage", "one", True,
