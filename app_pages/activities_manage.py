@@ -84,7 +84,7 @@ def sign_in_code(activity_id: int) -> None:
 
 def opened(r: dict) -> bool:
     """签到 by hand opens when scanning does (half an hour before the shift)."""
-    return clock.now() >= datetime.strptime(r["starts_at"], "%Y-%m-%dT%H:%M") - attendance.EARLY
+    return clock.now() >= datetime.fromisoformat(r["starts_at"]) - attendance.EARLY
 
 
 def roster_view(a: dict) -> None:
@@ -122,7 +122,7 @@ def roster_view(a: dict) -> None:
                                                             for s in a["shifts"] if s["id"] == i))
             if st.form_submit_button(t("act.add_submit"), key=f"add_submit_{a['id']}"):
                 attempt(lambda: sign_up(db, actor, shift, who), "act.added")
-    if a["starts_at"] <= clock.now().strftime("%Y-%m-%dT%H:%M"):
+    if a["starts_at"] <= clock.minute():
         approve_view(a, rows)
 
 
@@ -163,7 +163,7 @@ def roster_tab() -> None:
     if st.toggle(t("act.show_qr"), key=f"qr_{picked}"):
         sign_in_code(picked)
     roster_view(a)
-    if a["starts_at"] > clock.now().strftime("%Y-%m-%dT%H:%M"):
+    if a["starts_at"] > clock.minute():
         with st.expander(t("act.cancel_activity")):
             with st.form(f"cancel_{picked}"):
                 reason = st.text_input(t("act.cancel_reason"), max_chars=200)

@@ -94,7 +94,6 @@ def time_sign_in(path: Path) -> dict:
     from streamlit.testing.v1 import AppTest
 
     from db import attendance
-    from db.activities import MINUTE
     from db.connection import connect
     from db.store import write
 
@@ -105,11 +104,11 @@ def time_sign_in(path: Path) -> dict:
     with write(db):
         activity_id = db["activities"].insert({
             "community_id": community_id, "title": "基准测试活动", "category": "elderly", "place": "活动室",
-            "starts_at": now.strftime(MINUTE), "ends_at": (now + timedelta(hours=1)).strftime(MINUTE),
+            "starts_at": clock.minute(now), "ends_at": clock.minute(now + timedelta(hours=1)),
             "status": "published", "created_by": "bench", "created_at": clock.stamp()}).last_pk
         shift_id = db["activity_shifts"].insert({"activity_id": activity_id, "name": "值守", "slots": 5,
-                                                 "starts_at": now.strftime(MINUTE),
-                                                 "ends_at": (now + timedelta(hours=1)).strftime(MINUTE)}).last_pk
+                                                 "starts_at": clock.minute(now),
+                                                 "ends_at": clock.minute(now + timedelta(hours=1))}).last_pk
         db["activity_signups"].insert({"activity_id": activity_id, "shift_id": shift_id, "volunteer_id": volunteer_id,
                                        "status": "confirmed", "queued_at": clock.stamp(), "added_by": "bench"})
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()

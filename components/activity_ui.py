@@ -10,12 +10,11 @@ from components.i18n import day_text, t
 from components.numbers import hours_text
 from components.usertext import plain
 from db import clock
-from db.activities import MINUTE
 
 
 def when_text(starts_at: str, ends_at: str) -> str:
     """12月12日（周六）09:00–12:00"""
-    start = datetime.strptime(starts_at, MINUTE)
+    start = datetime.fromisoformat(starts_at)
     return t("ui.when", day=day_text(start), weekday=weekday_name(start.isoweekday()), starts=starts_at[11:],
              ends=ends_at[11:])
 
@@ -59,6 +58,6 @@ def signup_cards(rows: list[dict]) -> None:
 
 def coming(rows: list[dict]) -> list[dict]:
     """The sign-ups still to come (or running), soonest first."""
-    now = clock.now().strftime(MINUTE)
+    now = clock.minute()
     return sorted((r for r in rows if r["ends_at"] > now and r["activity_status"] != "cancelled"),
                   key=lambda r: r["starts_at"])

@@ -16,12 +16,7 @@ from db.notifications import notify
 from db.permissions import OWN, community_sql, require, scope
 from db.store import write
 
-LIST_LIMIT = 200
-MINUTE = "%Y-%m-%dT%H:%M"  # how activity and shift times are stored: Beijing time, to the minute
-
-
-def _at(moment: datetime) -> str:
-    return moment.strftime(MINUTE)
+LIST_LIMIT = 200  # activity and shift times are stored as clock.minute() writes them
 
 
 def activity(db: Database, activity_id: int) -> dict:
@@ -64,14 +59,14 @@ def publish(db: Database, actor: Actor, data: dict) -> list[int]:
             day = new.day + timedelta(weeks=week)
             row = {"community_id": new.community_id, "title": new.title, "category": new.category,
                    "place": new.place, "notes": new.notes, "skills": json.dumps(new.skills),
-                   "starts_at": _at(datetime.combine(day, new.starts)), "ends_at": _at(datetime.combine(day, new.ends)),
+                   "starts_at": clock.minute(datetime.combine(day, new.starts)), "ends_at": clock.minute(datetime.combine(day, new.ends)),
                    "cancel_hours": new.cancel_hours, "series_id": ids[0] if ids else None, "status": "published",
                    "created_by": actor.username, "created_at": clock.stamp()}
             activity_id = db["activities"].insert(row).last_pk
             for shift in new.shifts:
                 db["activity_shifts"].insert({"activity_id": activity_id, "name": shift.name, "slots": shift.slots,
-                                              "starts_at": _at(datetime.combine(day, shift.starts)),
-                                              "ends_at": _at(datetime.combine(day, shift.ends))})
+                                              "starts_at": clock.minute(datetime.combine(day, shift.starts)),
+                                              "ends_at": clock.minute(datetime.combine(day, shift.ends))})
             audit.record(db, actor, "create", "activities", activity_id,
                          after={**row, "shifts": [s.model_dump(mode="json") for s in new.shifts]},
                          community_id=new.community_id)
@@ -87,7 +82,7 @@ def cancel_activity(db: Database, actor: Actor, activity_id: int, reason: str) -
         require(actor, "activities.manage", found["community_id"])
         if found["status"] == "cancelled":
             raise Conflict("err.activity_cancelled")
-        if found["starts_at"] <= _at(clock.now()):
+        if found["starts_at"] <= clock.minute():
             raise Conflict("err.activity_started")
         db.execute("UPDATE activities SET status = 'cancelled' WHERE id = ?", [activity_id])
         for (volunteer_id,) in db.execute("SELECT DISTINCT volunteer_id FROM activity_signups WHERE activity_id = ?"
@@ -105,7 +100,7 @@ def upcoming(db: Database, community_id: int | None = None, category: str | None
     """Published activities not yet over, soonest first, with slots taken and waiting per
     activity (everyone may read this: no names)."""
     now = clock.now()
-    where, args = ["a.status = 'published'", "a.ends_at > ?", "a.starts_at < ?"], [_at(now), _at(now + timedelta(days=days))]
+    where, args = ["a.status = 'published'", "a.ends_at > ?", "a.starts_at < ?"], [clock.minute(now), clock.minute(now + timedelta(days=days))]
     if community_id is not None:
         where.append("a.community_id = ?")
         args.append(community_id)
@@ -150,8 +145,8 @@ def to_ical(found: dict, community: str, url: str) -> bytes:
     shifts = "\n".join(f"{s['name']} {s['starts_at'][11:]}–{s['ends_at'][11:]}" for s in found.get("shifts", []))
     event.add("description", "\n".join(x for x in (found["notes"], shifts, url) if x))
     event.add("url", url)
-    event.add("dtstart", datetime.strptime(found["starts_at"], MINUTE).replace(tzinfo=clock.TZ))
-    event.add("dtend", datetime.strptime(found["ends_at"], MINUTE).replace(tzinfo=clock.TZ))
+    event.add("dtstart", datetime.fromisoformat(found["starts_at"]).replace(tzinfo=clock.TZ))
+    event.add("dtend", datetime.fromisoformat(found["ends_at"]).replace(tzinfo=clock.TZ))
     event.add("status", "CANCELLED" if found["status"] == "cancelled" else "CONFIRMED")
     cal.add_component(event)
     return cal.to_ical()
@@ -170,7 +165,8 @@ def managed(db: Database, actor: Actor, days_back: int = 30) -> list[dict]:
     """The activities a coordinator runs (an admin: every community's), from a month back on:
     those running or coming first, soonest first, then those held, latest first."""
     where, args = community_sql(actor, "activities.manage", "a.community_id")
-    since = _at(clock.now() - timedelta(days=days_back))
+    now = clock.now()
+    since, now_text = clock.minute(now - timedelta(days=days_back)), clock.minute(now)
     return list(db.query(
         "SELECT a.id, a.community_id, a.title, a.category, a.place, a.starts_at, a.ends_at, a.status,"
         " a.approved_at, (SELECT COUNT(*) FROM activity_signups u WHERE u.activity_id = a.id"
@@ -178,7 +174,7 @@ def managed(db: Database, actor: Actor, days_back: int = 30) -> list[dict]:
         f" FROM activities a WHERE {where} AND a.ends_at >= ?"
         # running and coming ones first, soonest first; then those held, latest first
         f" ORDER BY a.ends_at < ?, CASE WHEN a.ends_at >= ? THEN a.starts_at END, a.starts_at DESC LIMIT {LIST_LIMIT}",
-        [*args, since, _at(clock.now()), _at(clock.now())]))
+        [*args, since, now_text, now_text]))
 
 
 def mine(db: Database, actor: Actor) -> list[dict]:
@@ -186,6 +182,7 @@ def mine(db: Database, actor: Actor) -> list[dict]:
     if actor.volunteer_id is None:
         raise PermissionDenied("err.permission")
     require(actor, "volunteers.own", volunteer_id=actor.volunteer_id)
+    now = clock.minute()
     return list(db.query(
         "SELECT u.id, u.activity_id, u.shift_id, u.status, u.signed_in_at, u.signed_out_at, u.record_id,"
         " a.title, a.place, a.status AS activity_status, a.cancel_hours, s.name AS shift, s.starts_at, s.ends_at,"
@@ -196,7 +193,7 @@ def mine(db: Database, actor: Actor) -> list[dict]:
         " LEFT JOIN service_records r ON r.id = u.record_id"
         " WHERE u.volunteer_id = ? AND u.status != 'cancelled'"
         " ORDER BY s.ends_at < ?, CASE WHEN s.ends_at >= ? THEN s.starts_at END, s.starts_at DESC LIMIT 200",
-        [actor.volunteer_id, _at(clock.now()), _at(clock.now())]))
+        [actor.volunteer_id, now, now]))
 
 
 # --- signing up --------------------------------------------------------------------------------
@@ -211,7 +208,7 @@ def sign_up(db: Database, actor: Actor, shift_id: int, volunteer_id: int | None 
         _may_join(db, actor, shift, volunteer_id)
         if shift["activity_status"] != "published":
             raise Conflict("err.activity_cancelled")
-        if shift["ends_at"] <= _at(clock.now()):
+        if shift["ends_at"] <= clock.minute():
             raise Conflict("err.activity_over")
         before = next(db.query("SELECT * FROM activity_signups WHERE shift_id = ? AND volunteer_id = ?",
                                [shift_id, volunteer_id]), None)
@@ -276,7 +273,7 @@ def cancel_signup(db: Database, actor: Actor, signup_id: int) -> dict | None:
             raise Conflict("err.signup_cancelled")
         if signup["signed_in_at"]:
             raise Conflict("err.already_signed_in", at=clock.shown(signup["signed_in_at"])[11:])
-        starts = datetime.strptime(shift["starts_at"], MINUTE)
+        starts = datetime.fromisoformat(shift["starts_at"])
         cutoff = starts - timedelta(hours=0 if staff else shift["cancel_hours"])
         if signup["status"] == "confirmed" and clock.now() >= cutoff:
             raise Conflict("err.cancel_too_late", hours=shift["cancel_hours"])

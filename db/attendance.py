@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from sqlite_utils import Database
 
 from db import audit, clock
-from db.activities import MINUTE, activity
+from db.activities import activity
 from db.errors import Conflict, LinliError, NotFound, PermissionDenied
 from db.keys import secret
 from db.ledger import insert_records
@@ -86,7 +86,7 @@ def _mine_now(db: Database, actor: Actor, activity_id: int, signed_in: bool) -> 
     confirmed = [r for r in rows if r["status"] == "confirmed"]
     if not confirmed:
         raise Conflict("err.still_waiting")
-    now = _at_minute(clock.now())
+    now = clock.minute()
     if signed_in:  # 签退: the shift signed in to and not yet out of
         open_ = [r for r in confirmed if r["signed_in_at"] and not r["signed_out_at"]]
         if not open_:
@@ -94,24 +94,20 @@ def _mine_now(db: Database, actor: Actor, activity_id: int, signed_in: bool) -> 
             if done:
                 raise Conflict("err.already_signed_out", at=clock.shown(done[-1]["signed_out_at"])[11:])
             raise Conflict("err.out_before_in")
-        if clock.now() > datetime.strptime(open_[0]["ends_at"], MINUTE) + LATE_OUT:
+        if clock.now() > datetime.fromisoformat(open_[0]["ends_at"]) + LATE_OUT:
             raise Conflict("err.sign_out_closed", ends=open_[0]["ends_at"][11:])
         return open_[0]
     waiting = [r for r in confirmed if not r["signed_in_at"]]
     if not waiting:
         raise Conflict("err.already_signed_in", at=clock.shown(confirmed[-1]["signed_in_at"])[11:])
     for r in waiting:
-        starts = datetime.strptime(r["starts_at"], MINUTE)
+        starts = datetime.fromisoformat(r["starts_at"])
         if starts - EARLY <= clock.now() and now < r["ends_at"]:
             return r
     first = waiting[0]
     if now < first["starts_at"]:
         raise Conflict("err.too_early", starts=first["starts_at"][11:], minutes=int(EARLY.total_seconds() // 60))
     raise Conflict("err.shift_over", ends=waiting[-1]["ends_at"][11:])
-
-
-def _at_minute(moment: datetime) -> str:
-    return moment.strftime(MINUTE)
 
 
 def scan_state(db: Database, actor: Actor, activity_id: int) -> dict:
@@ -197,7 +193,7 @@ def tick(db: Database, actor: Actor, signup_id: int, which: str, moment: datetim
             raise Conflict("err.signup_cancelled" if signup["status"] == "cancelled" else "err.still_waiting")
         if moment > clock.now():
             raise Conflict("err.future_time")
-        if moment < datetime.strptime(signup["starts_at"], MINUTE) - EARLY:
+        if moment < datetime.fromisoformat(signup["starts_at"]) - EARLY:
             raise Conflict("err.too_early", starts=signup["starts_at"][11:], minutes=int(EARLY.total_seconds() // 60))
         if which == "in" and signup["signed_in_at"]:
             raise Conflict("err.already_signed_in", at=clock.shown(signup["signed_in_at"])[11:])
@@ -215,8 +211,8 @@ def derived_minutes(signed_in_at: str | None, signed_out_at: str | None, starts_
     """Whole minutes of [签到, 签退] inside the shift [starts_at, ends_at]; 0 without both."""
     if not (signed_in_at and signed_out_at):
         return 0
-    start = max(clock.parse(signed_in_at), datetime.strptime(starts_at, MINUTE))
-    end = min(clock.parse(signed_out_at), datetime.strptime(ends_at, MINUTE))
+    start = max(clock.parse(signed_in_at), datetime.fromisoformat(starts_at))
+    end = min(clock.parse(signed_out_at), datetime.fromisoformat(ends_at))
     first = math.ceil((start - datetime(2020, 1, 1)).total_seconds() / 60)  # a minute counts once begun in it
     last = math.floor((end - datetime(2020, 1, 1)).total_seconds() / 60)  # … and ended
     return max(0, last - first)
@@ -240,8 +236,8 @@ def hours_to_approve(db: Database, actor: Actor, activity_id: int) -> list[dict]
                         else "no_sign_in" if not r["signed_in_at"] else "no_sign_out" if not r["signed_out_at"]
                         else "outside_shift" if not r["minutes"] else None)
         if r["problem"] is None:
-            r["start"] = _minute(max(clock.parse(r["signed_in_at"]), datetime.strptime(r["starts_at"], MINUTE)), up=True)
-            r["end"] = _minute(min(clock.parse(r["signed_out_at"]), datetime.strptime(r["ends_at"], MINUTE)), up=False)
+            r["start"] = _minute(max(clock.parse(r["signed_in_at"]), datetime.fromisoformat(r["starts_at"])), up=True)
+            r["end"] = _minute(min(clock.parse(r["signed_out_at"]), datetime.fromisoformat(r["ends_at"])), up=False)
     return rows
 
 

@@ -51,6 +51,13 @@ def parse(value: str) -> datetime:
     return moment
 
 
+def minute(moment: datetime | None = None) -> str:
+    """A time to the minute, as schedules are stored (activities and their shifts, a need's window):
+    2026-12-12T09:00, Beijing time without an offset; now when no moment is given. Read back with
+    datetime.fromisoformat."""
+    return (moment or now()).isoformat(timespec="minutes")
+
+
 def shown(value: str | None) -> str:
     """A stored timestamp as people read it: 2026-11-28 00:13."""
     return parse(value).strftime("%Y-%m-%d %H:%M") if value else ""

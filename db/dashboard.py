@@ -81,7 +81,7 @@ def activities(db: Database, s: Scope) -> dict:
            " FROM activities a LEFT JOIN activity_signups u ON u.activity_id = a.id AND u.status = 'confirmed'"
            " WHERE a.status = 'published' AND a.starts_at >= ? AND a.starts_at < ? AND a.ends_at <= ?"
            f" AND a.community_id {clause}")
-    args = [s.start.isoformat(), (s.end + timedelta(days=1)).isoformat(), clock.now().strftime("%Y-%m-%dT%H:%M"), *params]
+    args = [s.start.isoformat(), (s.end + timedelta(days=1)).isoformat(), clock.minute(), *params]
     if s.category:
         sql += " AND a.category = ?"
         args.append(s.category)

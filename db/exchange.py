@@ -51,7 +51,7 @@ def _change(db: Database, actor: Actor, request: dict, action: str, **values) ->
 def _need_row(need: NeedIn, actor: Actor, status: str, **extra) -> dict:
     """A validated need as a row, times as ISO minutes."""
     def minutes(moment):
-        return moment.isoformat(timespec="minutes") if moment else None
+        return clock.minute(moment) if moment else None
 
     return {**need.model_dump(), "kind": "need", "status": status, "created_by": actor.username,
             "created_at": _now(), "expires_at": minutes(need.expires_at), "window_start": minutes(need.window_start),
@@ -114,7 +114,7 @@ def publish_offer(db: Database, actor: Actor, data: dict) -> int:
         if v["status"] != "active":
             raise Conflict("err.volunteer_not_active", name=actor.username)
         row = {"kind": "offer", "title": offer.title, "category": offer.category, "description": offer.description,
-               "community_id": v["community_id"], "expires_at": offer.expires_at.isoformat(timespec="minutes"),
+               "community_id": v["community_id"], "expires_at": clock.minute(offer.expires_at),
                "status": "open", "created_by": actor.username, "created_at": _now(), "offered_by": volunteer_id}
         offer_id = db["service_requests"].insert(row).last_pk
         audit.record(db, actor, "create", "service_requests", offer_id, after=row, community_id=v["community_id"])

@@ -40,7 +40,7 @@ def inbox(db: Database, actor: Actor) -> dict:
                 "SELECT a.title, s.starts_at FROM activity_signups u JOIN activity_shifts s ON s.id = u.shift_id"
                 " JOIN activities a ON a.id = u.activity_id WHERE u.volunteer_id = ? AND u.status = 'confirmed'"
                 " AND a.status = 'published' AND s.starts_at > ? AND s.starts_at <= ? ORDER BY s.starts_at",
-                [volunteer_id, now.strftime("%Y-%m-%dT%H:%M"), (now + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")])]
+                [volunteer_id, clock.minute(now), clock.minute(now + timedelta(days=1))])]
     stored = [{"kind": r["kind"], "params": json.loads(r["params"]), "at": r["created_at"], "unread": r["read_at"] is None}
               for r in db.query("SELECT kind, params, created_at, read_at FROM notifications WHERE volunteer_id = ?"
                                 " ORDER BY id DESC LIMIT ?", [volunteer_id, SHOWN])]

@@ -8,7 +8,7 @@ from datetime import datetime, time, timedelta
 from sqlite_utils import Database
 
 from db import audit, clock
-from db.activities import MINUTE, publish, sign_up
+from db.activities import publish, sign_up
 from db.bulk import refresh_volunteer_totals
 from db.errors import Conflict
 from db.models import SYSTEM
@@ -54,11 +54,11 @@ def _held(db: Database, rng: random.Random, community_id: int, people: list[int]
             stamp = clock.stamp(starts - timedelta(days=5))
             activity_id = db["activities"].insert({
                 "community_id": community_id, "title": "敬老院探访", "category": "elderly", "place": "社区敬老院",
-                "starts_at": starts.strftime(MINUTE), "ends_at": ends.strftime(MINUTE), "status": "published",
+                "starts_at": clock.minute(starts), "ends_at": clock.minute(ends), "status": "published",
                 "created_by": "coordinator", "created_at": stamp, "approved_by": "coordinator",
                 "approved_at": clock.stamp(ends + timedelta(hours=2))}).last_pk
             shift_id = db["activity_shifts"].insert({"activity_id": activity_id, "name": "陪伴聊天", "slots": 6,
-                                                     "starts_at": starts.strftime(MINUTE), "ends_at": ends.strftime(MINUTE)}).last_pk
+                                                     "starts_at": clock.minute(starts), "ends_at": clock.minute(ends)}).last_pk
             for volunteer_id in rng.sample(people, min(len(people), rng.randint(3, 6))):
                 came = starts + timedelta(minutes=rng.randint(-15, 10))
                 left = ends + timedelta(minutes=rng.randint(-20, 15))
