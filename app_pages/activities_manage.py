@@ -7,7 +7,7 @@ from datetime import datetime, time, timedelta
 import pandas as pd
 import streamlit as st
 
-from components.activity_ui import activity_header, when_text
+from components.activity_ui import activity_header, span_text, when_text
 from components.auth import session_actor
 from components.data import get_db
 from components.feedback import Fields, attempt
@@ -98,7 +98,7 @@ def roster_view(a: dict) -> None:
         for column, which in ((c2, "in"), (c3, "out")):
             stamp = r[f"signed_{which}_at"]
             if stamp:
-                column.markdown(f"{t('act.col.' + which)} {clock.shown(stamp)[11:]} · {t('act.how.' + r[which + '_source'])}")
+                column.markdown(f"{t('act.col.' + which)} {clock.time_of(stamp)} · {t('act.how.' + r[which + '_source'])}")
             elif r["status"] == "confirmed" and (which == "in" or r["signed_in_at"]) and opened(r):
                 label = t("act.tick_in") if which == "in" else t("act.tick_out")
                 with column.popover(label):
@@ -118,8 +118,7 @@ def roster_view(a: dict) -> None:
             who = st.selectbox(t("act.add_who"), [p["id"] for p in people],
                                format_func=lambda i: next(f"{p['real_name']} {p['number']}" for p in people if p["id"] == i))
             shift = st.selectbox(t("act.add_shift"), [s["id"] for s in a["shifts"]],
-                                 format_func=lambda i: next(f"{s['name']} {s['starts_at'][11:]}–{s['ends_at'][11:]}"
-                                                            for s in a["shifts"] if s["id"] == i))
+                                 format_func=lambda i: next(f"{s['name']} {span_text(s)}" for s in a["shifts"] if s["id"] == i))
             if st.form_submit_button(t("act.add_submit"), key=f"add_submit_{a['id']}"):
                 attempt(lambda: sign_up(db, actor, shift, who), "act.added")
     if a["starts_at"] <= clock.minute():

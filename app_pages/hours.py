@@ -64,12 +64,12 @@ with pending_tab:
                      and (day is None or r["service_date"] == day.isoformat())]
             # Four eyes: what this person entered (or their own hours) waits for someone else.
             limit = four_eyes_minutes(db)
-            others = [r for r in shown if may_approve(actor, r, limit)]
+            others = {r["id"] for r in shown if may_approve(actor, r, limit)}
             if others:
                 with st.expander(t("hours.four_eyes_waiting", n=len(others))):
                     st.caption(t("hours.four_eyes_help"))
-                    st.dataframe(records_rows(others, names), hide_index=True)
-                shown = [r for r in shown if not may_approve(actor, r, limit)]
+                    st.dataframe(records_rows([r for r in shown if r["id"] in others], names), hide_index=True)
+                shown = [r for r in shown if r["id"] not in others]
             every = st.checkbox(t("hours.tick_all", n=len(shown)), key="pending_all")
             pick = t("hours.pick")
             rows = [{pick: every, **row} for row in records_rows(shown, names)]

@@ -1,6 +1,5 @@
 """Pieces of the activity pages: when an activity is, in words, and the lines of its card."""
 
-import json
 from datetime import datetime
 
 import streamlit as st
@@ -19,9 +18,14 @@ def when_text(starts_at: str, ends_at: str) -> str:
              ends=ends_at[11:])
 
 
+def span_text(shift: dict) -> str:
+    """09:00–11:00"""
+    return f"{shift['starts_at'][11:]}–{shift['ends_at'][11:]}"
+
+
 def shift_text(shift: dict) -> str:
     """陪伴 09:00–11:00 · 已报名 2/2 · 候补 1"""
-    parts = [f"**{plain(shift['name'])}** {shift['starts_at'][11:]}–{shift['ends_at'][11:]}",
+    parts = [f"**{plain(shift['name'])}** {span_text(shift)}",
              t("act.taken", n=shift["confirmed"], slots=shift["slots"])]
     if shift["waiting"]:
         parts.append(t("act.waiting", n=shift["waiting"]))
@@ -32,9 +36,8 @@ def activity_header(a: dict, category_names: dict[str, str]) -> None:
     st.markdown(f"#### {plain(a['title'])}")
     st.markdown(" · ".join([when_text(a["starts_at"], a["ends_at"]), plain(a.get("community", "")),
                             plain(a["place"]), category_names.get(a["category"], a["category"])]))
-    skills = json.loads(a["skills"]) if isinstance(a.get("skills"), str) else a.get("skills") or []
-    if skills:
-        st.caption(t("act.skills_wanted", skills=t("ui.list").join(category_names.get(k, k) for k in skills)))
+    if a["skills"]:
+        st.caption(t("act.skills_wanted", skills=t("ui.list").join(category_names.get(k, k) for k in a["skills"])))
     if a.get("notes"):
         st.caption(plain(a["notes"]))
 
@@ -46,9 +49,9 @@ def signup_cards(rows: list[dict]) -> None:
                   else t("act.in_line", n=r["place_in_line"]) if r["status"] == "waitlist" else t("act.signed_up"))
         line = [when_text(r["starts_at"], r["ends_at"]), plain(r["shift"]), status]
         if r["signed_in_at"]:
-            line.append(f"{t('act.col.in')} {clock.shown(r['signed_in_at'])[11:]}")
+            line.append(f"{t('act.col.in')} {clock.time_of(r['signed_in_at'])}")
         if r["signed_out_at"]:
-            line.append(f"{t('act.col.out')} {clock.shown(r['signed_out_at'])[11:]}")
+            line.append(f"{t('act.col.out')} {clock.time_of(r['signed_out_at'])}")
         if r["minutes"]:
             line.append(t("act.hours_value", hours=hours_text(r["minutes"])))
         with st.container(border=True):

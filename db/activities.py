@@ -26,16 +26,12 @@ def activity(db: Database, activity_id: int) -> dict:
         raise NotFound("err.not_found")
     found = rows[0]
     found["skills"] = json.loads(found["skills"])
-    found["shifts"] = list(db.query(
-        "SELECT s.*, (SELECT COUNT(*) FROM activity_signups u WHERE u.shift_id = s.id AND u.status = 'confirmed')"
-        " AS confirmed, (SELECT COUNT(*) FROM activity_signups u WHERE u.shift_id = s.id AND u.status = 'waitlist')"
-        " AS waiting FROM activity_shifts s WHERE s.activity_id = ? ORDER BY s.starts_at, s.id", [activity_id]))
+    found["shifts"] = shifts_of(db, [activity_id]).get(activity_id, [])
     return found
 
 
 def _shift(db: Database, shift_id: int) -> dict:
-    rows = list(db.query("SELECT s.*, a.community_id, a.status AS activity_status, a.starts_at AS activity_starts,"
-                         " a.cancel_hours, a.title FROM activity_shifts s JOIN activities a ON a.id = s.activity_id"
+    rows = list(db.query("SELECT s.*, a.community_id, a.status AS activity_status, a.cancel_hours, a.title FROM activity_shifts s JOIN activities a ON a.id = s.activity_id"
                          " WHERE s.id = ?", [shift_id]))
     if not rows:
         raise NotFound("err.not_found")
@@ -107,13 +103,16 @@ def upcoming(db: Database, community_id: int | None = None, category: str | None
     if category:
         where.append("a.category = ?")
         args.append(category)
-    return list(db.query(
+    rows = list(db.query(
         "SELECT a.id, a.community_id, c.name AS community, a.title, a.category, a.place, a.notes, a.skills, a.starts_at,"
         " a.ends_at, a.status, a.created_at, (SELECT SUM(slots) FROM activity_shifts s WHERE s.activity_id = a.id) AS slots,"
         " (SELECT COUNT(*) FROM activity_signups u WHERE u.activity_id = a.id AND u.status = 'confirmed') AS confirmed,"
         " (SELECT COUNT(*) FROM activity_signups u WHERE u.activity_id = a.id AND u.status = 'waitlist') AS waiting"
         " FROM activities a JOIN communities c ON c.id = a.community_id"
         f" WHERE {' AND '.join(where)} ORDER BY a.starts_at, a.id LIMIT {LIST_LIMIT}", args))
+    for r in rows:
+        r["skills"] = json.loads(r["skills"])
+    return rows
 
 
 def shifts_of(db: Database, activity_ids: list[int]) -> dict[int, list[dict]]:
@@ -168,9 +167,7 @@ def managed(db: Database, actor: Actor, days_back: int = 30) -> list[dict]:
     now = clock.now()
     since, now_text = clock.minute(now - timedelta(days=days_back)), clock.minute(now)
     return list(db.query(
-        "SELECT a.id, a.community_id, a.title, a.category, a.place, a.starts_at, a.ends_at, a.status,"
-        " a.approved_at, (SELECT COUNT(*) FROM activity_signups u WHERE u.activity_id = a.id"
-        " AND u.status = 'confirmed') AS confirmed"
+        "SELECT a.id, a.title, a.starts_at, a.ends_at, a.status"
         f" FROM activities a WHERE {where} AND a.ends_at >= ?"
         # running and coming ones first, soonest first; then those held, latest first
         f" ORDER BY a.ends_at < ?, CASE WHEN a.ends_at >= ? THEN a.starts_at END, a.starts_at DESC LIMIT {LIST_LIMIT}",
@@ -185,10 +182,10 @@ def mine(db: Database, actor: Actor) -> list[dict]:
     now = clock.minute()
     return list(db.query(
         "SELECT u.id, u.activity_id, u.shift_id, u.status, u.signed_in_at, u.signed_out_at, u.record_id,"
-        " a.title, a.place, a.status AS activity_status, a.cancel_hours, s.name AS shift, s.starts_at, s.ends_at,"
+        " a.title, a.place, a.status AS activity_status, s.name AS shift, s.starts_at, s.ends_at,"
         " (SELECT COUNT(*) + 1 FROM activity_signups w WHERE w.shift_id = u.shift_id AND w.status = 'waitlist'"
         "  AND (w.queued_at, w.id) < (u.queued_at, u.id)) AS place_in_line,"
-        " r.minutes, r.status AS record_status"
+        " r.minutes"
         " FROM activity_signups u JOIN activity_shifts s ON s.id = u.shift_id JOIN activities a ON a.id = u.activity_id"
         " LEFT JOIN service_records r ON r.id = u.record_id"
         " WHERE u.volunteer_id = ? AND u.status != 'cancelled'"
@@ -272,7 +269,7 @@ def cancel_signup(db: Database, actor: Actor, signup_id: int) -> dict | None:
         if signup["status"] == "cancelled":
             raise Conflict("err.signup_cancelled")
         if signup["signed_in_at"]:
-            raise Conflict("err.already_signed_in", at=clock.shown(signup["signed_in_at"])[11:])
+            raise Conflict("err.already_signed_in", at=clock.time_of(signup["signed_in_at"]))
         starts = datetime.fromisoformat(shift["starts_at"])
         cutoff = starts - timedelta(hours=0 if staff else shift["cancel_hours"])
         if signup["status"] == "confirmed" and clock.now() >= cutoff:

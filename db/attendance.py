@@ -10,7 +10,6 @@ records in one batch, each credited to the ledger with its source (activity_qr /
 import base64
 import hashlib
 import hmac
-import math
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
@@ -22,7 +21,7 @@ from db.errors import Conflict, LinliError, NotFound, PermissionDenied
 from db.keys import secret
 from db.ledger import insert_records
 from db.models import Actor, RecordIn, parse
-from db.notifications import notify
+from db.notifications import notify_hours
 from db.permissions import require
 from db.store import write
 
@@ -92,14 +91,14 @@ def _mine_now(db: Database, actor: Actor, activity_id: int, signed_in: bool) -> 
         if not open_:
             done = [r for r in confirmed if r["signed_out_at"]]
             if done:
-                raise Conflict("err.already_signed_out", at=clock.shown(done[-1]["signed_out_at"])[11:])
+                raise Conflict("err.already_signed_out", at=clock.time_of(done[-1]["signed_out_at"]))
             raise Conflict("err.out_before_in")
         if clock.now() > datetime.fromisoformat(open_[0]["ends_at"]) + LATE_OUT:
             raise Conflict("err.sign_out_closed", ends=open_[0]["ends_at"][11:])
         return open_[0]
     waiting = [r for r in confirmed if not r["signed_in_at"]]
     if not waiting:
-        raise Conflict("err.already_signed_in", at=clock.shown(confirmed[-1]["signed_in_at"])[11:])
+        raise Conflict("err.already_signed_in", at=clock.time_of(confirmed[-1]["signed_in_at"]))
     for r in waiting:
         starts = datetime.fromisoformat(r["starts_at"])
         if starts - EARLY <= clock.now() and now < r["ends_at"]:
@@ -196,12 +195,12 @@ def tick(db: Database, actor: Actor, signup_id: int, which: str, moment: datetim
         if moment < datetime.fromisoformat(signup["starts_at"]) - EARLY:
             raise Conflict("err.too_early", starts=signup["starts_at"][11:], minutes=int(EARLY.total_seconds() // 60))
         if which == "in" and signup["signed_in_at"]:
-            raise Conflict("err.already_signed_in", at=clock.shown(signup["signed_in_at"])[11:])
+            raise Conflict("err.already_signed_in", at=clock.time_of(signup["signed_in_at"]))
         if which == "out":
             if not signup["signed_in_at"]:
                 raise Conflict("err.out_before_in")
             if signup["signed_out_at"]:
-                raise Conflict("err.already_signed_out", at=clock.shown(signup["signed_out_at"])[11:])
+                raise Conflict("err.already_signed_out", at=clock.time_of(signup["signed_out_at"]))
             if moment <= clock.parse(signup["signed_in_at"]):
                 raise Conflict("err.out_before_in")
         _stamp(db, actor, signup, which, "manual", moment, signup["community_id"])
@@ -211,16 +210,17 @@ def derived_minutes(signed_in_at: str | None, signed_out_at: str | None, starts_
     """Whole minutes of [签到, 签退] inside the shift [starts_at, ends_at]; 0 without both."""
     if not (signed_in_at and signed_out_at):
         return 0
+    start, end = _credited(signed_in_at, signed_out_at, starts_at, ends_at)
+    return max(0, int((end - start).total_seconds()) // 60)
+
+
+def _credited(signed_in_at: str, signed_out_at: str, starts_at: str, ends_at: str) -> tuple[datetime, datetime]:
+    """The part of [签到, 签退] inside the shift, to whole minutes: a minute counts once begun in it
+    and ended (09:02:40 counts from 09:03)."""
     start = max(clock.parse(signed_in_at), datetime.fromisoformat(starts_at))
     end = min(clock.parse(signed_out_at), datetime.fromisoformat(ends_at))
-    first = math.ceil((start - datetime(2020, 1, 1)).total_seconds() / 60)  # a minute counts once begun in it
-    last = math.floor((end - datetime(2020, 1, 1)).total_seconds() / 60)  # … and ended
-    return max(0, last - first)
-
-
-def _minute(moment: datetime, up: bool) -> datetime:
-    base = moment.replace(second=0, microsecond=0)
-    return base + timedelta(minutes=1) if up and base != moment else base
+    begun = start.replace(second=0, microsecond=0)
+    return begun + timedelta(minutes=1) if begun != start else begun, end.replace(second=0, microsecond=0)
 
 
 def hours_to_approve(db: Database, actor: Actor, activity_id: int) -> list[dict]:
@@ -236,8 +236,7 @@ def hours_to_approve(db: Database, actor: Actor, activity_id: int) -> list[dict]
                         else "no_sign_in" if not r["signed_in_at"] else "no_sign_out" if not r["signed_out_at"]
                         else "outside_shift" if not r["minutes"] else None)
         if r["problem"] is None:
-            r["start"] = _minute(max(clock.parse(r["signed_in_at"]), datetime.fromisoformat(r["starts_at"])), up=True)
-            r["end"] = _minute(min(clock.parse(r["signed_out_at"]), datetime.fromisoformat(r["ends_at"])), up=False)
+            r["start"], r["end"] = _credited(r["signed_in_at"], r["signed_out_at"], r["starts_at"], r["ends_at"])
     return rows
 
 
@@ -263,8 +262,8 @@ def approve_activity(db: Database, actor: Actor, activity_id: int) -> dict:
                 "content": r["shift"], "category": found["category"]})
             [record_id] = insert_records(db, actor, record, r["source"], status="approved")
             db.execute("UPDATE activity_signups SET record_id = ? WHERE id = ?", [record_id, r["id"]])
-            notify(db, r["volunteer_id"], "hours_approved", hours=round(r["minutes"] / 60, 1), activity=found["title"],
-                   day=record.service_date.isoformat())
+            notify_hours(db, "hours_approved", r["volunteer_id"], r["minutes"], found["title"],
+                         record.service_date.isoformat())
             total += r["minutes"]
         db.execute("UPDATE activities SET approved_by = ?, approved_at = ? WHERE id = ?",
                    [actor.username, clock.stamp(), activity_id])

@@ -63,6 +63,11 @@ def shown(value: str | None) -> str:
     return parse(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
+def time_of(value: str | None) -> str:
+    """The time of day of a stored timestamp, as people read it: 08:45."""
+    return shown(value)[11:]
+
+
 @contextmanager
 def frozen(moment: datetime):
     """Stop the clock at `moment` (naive Beijing time) for the block."""

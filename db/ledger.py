@@ -9,7 +9,7 @@ from db.errors import Conflict, InputError, NotFound, PermissionDenied
 from db.models import Actor, FourEyesIn, Period, Reason, RecordIn, parse
 from db.permissions import OWN, community_filter, require, scope
 from db import clock
-from db.notifications import notify
+from db.notifications import notify_hours
 
 MAX_MINUTES_PER_DAY = 24 * 60
 PAGE_SIZE = 100
@@ -152,8 +152,7 @@ def approve(db: Database, actor: Actor, record_ids: list[int]) -> int:
             _add_minutes(db, r["volunteer_id"], r["minutes"])
             audit.record(db, actor, "approve", "service_records", r["id"], before={"status": "pending"},
                          after={"status": "approved"}, community_id=r["community_id"])
-            notify(db, r["volunteer_id"], "hours_approved", hours=round(r["minutes"] / 60, 1), activity=r["activity"],
-                   day=r["service_date"])
+            notify_hours(db, "hours_approved", r["volunteer_id"], r["minutes"], r["activity"], r["service_date"])
     return len(records)
 
 
@@ -166,8 +165,8 @@ def reject(db: Database, actor: Actor, record_ids: list[int], reason: str) -> in
                        " approved_at = ? WHERE id = ?", [why.reason, actor.username, clock.stamp(), r["id"]])
             audit.record(db, actor, "reject", "service_records", r["id"], before={"status": "pending"},
                          after={"status": "rejected", "reason": why.reason}, community_id=r["community_id"])
-            notify(db, r["volunteer_id"], "hours_rejected", hours=round(r["minutes"] / 60, 1), activity=r["activity"],
-                   day=r["service_date"], reason=why.reason)
+            notify_hours(db, "hours_rejected", r["volunteer_id"], r["minutes"], r["activity"], r["service_date"],
+                         reason=why.reason)
     return len(records)
 
 

@@ -22,6 +22,11 @@ def notify(db: Database, volunteer_id: int, kind: str, **params) -> None:
                [volunteer_id, kind, json.dumps(params, ensure_ascii=False, default=str), clock.stamp()])
 
 
+def notify_hours(db: Database, kind: str, volunteer_id: int, minutes: int, activity: str, day: str, **extra) -> None:
+    """Hours approved or not: the hours to one decimal, what and when."""
+    notify(db, volunteer_id, kind, hours=round(minutes / 60, 1), activity=activity, day=day, **extra)
+
+
 def _own(actor: Actor) -> int:
     if actor.volunteer_id is None:
         raise PermissionDenied("err.permission")
