@@ -8,7 +8,8 @@ from components.activity_ui import activity_header, shift_text, signup_cards
 from components.auth import session_actor
 from components.data import get_db
 from components.feedback import attempt
-from components.i18n import lang, t
+from components.i18n import t
+from components.tables import category_names
 from components.links import public_base
 from db.activities import cancel_signup, mine, shifts_of, sign_up, to_ical, upcoming
 from db.categories import list_categories
@@ -16,7 +17,7 @@ from db.communities import list_communities
 
 db, actor = get_db(), session_actor()
 st.title(t("page.activities"))
-names = {c["code"]: c["name_zh"] if lang() == "zh" else c["name_en"] for c in list_categories(db)}
+names = category_names(list_categories(db))
 communities = list_communities(db)
 volunteer = actor.volunteer_id is not None
 my_rows = mine(db, actor) if volunteer else []

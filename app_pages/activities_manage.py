@@ -11,7 +11,8 @@ from components.activity_ui import activity_header, span_text, when_text
 from components.auth import session_actor
 from components.data import get_db
 from components.feedback import Fields, attempt
-from components.i18n import lang, t
+from components.i18n import t
+from components.tables import category_names
 from components.links import public_base
 from components.numbers import hours_text
 from components.pdf import qr_png
@@ -25,7 +26,7 @@ from db.volunteers import active_volunteers
 
 db, actor = get_db(), session_actor()
 st.title(t("page.activities_manage"))
-names = {c["code"]: c["name_zh"] if lang() == "zh" else c["name_en"] for c in list_categories(db)}
+names = category_names(list_categories(db))
 communities = {c["id"]: c["name"] for c in list_communities(db)}
 own = actor.community_id if scope(actor, "activities.manage") is COMMUNITY else None
 

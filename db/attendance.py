@@ -210,11 +210,11 @@ def derived_minutes(signed_in_at: str | None, signed_out_at: str | None, starts_
     """Whole minutes of [签到, 签退] inside the shift [starts_at, ends_at]; 0 without both."""
     if not (signed_in_at and signed_out_at):
         return 0
-    start, end = _credited(signed_in_at, signed_out_at, starts_at, ends_at)
+    start, end = credited_span(signed_in_at, signed_out_at, starts_at, ends_at)
     return max(0, int((end - start).total_seconds()) // 60)
 
 
-def _credited(signed_in_at: str, signed_out_at: str, starts_at: str, ends_at: str) -> tuple[datetime, datetime]:
+def credited_span(signed_in_at: str, signed_out_at: str, starts_at: str, ends_at: str) -> tuple[datetime, datetime]:
     """The part of [签到, 签退] inside the shift, to whole minutes: a minute counts once begun in it
     and ended (09:02:40 counts from 09:03)."""
     start = max(clock.parse(signed_in_at), datetime.fromisoformat(starts_at))
@@ -236,7 +236,7 @@ def hours_to_approve(db: Database, actor: Actor, activity_id: int) -> list[dict]
                         else "no_sign_in" if not r["signed_in_at"] else "no_sign_out" if not r["signed_out_at"]
                         else "outside_shift" if not r["minutes"] else None)
         if r["problem"] is None:
-            r["start"], r["end"] = _credited(r["signed_in_at"], r["signed_out_at"], r["starts_at"], r["ends_at"])
+            r["start"], r["end"] = credited_span(r["signed_in_at"], r["signed_out_at"], r["starts_at"], r["ends_at"])
     return rows
 
 

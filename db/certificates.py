@@ -8,11 +8,11 @@ from sqlite_utils import Database
 
 from db import audit
 from db.store import write
-from db.errors import Conflict, InputError, NotFound, PermissionDenied
+from db.errors import Conflict, NotFound, PermissionDenied
 from db.identity import mask_name
 from db.ratelimit import throttle
 from db.ledger import approved_minutes, check_period, minutes_by_category
-from db.models import Actor
+from db.models import Actor, Reason, parse
 from db.permissions import require
 from db import clock
 
@@ -65,9 +65,7 @@ def certificates_of(db: Database, volunteer_id: int) -> list[dict]:
 def revoke(db: Database, actor: Actor, cert_id: int, reason: str) -> None:
     """Withdraw a certificate issued in error (wrong person, wrong period). The row stays, as does
     the paper: its check says it was revoked and when. The reason is kept for the audit, not shown."""
-    reason = (reason or "").strip()[:200]
-    if not reason:
-        raise InputError([("reason", "err.required", {})])
+    reason = parse(Reason, {"reason": reason}).reason  # the one check of a reason: required, at most 200
     with write(db):
         row = next(db.query("SELECT id, community_id, revoked_at FROM certificates WHERE id = ?", [cert_id]), None)
         if row is None:

@@ -9,6 +9,7 @@ from sqlite_utils import Database
 
 from db import audit, clock
 from db.activities import publish, sign_up
+from db.attendance import credited_span
 from db.bulk import refresh_volunteer_totals
 from db.errors import Conflict
 from db.models import SYSTEM
@@ -63,9 +64,8 @@ def _held(db: Database, rng: random.Random, community_id: int, people: list[int]
                 came = starts + timedelta(minutes=rng.randint(-15, 10))
                 left = ends + timedelta(minutes=rng.randint(-20, 15))
                 how = "manual" if rng.random() < 0.15 else "qr"
-                first = max(came, starts).replace(second=0)
-                last = min(left, ends).replace(second=0)
-                minutes = int((last - first).total_seconds() // 60)
+                first, last = credited_span(clock.stamp(came), clock.stamp(left), clock.minute(starts), clock.minute(ends))
+                minutes = int((last - first).total_seconds()) // 60
                 record_id = db["service_records"].insert({
                     "volunteer_id": volunteer_id, "community_id": community_id, "activity": "敬老院探访",
                     "service_date": day.isoformat(), "start_time": f"{first:%H:%M}", "end_time": f"{last:%H:%M}",
