@@ -7,7 +7,9 @@ from datetime import date, datetime, time, timedelta
 import pandas as pd
 import streamlit as st
 
+from components.auth import session_actor
 from components.usertext import plain
+from components.voice_ui import report_correction
 from components.calendar_note import unknown_year_warning
 from components.charts import outlets_map
 from components.daycare_ui import holiday_text
@@ -21,7 +23,7 @@ from db.outlets import categories, nearest_first, search, with_hours
 from db import clock
 
 PAGE = 10
-db = get_db()
+db, actor = get_db(), session_actor()
 st.title(t("page.directory"))
 cats = categories(db)
 cat_name = {c["code"]: c["name_zh"] if lang() == "zh" else c["name_en"] for c in cats}
@@ -160,6 +162,11 @@ with list_tab:
                                            icon=":material/call:", use_container_width=True)
                     buttons[-1].link_button(t("dir.navigate"), map_link(r), icon=":material/directions:",
                                             use_container_width=True)
+                # Is this still true? When someone last checked, and a way to say it is not.
+                checked, report = st.columns([3, 1], vertical_alignment="center")
+                checked.caption(t("dir.verified", day=r["last_verified"]) if r["last_verified"] else t("dir.never_verified"))
+                with report:
+                    report_correction(db, actor, r)
         if len(rows) > shown and st.button(t("dir.more", n=len(rows) - shown)):
             st.session_state["directory_shown"] = shown + PAGE
             st.rerun()

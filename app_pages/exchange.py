@@ -12,6 +12,8 @@ from components.i18n import lang, t
 from db.categories import list_categories
 from db.communities import list_communities
 from db.errors import LinliError
+from components.voice_ui import rating_form, stars_text
+from db.assessment import ratings
 from db.exchange import board, claim, post_need, reference, request_offer, track
 from db import clock
 from db.permissions import COMMUNITY, scope
@@ -91,16 +93,26 @@ with track_tab:
             asked = st.form_submit_button(t("ex.track_submit"), type="primary", key="track.submit")
         if asked:
             try:
-                found = track(db, actor, number, phone)
+                st.session_state["track_found"] = (track(db, actor, number, phone), number, phone)
             except LinliError as exc:
+                st.session_state.pop("track_found", None)
                 show_error(exc)
-            else:
-                with st.container(border=True):
-                    st.markdown(f"**{plain(t('ex.track_result', reference=found['reference'], title=found['title']))}**")
-                    line = [t("exst." + found["status"]), plain(found["community"]), clock.shown(found["created_at"])]
-                    if found["claimer"]:
-                        line.append(t("ex.track_claimed_by", name=plain(found["claimer"])))
-                    if found["reason"]:
-                        line.append(t("ex.track_rejected", reason=plain(found["reason"])))
-                    st.markdown(" · ".join(line))
-                    st.markdown(wanted_text(found["window_start"], found["est_minutes"]))
+        # Kept for the session: the resident rates the need below without asking again.
+        if st.session_state.get("track_found"):
+            found, number, phone = st.session_state["track_found"]
+            with st.container(border=True):
+                st.markdown(f"**{plain(t('ex.track_result', reference=found['reference'], title=found['title']))}**")
+                line = [t("exst." + found["status"]), plain(found["community"]), clock.shown(found["created_at"])]
+                if found["claimer"]:
+                    line.append(t("ex.track_claimed_by", name=plain(found["claimer"])))
+                if found["reason"]:
+                    line.append(t("ex.track_rejected", reason=plain(found["reason"])))
+                st.markdown(" · ".join(line))
+                st.markdown(wanted_text(found["window_start"], found["est_minutes"]))
+                if found["status"] == "confirmed":
+                    given = ratings.rated(db, [int(found["reference"][2:])])
+                    if given:
+                        st.markdown(t("rate.done", stars=stars_text(next(iter(given.values())))))
+                    else:
+                        st.markdown(f"**{t('rate.ask')}**")
+                        rating_form("rate_track", lambda data: ratings.rate_by_resident(db, actor, number, phone, data))

@@ -1,5 +1,6 @@
 """Manage needs (coordinators: own community; admins: all): review public posts, post for
-residents who do not use phones, match and assign volunteers, confirm done needs, cancel."""
+residents who do not use phones, match and assign volunteers, confirm done needs, cancel; enter a
+resident's rating given by phone, and share a rating's comment with the volunteer."""
 
 import streamlit as st
 
@@ -10,6 +11,9 @@ from components.data import get_db
 from components.exchange_ui import need_card, need_form
 from components.feedback import Fields, attempt
 from components.i18n import lang, t
+from components.voice_ui import rating_form, stars_text
+from db import clock
+from db.assessment import ratings
 from db.categories import list_categories
 from db.communities import list_communities
 from db.exchange import board, cancel, claim, confirm, moderate, post_need, suggestions
@@ -21,9 +25,9 @@ names = {c["code"]: c["name_zh"] if lang() == "zh" else c["name_en"] for c in li
 scope = community_filter(actor, "needs.moderate")
 communities = [c for c in list_communities(db) if scope in (None, c["id"])]
 
-tabs = st.tabs([t("man.moderate"), t("man.post"), t("man.match"), t("man.confirm"), t("man.cancel")],
+tabs = st.tabs([t("man.moderate"), t("man.post"), t("man.match"), t("man.confirm"), t("man.cancel"), t("rate.tab")],
                key="manage_tabs", on_change="rerun")
-moderate_tab, post_tab, match_tab, confirm_tab, cancel_tab = tabs
+moderate_tab, post_tab, match_tab, confirm_tab, cancel_tab, ratings_tab = tabs
 
 with moderate_tab:
     if moderate_tab.open:
@@ -89,3 +93,30 @@ with cancel_tab:
         reason = st.text_input(t("roster.reason"), key="cancel_reason", max_chars=200)
         if chosen and st.button(t("man.cancel")):
             attempt(lambda: cancel(db, actor, chosen, reason), "man.cancelled")
+
+with ratings_tab:
+    if ratings_tab.open:
+        waiting = ratings.to_rate(db, actor)
+        st.markdown(f"**{t('rate.waiting', n=len(waiting))}**")
+        st.caption(t("rate.on_behalf_intro"))
+        for r in waiting[:20]:
+            with st.expander(f"#{r['id']} {plain(r['title'])} · {plain(r['community'])} · {plain(r['claimer'] or '—')}"
+                             f" · {clock.shown(r['confirmed_at'])}"):
+                rating_form(f"rate_{r['id']}", lambda data, rid=r["id"]: ratings.rate(db, actor, rid, data), on_behalf=True)
+        st.markdown(f"**{t('rate.given')}**")
+        where = scope or st.selectbox(t("dir.community"), [c["id"] for c in communities], key="rate_community",
+                                      format_func=lambda i: next(c["name"] for c in communities if c["id"] == i))
+        given = ratings.of_community(db, actor, where)
+        if not given:
+            st.info(t("rate.none_yet"))
+        for g in given:
+            c1, c2 = st.columns([5, 1], vertical_alignment="center")
+            line = [stars_text(g["stars"]), f"#{g['request_id']} {plain(g['title'])}", plain(g["volunteer"] or "—"),
+                    clock.shown(g["rated_at"])]
+            if g["on_behalf"]:
+                line.append(t("rate.by_staff"))
+            c1.markdown(" · ".join(line) + (f"  \n{plain(g['comment'])}" if g["comment"] else ""))
+            if g["comment"]:
+                label = t("rate.unshare") if g["shared"] else t("rate.share")
+                if c2.button(label, key=f"share_{g['id']}"):
+                    attempt(lambda: ratings.share(db, actor, g["id"], not g["shared"]), "rate.shared_done")

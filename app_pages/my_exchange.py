@@ -12,6 +12,8 @@ from components.data import get_db
 from components.exchange_ui import need_card, need_form
 from components.feedback import Fields, attempt
 from components.i18n import lang, t
+from components.voice_ui import average_text, rating_form, stars_text
+from db.assessment import ratings
 from db.categories import list_categories
 from db.communities import list_communities
 from db.exchange import board, confirm, mark_done, my_claims, post_need, publish_offer, release
@@ -30,6 +32,10 @@ claims_tab, offer_tab, bank_tab = st.tabs([t("my.claims"), t("my.offer"), t("my.
                                           on_change="rerun")
 with claims_tab:
     if claims_tab.open:
+        voice = ratings.of_volunteer(db, actor, volunteer_id)
+        st.markdown(f"**{t('rate.mine')}** {average_text(voice['average'], voice['count'])}")
+        for g in voice["shared"]:
+            st.caption(f"{stars_text(g['stars'])} · {plain(g['comment'])} · {clock.shown(g['rated_at'])}")
         mine = my_claims(db, actor)
         if not mine:
             st.info(t("man.nothing"))
@@ -99,6 +105,9 @@ with bank_tab:
                     need_card(r, names)
                     if st.button(t("man.confirm"), key=f"confirm_mine_{r['id']}"):
                         attempt(lambda: confirm(db, actor, r["id"]), lambda record: t("man.confirmed", id=record))
+        for r in ratings.to_rate(db, actor):
+            with st.expander(t("rate.yours", title=plain(r["title"]), who=plain(r["claimer"] or "—"))):
+                rating_form(f"rate_mine_{r['id']}", lambda data, rid=r["id"]: ratings.rate(db, actor, rid, data))
         st.markdown(f"**{t('my.statement')}**")
         rows = statement(db, actor)
         st.dataframe([{t("st.day"): r["day"], t("st.kind"): t("st." + r["kind"]), t("st.what"): r["what"],

@@ -12,7 +12,9 @@ from components.hours_editor import hours_editor
 from components.imports import import_preview
 from components.i18n import lang, t
 from components.spreadsheet import neutralise, read_table, to_csv
+from components.usertext import plain
 from db import outlet_transfer
+from db.assessment import corrections
 from db.calendar import overrides as calendar_overrides
 from db.communities import list_communities
 from db.models import OUTLET_STATUSES
@@ -20,6 +22,7 @@ from db.outlets import categories, create_outlet, get_outlet, pause, search, set
 from db import clock
 from db.permissions import community_filter, may
 
+STALE_SHOWN = 50  # a page of work; the rest waits (the tab says how many)
 db, actor = get_db(), session_actor()
 st.title(t("page.outlets_admin"))
 cats = categories(db)
@@ -69,7 +72,48 @@ def outlet_form(f: Fields, current: dict | None = None) -> dict | None:
     return None
 
 
-edit_tab, transfer_tab = st.tabs([t("out.tab_edit"), t("out.tab_import")], key="outlets_tabs", on_change="rerun")
+reports, old = corrections.queue(db, actor), corrections.stale(db, actor)
+edit_tab, fix_tab, stale_tab, transfer_tab = st.tabs(
+    [t("out.tab_edit"), t("fix.tab", n=len(reports)), t("fix.stale_tab", n=len(old)), t("out.tab_import")],
+    key="outlets_tabs", on_change="rerun")
+
+with fix_tab:
+    if fix_tab.open:
+        st.caption(t("fix.queue_intro"))
+        if not reports:
+            st.info(t("fix.queue_empty"))
+        for r in reports[:STALE_SHOWN]:
+            with st.container(border=True):
+                st.markdown(f"**{plain(r['name'])}** · {plain(r['community'])} · {t('fix.' + r['kind'])}")
+                if r["detail"]:
+                    st.markdown(plain(r["detail"]))
+                st.caption(" · ".join([t("fix.reported_at", at=clock.shown(r["reported_at"])),
+                                       t("fix.contact_is", phone=r["contact"]) if r["contact"] else t("fix.no_contact"),
+                                       t("dir.verified", day=r["last_verified"]) if r["last_verified"] else t("dir.never_verified")]))
+                with st.expander(t("fix.accept")):
+                    f = Fields(f"accept_{r['correction_id']}")
+                    data = outlet_form(f, r)
+                    if data:
+                        attempt(lambda: corrections.accept(db, actor, r["correction_id"], data), "fix.accepted", fields=f)
+                f = Fields(f"reject_{r['correction_id']}")
+                with st.form(f.form, clear_on_submit=False):
+                    reason = f(st.text_input, t("fix.reject_reason"), "reason", max_chars=200)
+                    if st.form_submit_button(t("fix.reject"), key=f"{f.form}.submit"):
+                        attempt(lambda: corrections.reject(db, actor, r["correction_id"], reason), "fix.rejected", fields=f)
+
+with stale_tab:
+    if stale_tab.open:
+        st.caption(t("fix.stale_intro", days=corrections.STALE_DAYS))
+        if not old:
+            st.info(t("fix.stale_none"))
+        for r in old[:STALE_SHOWN]:
+            c1, c2 = st.columns([4, 1], vertical_alignment="center")
+            c1.markdown(f"**{plain(r['name'])}** · {plain(r['community'])} · {plain(r['phones']) or '—'} · "
+                        + (t("dir.verified", day=r["last_verified"]) if r["last_verified"] else t("dir.never_verified")))
+            if c2.button(t("fix.still_true"), key=f"still_{r['id']}"):
+                attempt(lambda: verify(db, actor, r["id"]), "out.verified_done")
+        if len(old) > STALE_SHOWN:
+            st.caption(t("fix.more", n=len(old) - STALE_SHOWN))
 
 with edit_tab:
     if edit_tab.open:

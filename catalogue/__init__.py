@@ -2,7 +2,7 @@
 directory, exchange, day care, dashboard); a key defined twice is an error. Free of Streamlit, so
 db/ (the command line) and components/ (the pages, through components.i18n.t) read the same text."""
 
-from catalogue import activities, daycare, dashboard, directory, exchange, foundation, volunteers
+from catalogue import activities, daycare, dashboard, directory, exchange, foundation, voice, volunteers
 
 LANGS = {"zh": "中文", "en": "English"}
 DEFAULT_LANG = "zh"
@@ -17,7 +17,7 @@ def extend(entries: dict[str, tuple[str, str]]) -> None:
     CATALOGUE.update(entries)
 
 
-for _area in (foundation, volunteers, activities, directory, exchange, daycare, dashboard):
+for _area in (foundation, volunteers, activities, directory, exchange, daycare, dashboard, voice):
     extend(_area.TEXT)
 
 

@@ -151,3 +151,16 @@ def ranked_gaps(df: pd.DataFrame, title: str, labels: dict[str, str]) -> alt.Cha
     bars = base.mark_bar(color=OKABE_ITO[5])
     text = base.mark_text(align="left", dx=6, fontSize=16).encode(text="km_text:N")
     return (bars + text).properties(height=alt.Step(44))
+
+
+def ranked_scores(df: pd.DataFrame, title: str, labels: dict[str, str], meeting: bool = False) -> alt.Chart:
+    """The scorecard's total per community, best at the top; `group` colours the bars (the top and
+    the bottom of the city, or a community beside its district's and the city's means) and is named
+    in the legend, so colour is never the only sign. df: label, score, group."""
+    groups = list(dict.fromkeys(df["group"]))
+    return alt.Chart(df, title=title).mark_bar().encode(
+        y=alt.Y("label:N", title=labels["label"], sort=list(df["label"]), axis=alt.Axis(**EVERY_LABEL)),
+        x=alt.X("score:Q", title=labels["score"], scale=alt.Scale(domain=[0, 100])),
+        color=alt.Color("group:N", title=labels["group"], scale=alt.Scale(domain=groups, range=OKABE_ITO[1:1 + len(groups)])),
+        tooltip=[alt.Tooltip("label:N", title=labels["label"]), alt.Tooltip("score:Q", title=labels["score"], format=".1f")],
+    ).properties(height=alt.Step(100 if meeting and len(df) <= 5 else 32 if meeting else 22))

@@ -56,6 +56,11 @@ def get_db():
     return held[1]
 
 
+def db_file() -> str:
+    """The database file, part of every cache key: caches of two databases (tests, benchmarks) never mix."""
+    return str(get_db().conn.execute("PRAGMA database_list").fetchone()[2])
+
+
 def after_write() -> None:
     """Call after any successful write so cached reads show it."""
     st.cache_data.clear()

@@ -269,3 +269,39 @@ def service_card_pdf(card: dict, category_names: dict[str, str], qr_png: bytes, 
     pdf.font_size(8)
     pdf.paragraph(0, 5, url)
     return bytes(pdf.output())
+
+
+SLIP_W, SLIP_H = 95.0, 68.0  # mm: eight slips on an A4 page, cut along the lines
+
+
+def survey_slips_pdf(survey: dict, community: str, codes: list[str], url_of) -> bytes:
+    """满意度调查 slips for households: each with its one-time code, as a QR code (`url_of(code)`,
+    the answering page) and as text to type in, the survey's title and dates."""
+    from db.assessment.surveys import shown_code
+
+    pdf = new_pdf()
+    pdf.set_auto_page_break(False)
+    pdf.set_line_width(0.1)
+    for i, code in enumerate(codes):
+        if i and i % 8 == 0:
+            pdf.add_page()
+        x, y = 10 + (i % 2) * SLIP_W, 8 + (i % 8 // 2) * SLIP_H
+        pdf.set_draw_color(150)
+        pdf.rect(x, y, SLIP_W, SLIP_H)
+        pdf.image(io.BytesIO(qr_png(url_of(code), border=1)), x=x + SLIP_W - 36, y=y + 18, w=32, h=32)
+        pdf.set_xy(x + 4, y + 4)
+        pdf.font_size(13)
+        pdf.line_cell(SLIP_W - 8, 7, survey["title"], new_line=False)
+        pdf.set_xy(x + 4, y + 12)
+        pdf.font_size(10)
+        pdf.line_cell(SLIP_W - 8, 5, f"{community} · {survey['opens_on']} 至 {survey['closes_on']}")
+        pdf.set_xy(x + 4, y + 22)
+        pdf.font_size(10)
+        pdf.line_cell(SLIP_W - 44, 6, "问卷码")
+        pdf.set_xy(x + 4, y + 29)
+        pdf.font_size(18)
+        pdf.line_cell(SLIP_W - 44, 9, shown_code(code))
+        pdf.set_xy(x + 4, y + 41)
+        pdf.font_size(9)
+        pdf.paragraph(SLIP_W - 44, 4.5, "手机扫码作答，或在邻里平台“满意度调查”页输入问卷码。一户一码，每个手机号限答一次。")
+    return bytes(pdf.output())

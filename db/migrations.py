@@ -536,6 +536,102 @@ def m0021_dashboard_index_source(db: Database):
                "(status, service_date, community_id, category, volunteer_id, minutes, source)")
 
 
+
+@migrations(name="0022_residents_voice")
+def m0022_residents_voice(db: Database):
+    # Residents' voice (满意度) and the directory's corrections: a rating per confirmed need,
+    # surveys answered with a one-time code from a printed slip, reports that an outlet's entry is
+    # wrong. Scorecard weights live in settings.
+    db.executescript("""
+        CREATE TABLE need_ratings (
+            id INTEGER PRIMARY KEY,
+            request_id INTEGER NOT NULL UNIQUE REFERENCES service_requests(id),  -- one rating per need
+            community_id INTEGER NOT NULL REFERENCES communities(id),
+            volunteer_id INTEGER REFERENCES volunteers(id),  -- who did it: their average
+            stars INTEGER NOT NULL CHECK (stars BETWEEN 1 AND 5),
+            comment TEXT NOT NULL DEFAULT '',
+            on_behalf INTEGER NOT NULL DEFAULT 0,  -- entered by staff for the resident (a phone call)
+            shared INTEGER NOT NULL DEFAULT 0,  -- the comment shown to the volunteer
+            rated_by TEXT NOT NULL,
+            rated_at TEXT NOT NULL
+        );
+        CREATE INDEX idx_ratings_community ON need_ratings(community_id, rated_at, stars);
+        CREATE INDEX idx_ratings_volunteer ON need_ratings(volunteer_id, stars);
+
+        CREATE TABLE surveys (
+            id INTEGER PRIMARY KEY,
+            title TEXT NOT NULL,
+            intro TEXT NOT NULL DEFAULT '',
+            opens_on TEXT NOT NULL,
+            closes_on TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('active', 'withdrawn')),
+            created_by TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE survey_questions (
+            id INTEGER PRIMARY KEY,
+            survey_id INTEGER NOT NULL REFERENCES surveys(id),
+            position INTEGER NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('scale', 'choice', 'text')),
+            text TEXT NOT NULL,
+            choices TEXT NOT NULL DEFAULT '[]',
+            UNIQUE (survey_id, position)
+        );
+        CREATE TABLE survey_communities (
+            survey_id INTEGER NOT NULL REFERENCES surveys(id),
+            community_id INTEGER NOT NULL REFERENCES communities(id),
+            PRIMARY KEY (survey_id, community_id)
+        );
+        -- One-time codes printed on slips the community hands to households; a code answers once.
+        CREATE TABLE survey_codes (
+            code TEXT PRIMARY KEY,
+            survey_id INTEGER NOT NULL REFERENCES surveys(id),
+            community_id INTEGER NOT NULL REFERENCES communities(id),
+            issued_by TEXT NOT NULL,
+            issued_at TEXT NOT NULL,
+            used_at TEXT
+        );
+        CREATE INDEX idx_codes_survey ON survey_codes(survey_id, community_id, used_at);
+        -- One answer per phone number and survey: the number kept only as a keyed hash.
+        CREATE TABLE survey_responses (
+            id INTEGER PRIMARY KEY,
+            survey_id INTEGER NOT NULL REFERENCES surveys(id),
+            community_id INTEGER NOT NULL REFERENCES communities(id),
+            code TEXT NOT NULL UNIQUE REFERENCES survey_codes(code),
+            phone_hash TEXT NOT NULL,
+            answered_at TEXT NOT NULL,
+            UNIQUE (survey_id, phone_hash)
+        );
+        CREATE INDEX idx_responses_community ON survey_responses(community_id, answered_at);
+        CREATE TABLE survey_answers (
+            response_id INTEGER NOT NULL REFERENCES survey_responses(id),
+            question_id INTEGER NOT NULL REFERENCES survey_questions(id),
+            value INTEGER,  -- a scale's 1–5, or a choice's index
+            text TEXT,  -- a free answer
+            PRIMARY KEY (response_id, question_id)
+        );
+        CREATE INDEX idx_answers_question ON survey_answers(question_id, value);
+
+        CREATE TABLE outlet_corrections (
+            id INTEGER PRIMARY KEY,
+            outlet_id INTEGER NOT NULL REFERENCES outlets(id),
+            community_id INTEGER NOT NULL REFERENCES communities(id),
+            kind TEXT NOT NULL CHECK (kind IN ('closed', 'moved', 'phone', 'hours', 'other')),
+            detail TEXT NOT NULL DEFAULT '',
+            contact TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL CHECK (status IN ('pending', 'accepted', 'rejected')),
+            reason TEXT,
+            reported_by TEXT NOT NULL,
+            reported_at TEXT NOT NULL,
+            handled_by TEXT,
+            handled_at TEXT
+        );
+        CREATE INDEX idx_corrections_queue ON outlet_corrections(status, community_id);
+        CREATE INDEX idx_corrections_outlet ON outlet_corrections(outlet_id);
+        CREATE INDEX idx_outlets_verified ON outlets(community_id, status, last_verified);
+    """)
+
+
 ACTIVITY_TABLES = """
     CREATE TABLE IF NOT EXISTS activities (
         id INTEGER PRIMARY KEY,

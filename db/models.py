@@ -526,3 +526,83 @@ class ActivityIn(Strict):
                 _refuse("err.shift_outside", f"shifts.{i}.starts", starts=self.starts.strftime("%H:%M"),
                         ends=self.ends.strftime("%H:%M"))
         return self
+
+
+# --- residents' voice and the scorecard --------------------------------------------------------
+
+Comment = Annotated[str, Field(max_length=200)]
+
+
+class RatingIn(Strict):
+    stars: Annotated[int, Field(ge=1, le=5)]
+    comment: Comment = ""
+
+
+SURVEY_KINDS = ("scale", "choice", "text")
+
+
+class QuestionIn(Strict):
+    kind: Literal[SURVEY_KINDS]
+    text: Annotated[str, Field(max_length=100), AfterValidator(_not_blank)]
+    choices: Annotated[list[Annotated[str, Field(max_length=30), AfterValidator(_not_blank)]], Field(max_length=8)] = []
+
+    @model_validator(mode="after")
+    def _choices(self):
+        if self.kind == "choice" and len(self.choices) < 2:
+            _refuse("err.survey_choices", "choices")
+        if self.kind != "choice":
+            self.choices = []
+        return self
+
+
+class SurveyIn(Strict):
+    title: Annotated[str, Field(max_length=60), AfterValidator(_not_blank)]
+    intro: Annotated[str, Field(max_length=300)] = ""
+    opens_on: _date
+    closes_on: _date
+    community_ids: Annotated[list[int], Field(min_length=1)]
+    questions: Annotated[list[QuestionIn], Field(min_length=1, max_length=12)]
+
+    @model_validator(mode="after")
+    def _period(self):
+        if self.closes_on < self.opens_on:
+            _refuse("err.period_order", "closes_on")
+        if self.closes_on < clock.today():
+            _refuse("err.past_date", "closes_on")
+        if (self.closes_on - self.opens_on).days > 366:
+            _refuse("err.survey_too_long", "closes_on", days=366)
+        return self
+
+
+class CodesIn(Strict):
+    count: Annotated[int, Field(ge=1, le=500)]
+
+
+CORRECTION_KINDS = ("closed", "moved", "phone", "hours", "other")
+
+
+class CorrectionIn(Strict):
+    kind: Literal[CORRECTION_KINDS]
+    detail: Comment = ""
+    contact: OptionalPhone = ""
+
+    @model_validator(mode="after")
+    def _said_what(self):
+        if self.kind == "other" and not self.detail:
+            _refuse("err.correction_detail", "detail")
+        return self
+
+
+class WeightsIn(Strict):
+    weights: dict[str, Annotated[int, Field(ge=0, le=100)]]
+
+    @model_validator(mode="after")
+    def _some(self):
+        if not any(self.weights.values()):
+            _refuse("err.weights_zero", "weights")
+        return self
+
+
+class ResponseIn(Strict):
+    phone: Phone
+    answers: dict[int, int | Comment]  # question id → a scale's 1–5, a choice's index, or free text

@@ -38,7 +38,7 @@ def categories(db: Database) -> list[dict]:
 
 # --- editing -----------------------------------------------------------------------------------
 
-def _validated(db: Database, data: dict) -> OutletIn:
+def validated(db: Database, data: dict) -> OutletIn:
     outlet = parse(OutletIn, data)
     problems = []
     if not list(db.query("SELECT 1 FROM outlet_categories WHERE code = ?", [outlet.category])):
@@ -59,7 +59,7 @@ def _row(outlet: OutletIn) -> dict:
 
 
 def create_outlet(db: Database, actor: Actor, data: dict) -> int:
-    outlet = _validated(db, data)
+    outlet = validated(db, data)
     require(actor, "outlets.manage", outlet.community_id)
     with write(db):
         return insert_outlet(db, actor, outlet)
@@ -81,7 +81,7 @@ def get_outlet(db: Database, outlet_id: int) -> dict:
 
 
 def update_outlet(db: Database, actor: Actor, outlet_id: int, data: dict) -> None:
-    outlet = _validated(db, data)
+    outlet = validated(db, data)
     with write(db):
         replace_outlet(db, actor, outlet_id, outlet)
 

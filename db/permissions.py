@@ -30,6 +30,7 @@ CITY, COMMUNITY, OWN, CITY_VIEW = Scope.CITY, Scope.COMMUNITY, Scope.OWN, Scope.
 ROLES = ("public", *ACCOUNT_ROLES)  # everyone: the public has no account
 STAFF = {"coordinator": COMMUNITY, "admin": CITY}  # the community's coordinator, or an admin anywhere
 SIGNED_IN = {"volunteer": OWN, "coordinator": OWN, "leader": OWN, "admin": OWN}
+EVERYONE = {"public": CITY, "volunteer": CITY, "coordinator": CITY, "leader": CITY, "admin": CITY}
 
 RULES: dict[str, dict[str, Scope]] = {
     # accounts and the city's reference data
@@ -66,8 +67,20 @@ RULES: dict[str, dict[str, Scope]] = {
     "needs.cancel": {**STAFF, "volunteer": OWN},  # staff, or the volunteer who posted it
     "needs.contacts": {**STAFF, "volunteer": OWN},  # the requester's phone and address: staff, claimer, redeemer
     "exchange.own": {"volunteer": OWN},  # my claims, my offers, my balance
+    # residents' voice: ratings of confirmed needs, surveys, the scorecard (考核)
+    "needs.rate": {"public": CITY, "volunteer": OWN, **STAFF},  # the resident (by 受理编号 and phone),
+    # the volunteer who posted it, or staff entering it for the resident (marked on_behalf)
+    "ratings.manage": STAFF,  # read the comments, share one with the volunteer
+    "ratings.read": {**STAFF, "volunteer": OWN},  # a volunteer's average and the comments shared
+    "surveys.manage": {"leader": CITY, "admin": CITY},  # define, open, withdraw
+    "surveys.codes": {**STAFF, "leader": CITY},  # print answer slips for a community
+    "surveys.answer": EVERYONE,  # with a slip's one-time code
+    "surveys.results": {"coordinator": COMMUNITY, "leader": CITY, "admin": CITY},  # aggregates
+    "surveys.raw": {"admin": CITY},  # each answer as given, free text included
+    "scorecard.read": {"coordinator": CITY_VIEW, "leader": CITY, "admin": CITY},
     # the directory
-    "outlets.manage": STAFF,
+    "outlets.manage": STAFF,  # edit, verify, settle residents' corrections
+    "outlets.report": EVERYONE,  # 信息有误？: anyone reports, rate-limited
     "coverage.read": {"coordinator": CITY, "leader": CITY, "admin": CITY},
     # day care
     "daycare.manage": STAFF,

@@ -12,7 +12,10 @@ from db.models import Actor
 
 WINDOW = 3600
 LIMITS = {"need": {"source": 10, "phone": 3}, "signup": {"source": 5, "phone": 2},
-          "track": {"source": 30, "phone": 10}, "verify": {"source": 60}}
+          "track": {"source": 30, "phone": 10}, "verify": {"source": 60},
+          # a survey slip's code is tried (a community centre's tablet may serve many households);
+          # a correction to the directory is reported
+          "survey": {"source": 60, "phone": 5}, "correction": {"source": 10, "phone": 5}}
 KEEP = 86400  # the longest any caller looks back (login failures: a day); older events are dropped
 
 

@@ -1,5 +1,5 @@
 """What waits for someone's decision, counted for the navigation ("待审核 3"): hours to approve,
-sign-ups to review, residents' posts to moderate, attendance to credit. Each count is an indexed
+sign-ups to review, residents' posts to moderate, attendance to credit, corrections to settle. Each count is an indexed
 COUNT in the person's own scope (the permission table's), so it costs little on every run even at
 city scale."""
 
@@ -18,6 +18,9 @@ WAITING = {
     "app_pages/activities_manage.py": ("activities.manage",
                                        "SELECT COUNT(*) FROM activity_signups WHERE signed_in_at IS NOT NULL"
                                        " AND record_id IS NULL AND activity_id IN (SELECT id FROM activities WHERE {scope})"),
+    # residents' reports that an outlet's entry is wrong (idx_corrections_queue)
+    "app_pages/outlets_admin.py": ("outlets.manage",
+                                   "SELECT COUNT(*) FROM outlet_corrections WHERE status = 'pending' AND {scope}"),
 }
 
 

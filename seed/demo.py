@@ -41,9 +41,10 @@ def _feature_builders():
     from seed.daycare import seed_daycare
     from seed.exchange import seed_exchange
     from seed.outlets import seed_outlets
+    from seed.voice import seed_voice
     from seed.volunteers import seed_volunteers
 
-    return [seed_volunteers, seed_outlets, seed_exchange, seed_daycare, seed_activities]
+    return [seed_volunteers, seed_outlets, seed_exchange, seed_daycare, seed_activities, seed_voice]
 
 
 EXTENSIONS = _feature_builders()

@@ -8,15 +8,17 @@ import pandas as pd
 import streamlit as st
 
 from components import charts
-from components.data import get_db
+from components.data import db_file, get_db
 from components.i18n import lang, t
 from db import dashboard as figures
+from db.assessment import scorecard
 from db.categories import list_categories
 from db.daycare import attendance_by_week
 from db.outlets import categories as outlet_categories
 from db.outlets import coverage
 
-SECTIONS = ["sec.volunteers", "sec.exchange", "sec.coverage", "sec.daycare"]
+SECTIONS = ["sec.volunteers", "sec.exchange", "sec.coverage", "sec.daycare", "sec.scorecard"]
+ENDS_SHOWN = 10  # the scorecard on a projector: the city's first ten and last ten
 GAPS_SHOWN = 10  # a room reads ten rows; the full grid stays on the coverage page
 
 
@@ -26,11 +28,6 @@ class Chart(NamedTuple):
     reading: str
     spec: dict
     table: list[dict]  # what the chart shows, with headers in the reader's language
-
-
-def _path() -> str:
-    """The database file, so that caches of two databases (tests, benchmarks) never mix."""
-    return str(get_db().conn.execute("PRAGMA database_list").fetchone()[2])
 
 
 @st.cache_data(show_spinner=False, ttl=3600)
@@ -53,7 +50,7 @@ def _kpis(s: figures.Scope, path: str) -> dict:
 
 def kpis(s: figures.Scope) -> dict:
     """The tiles' figures; one coverage computation serves every period of the same place."""
-    return _kpis(s, _path())
+    return _kpis(s, db_file())
 
 
 def category_names() -> dict[str, str]:
@@ -230,12 +227,47 @@ def _daycare(s: figures.Scope, path: str, names: dict, meeting: bool) -> list[Ch
     return out
 
 
+def _scorecard(s: figures.Scope, path: str, names: dict, meeting: bool) -> list[Chart]:
+    """The 考核表's totals: a community beside its district's and the city's means, or the
+    communities of the district or city ranked (the first and last ten when there are more)."""
+    if (s.end - s.start).days > 366:
+        return []  # a scorecard covers at most a year
+    rows = scorecard.table(get_db(), s.start, s.end)
+    if s.community_id:
+        own = next(r for r in rows if r["community_id"] == s.community_id)
+        shown = [{**own, "label": own["community"], "group": t("sc.group.own")},
+                 {**scorecard.mean_row([r for r in rows if r["district"] == own["district"]], ""),
+                  "label": t("sc.district_mean", name=own["district"]), "group": t("sc.group.mean")},
+                 {**scorecard.mean_row(rows, ""), "label": t("sc.city_mean"), "group": t("sc.group.mean")}]
+        reading = t("read.scorecard_own", community=own["community"], score=f"{own['score'] or 0:.1f}",
+                    rank=own["rank_city"] or "—", of=own["rank_city_of"],
+                    change="—" if own["change"] is None else f"{own['change']:+.1f}")
+    else:
+        listed = [r for r in rows if r["score"] is not None and s.district in (None, r["district"])]
+        if not listed:
+            return []
+        ends = len(listed) > 2 * ENDS_SHOWN
+        shown = [{**r, "label": r["community"], "group": t("sc.group.top") if ends and n < ENDS_SHOWN else
+                  t("sc.group.bottom") if ends else t("sc.group.all")}
+                 for n, r in enumerate(listed) if not ends or n < ENDS_SHOWN or n >= len(listed) - ENDS_SHOWN]
+        reading = t("read.scorecard", top=listed[0]["community"], score=f"{listed[0]['score']:.1f}",
+                    bottom=listed[-1]["community"], low=f"{listed[-1]['score']:.1f}", n=len(listed))
+    frame = pd.DataFrame(shown)
+    frame["score"] = frame["score"].fillna(0)
+    labels = {"label": t("db.community"), "score": t("sc.col.score"), "group": t("sc.group")}
+    table = [{t("db.community"): r["label"], t("sc.col.score"): None if r["score"] is None else round(r["score"], 1),
+              t("sc.col.rank_city"): r.get("rank_city"), t("sc.col.rank_district"): r.get("rank_district"),
+              t("sc.col.change"): None if r.get("change") is None else round(r["change"], 1)} for r in shown]
+    return [Chart("scorecard", t("ch.scorecard"), reading, charts.ranked_scores(frame, t("ch.scorecard"), labels, meeting),
+                  table)]
+
+
 # Charts a service category cannot narrow (volunteers, outlets and day care have none): with a
 # category chosen, their readings say they show every category.
-ALL_CATEGORIES = {"stars", "registrations", "coverage", "gaps", "occupancy", "attendance"}
+ALL_CATEGORIES = {"stars", "registrations", "coverage", "gaps", "occupancy", "attendance", "scorecard"}
 
 BUILDERS = {"sec.volunteers": _volunteers, "sec.exchange": _exchange, "sec.coverage": _coverage_charts,
-            "sec.daycare": _daycare}
+            "sec.daycare": _daycare, "sec.scorecard": _scorecard}
 
 
 def build(section: str, s: figures.Scope, path: str, names: dict[str, str], meeting: bool = False) -> list[Chart]:
@@ -255,4 +287,4 @@ def _section(section: str, s: figures.Scope, language: str, path: str, meeting: 
 
 
 def section(name: str, s: figures.Scope, meeting: bool = False) -> list[Chart]:
-    return _section(name, s, lang(), _path(), meeting)
+    return _section(name, s, lang(), db_file(), meeting)
