@@ -68,8 +68,9 @@ RULES: dict[str, dict[str, Scope]] = {
     "needs.contacts": {**STAFF, "volunteer": OWN},  # the requester's phone and address: staff, claimer, redeemer
     "exchange.own": {"volunteer": OWN},  # my claims, my offers, my balance
     # residents' voice: ratings of confirmed needs, surveys, the scorecard (考核)
-    "needs.rate": {"public": CITY, "volunteer": OWN, **STAFF},  # the resident (by 受理编号 and phone),
-    # the volunteer who posted it, or staff entering it for the resident (marked on_behalf)
+    # the resident (the public, proving it theirs by the phone it was posted with), the volunteer who
+    # posted it, or staff entering it for the resident (marked on_behalf)
+    "needs.rate": {"public": CITY, "volunteer": OWN, **STAFF},
     "ratings.manage": STAFF,  # read the comments, share one with the volunteer
     "ratings.read": {**STAFF, "volunteer": OWN},  # a volunteer's average and the comments shared
     "surveys.manage": {"leader": CITY, "admin": CITY},  # define, open, withdraw

@@ -16,6 +16,7 @@ import pytest
 from db import activities, attendance, audit, calendar_days, clock, communities, daycare, exchange, ledger
 from db import notifications, outlet_transfer, outlets, timebank
 from db import transfer, users, volunteers
+from db.assessment import corrections, ratings, scorecard, surveys
 from db.certificates import issue_certificate, revoke
 from db.dashboard import Scope, check_scope
 from db.errors import LinliError, PermissionDenied
@@ -78,6 +79,16 @@ def world(db):
     activities.sign_up(db, coord_a, second, other)
     db.execute("UPDATE activity_signups SET signed_in_at = ?, in_source = 'qr', signed_out_at = ?, out_source = 'qr'"
                " WHERE volunteer_id = ?", [f"{day}T10:58:00+08:00", f"{day}T12:00:00+08:00", other])
+    # A need 陈晓雨 posted (with the resident's phone), done by `other` and confirmed: to rate. Another,
+    # rated by the coordinator already: to share. A resident's report on the outlet, and slip codes.
+    rated_need, shared_need = exchange.post_need(db, me, need), exchange.post_need(db, coord_a, need)
+    db.execute("UPDATE service_requests SET status = 'confirmed', claimed_by = ?, confirmed_at = ? WHERE id IN (?, ?)",
+               [other, clock.stamp(), rated_need, shared_need])
+    rating = ratings.rate(db, coord_a, shared_need, {"stars": 4, "comment": "好"})
+    correction = corrections.report(db, PUBLIC, outlet, {"kind": "phone", "detail": "空号"})
+    [code] = surveys.issue_codes(db, coord_a, 1, a, 1)
+    questions = surveys.survey(db, 1)["questions"]
+    answers = {q["id"]: 4 if q["kind"] == "scale" else 0 for q in questions if q["kind"] != "text"}
     db.conn.commit()
     actors = {
         ("public", True): PUBLIC, ("public", False): PUBLIC,
@@ -91,7 +102,8 @@ def world(db):
             "open_need": open_need, "pending_need": pending_need, "claimed": claimed, "mine": mine,
             "redeemed": redeemed, "family": family, "signup": signup, "outlet": outlet, "centre": centre,
             "programme": programme, "session": date.fromisoformat(session), "member": member, "actors": actors, "need": need, "cert": cert,
-            "activity": act, "day": day, "first_shift": first, "second_shift": second, "my_signup": my_signup}
+            "activity": act, "day": day, "first_shift": first, "second_shift": second, "my_signup": my_signup,
+            "rated_need": rated_need, "rating": rating, "correction": correction, "code": code, "answers": answers}
 
 
 def _activity(community_id, day):
@@ -225,6 +237,30 @@ PROBES = {
     "activities.mine": ("volunteers.own", "self", False, lambda w, a: activities.mine(w["db"], a)),
     "notifications.inbox": ("volunteers.own", "self", False, lambda w, a: notifications.inbox(w["db"], a)),
     "notifications.mark_read": ("volunteers.own", "self", True, lambda w, a: notifications.mark_read(w["db"], a)),
+    "ratings.rate": ("needs.rate", "one", True, lambda w, a: ratings.rate(
+        w["db"], a, w["rated_need"], {"stars": 5}, phone="13900006666" if a.role == "public" else "")),
+    "ratings.share": ("ratings.manage", "one", True, lambda w, a: ratings.share(w["db"], a, w["rating"], True)),
+    "ratings.of_community": ("ratings.manage", "one", False, lambda w, a: ratings.of_community(w["db"], a, w["a"])),
+    "ratings.of_volunteer": ("ratings.read", "one", False, lambda w, a: ratings.of_volunteer(w["db"], a, w["vid"])),
+    "surveys.create": ("surveys.manage", "city", True, lambda w, a: surveys.create(w["db"], a, {
+        "title": "调查", "opens_on": TODAY(), "closes_on": TODAY() + timedelta(days=9), "community_ids": [w["a"]],
+        "questions": [{"kind": "scale", "text": "满意吗"}]})),
+    "surveys.withdraw": ("surveys.manage", "city", True, lambda w, a: surveys.withdraw(w["db"], a, 1)),
+    "surveys.codes": ("surveys.codes", "one", True, lambda w, a: surveys.issue_codes(w["db"], a, 1, w["a"], 2)),
+    "surveys.unused_codes": ("surveys.codes", "one", False, lambda w, a: surveys.unused_codes(w["db"], a, 1, w["a"])),
+    "surveys.answer": ("surveys.answer", "one", True, lambda w, a: surveys.answer(
+        w["db"], a, w["code"], {"phone": "13977770000", "answers": w["answers"]})),
+    "surveys.results": ("surveys.results", "one", False, lambda w, a: surveys.results(w["db"], a, 1, w["a"])),
+    "surveys.raw": ("surveys.raw", "one", False, lambda w, a: surveys.raw(w["db"], a, 1)),
+    "scorecard.read": ("scorecard.read", "city", False, lambda w, a: scorecard.scorecard(
+        w["db"], a, TODAY() - timedelta(days=30), TODAY())),
+    "outlets.report": ("outlets.report", "one", True, lambda w, a: corrections.report(w["db"], a, w["outlet"], {"kind": "closed"})),
+    "outlets.corrections": ("outlets.manage", "one", False, lambda w, a: [
+        c for c in corrections.queue(w["db"], a) if c["correction_id"] == w["correction"]]),
+    "outlets.reject_correction": ("outlets.manage", "one", True,
+                                  lambda w, a: corrections.reject(w["db"], a, w["correction"], "核实无误")),
+    "outlets.accept_correction": ("outlets.manage", "one", True, lambda w, a: corrections.accept(
+        w["db"], a, w["correction"], {**_outlet(w), "phones": "0566-2020202"})),
     "dashboard.community": ("dashboard.read", "one", False, lambda w, a: check_scope(a, Scope(
         TODAY() - timedelta(days=30), TODAY(), community_id=w["a"]))),
     "dashboard.city": ("dashboard.read", "city", False, lambda w, a: check_scope(a, Scope(TODAY() - timedelta(days=30), TODAY()))),
@@ -248,7 +284,8 @@ def _counts(db):
     # community), the one audit row a refusal may leave; every other row counts.
     refusals = db.execute("SELECT COUNT(*) FROM audit_log WHERE action LIKE 'refused_%'").fetchone()[0]
     tables = ("service_records", "volunteers", "service_requests", "outlets", "daycare_members", "users",
-              "calendar_days", "certificates", "activities", "activity_signups")
+              "calendar_days", "certificates", "activities", "activity_signups", "need_ratings", "surveys",
+              "survey_codes", "survey_responses", "outlet_corrections")
     return {"audit_log": db["audit_log"].count - refusals} | {t: db[t].count for t in tables}
 
 
@@ -315,15 +352,24 @@ def test_the_table_keeps_design_md_s_roles():
     """The invariants of DESIGN.md's roles, so that an edit to the table itself is caught too."""
     having = {role: {a for a, row in RULES.items() if role in row} for role in ("public", "volunteer", "coordinator",
                                                                                  "leader", "admin")}
-    # Leaders read aggregates only: no personal row, no write but their own password.
-    assert having["leader"] == {"account.password", "coverage.read", "dashboard.read"}
-    # The public signs in, signs up and posts needs (moderated); nothing else.
-    assert having["public"] == {"account.sign_in", "volunteers.sign_up", "needs.post"}
-    # A volunteer acts on their own things only, and posts on their own community's board.
-    assert {a: RULES[a]["volunteer"] for a in having["volunteer"] if RULES[a]["volunteer"] != OWN} == {"needs.post": COMMUNITY}
+    # Leaders read aggregates only: no personal row; besides their own password, they write
+    # nothing but surveys (their office defines them and prints slips) and answers like anyone.
+    assert having["leader"] == {"account.password", "coverage.read", "dashboard.read", "scorecard.read", "surveys.manage",
+                                "surveys.codes", "surveys.results", "surveys.answer", "outlets.report"}
+    # The public signs in, signs up, posts needs (moderated), rates its own need, answers a survey
+    # with a slip's code and reports a wrong entry; nothing else.
+    assert having["public"] == {"account.sign_in", "volunteers.sign_up", "needs.post", "needs.rate", "surveys.answer",
+                                "outlets.report"}
+    # A volunteer acts on their own things only, and posts on their own community's board (and,
+    # like anyone, answers surveys and reports wrong entries).
+    assert {a: RULES[a]["volunteer"] for a in having["volunteer"] if RULES[a]["volunteer"] != OWN} == {
+        "needs.post": COMMUNITY, "surveys.answer": CITY, "outlets.report": CITY}
     # A coordinator never reaches past their community, except the city-wide outlet map and totals.
     assert {a: RULES[a]["coordinator"] for a in having["coordinator"] if RULES[a]["coordinator"] not in (COMMUNITY, OWN)} \
-        == {"coverage.read": CITY, "dashboard.read": CITY_VIEW}
+        == {"coverage.read": CITY, "dashboard.read": CITY_VIEW, "scorecard.read": CITY_VIEW, "surveys.answer": CITY,
+            "outlets.report": CITY}
+    # The scorecard is read exactly as the dashboard is (its section there relies on it)
+    assert RULES["scorecard.read"] == RULES["dashboard.read"]
     # Admins act anywhere; accounts, audit, calendar, communities and settings are theirs alone.
     assert all(RULES[a]["admin"] in (CITY, OWN) for a in having["admin"])
     for action in ("users.manage", "audit.read", "calendar.edit", "communities.edit", "settings.edit"):

@@ -65,3 +65,20 @@ def poppler_words(pdf: bytes) -> list[tuple[str, float, float, float, float]]:
         out = _run([_tool("pdftotext"), "-bbox", str(path), "-"])
     pattern = r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>'
     return [(html.unescape(w), float(a), float(b), float(c), float(d)) for a, b, c, d, w in re.findall(pattern, out)]
+
+
+def qr_codes(pdf: bytes, dpi: int = 150) -> list[str]:
+    """The QR codes a phone would read off the printed pages (Poppler draws them, zxing-cpp reads
+    them), page by page, top to bottom then left to right."""
+    import zxingcpp
+    from PIL import Image
+
+    found = []
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "doc.pdf"
+        path.write_bytes(pdf)
+        _run([_tool("pdftoppm"), "-r", str(dpi), "-png", str(path), str(Path(tmp) / "page")])
+        for page in sorted(Path(tmp).glob("page*.png")):
+            codes = zxingcpp.read_barcodes(Image.open(page), formats=zxingcpp.BarcodeFormat.QRCode)
+            found += [c.text for c in sorted(codes, key=lambda c: (round(c.position.top_left.y / 50), c.position.top_left.x))]
+    return found
