@@ -73,12 +73,14 @@ def outlet_form(f: Fields, current: dict | None = None) -> dict | None:
 
 
 reports, old = corrections.queue(db, actor), corrections.stale(db, actor)
+# The tabs' labels stay the same whatever waits (the chosen tab is kept by its label); the counts
+# are inside, and the navigation counts the reports.
 edit_tab, fix_tab, stale_tab, transfer_tab = st.tabs(
-    [t("out.tab_edit"), t("fix.tab", n=len(reports)), t("fix.stale_tab", n=len(old)), t("out.tab_import")],
-    key="outlets_tabs", on_change="rerun")
+    [t("out.tab_edit"), t("fix.tab"), t("fix.stale_tab"), t("out.tab_import")], key="outlets_tabs", on_change="rerun")
 
 with fix_tab:
     if fix_tab.open:
+        st.markdown(f"**{t('fix.waiting', n=len(reports))}**")
         st.caption(t("fix.queue_intro"))
         if not reports:
             st.info(t("fix.queue_empty"))
@@ -103,6 +105,7 @@ with fix_tab:
 
 with stale_tab:
     if stale_tab.open:
+        st.markdown(f"**{t('fix.stale_count', n=len(old))}**")
         st.caption(t("fix.stale_intro", days=corrections.STALE_DAYS))
         if not old:
             st.info(t("fix.stale_none"))

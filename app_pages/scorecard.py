@@ -80,9 +80,9 @@ def change_text(r: dict) -> str:
 def row_out(r: dict, ranked: bool = True) -> dict:
     out = {t("sc.col.community"): r["community"], t("sc.col.district"): r["district"] or "",
            t("sc.col.score"): shown(r["score"])}
-    if ranked:
-        out[t("sc.col.rank_city")] = f"{r['rank_city']}/{r['rank_city_of']}" if r.get("rank_city") else "—"
-        out[t("sc.col.rank_district")] = f"{r['rank_district']}/{r['rank_district_of']}" if r.get("rank_district") else "—"
+    # every row the same columns (a mean has no rank): the workbook's header is the first row's
+    out[t("sc.col.rank_city")] = f"{r['rank_city']}/{r['rank_city_of']}" if ranked and r.get("rank_city") else "—"
+    out[t("sc.col.rank_district")] = f"{r['rank_district']}/{r['rank_district_of']}" if ranked and r.get("rank_district") else "—"
     out[t("sc.col.change")] = change_text(r)
     for f in scorecard.FIGURES:
         out[t("sc.fig." + f.key)] = shown(r[f.key], FIGURE_FORMAT[f.key])
@@ -103,7 +103,8 @@ else:
     listed = [r for r in card["rows"] if district in (None, r["district"])]
     rows = [row_out(r) for r in listed] + [row_out({**card["city"], "community": t("sc.city_mean")}, False)]
 st.dataframe(pd.DataFrame(rows), hide_index=True, height=min(38 * (len(rows) + 1), 640))
-st.download_button(t("sc.download"), lambda: to_xlsx(rows, t("page.scorecard")), type="primary",
+sheet = t("page.scorecard")  # the workbook is made when pressed, outside this run: its words are made now
+st.download_button(t("sc.download"), lambda: to_xlsx(rows, sheet), type="primary",
                    file_name=f"scorecard-{start}-{end}.xlsx", key="sc_xlsx",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 

@@ -74,13 +74,15 @@ with tabs[0]:
                 rows.append(row)
             st.caption(t("sv.results_note"))
             st.dataframe(pd.DataFrame(rows), hide_index=True)  # a dataframe shows text as text
-            st.download_button(t("sv.download"), lambda: to_xlsx(rows, t("sv.results")),
+            sheet = t("sv.results")  # made when pressed, outside this run: its words are made now
+            st.download_button(t("sv.download"), lambda: to_xlsx(rows, sheet),
                                file_name=f"survey-{chosen}.xlsx", key="sv_results_xlsx")
             if may(actor, "surveys.raw"):
                 with st.expander(t("sv.raw")):
                     raw = surveys.raw(db, actor, chosen)
                     st.dataframe(pd.DataFrame(raw), hide_index=True)
-                    st.download_button(t("sv.download_raw"), lambda: to_xlsx(raw, t("sv.raw")),
+                    raw_sheet = t("sv.raw")
+                    st.download_button(t("sv.download_raw"), lambda: to_xlsx(raw, raw_sheet),
                                        file_name=f"survey-{chosen}-answers.xlsx", key="sv_raw_xlsx")
             if manages and next(s for s in mine if s["id"] == chosen)["status"] == "active":
                 if st.button(t("sv.withdraw"), key=f"withdraw_{chosen}"):
@@ -107,7 +109,8 @@ with tabs[1]:
             unused = surveys.unused_codes(db, actor, pick, where)
             st.markdown(t("sv.unused", n=len(unused)))
             if unused:
-                url_of = lambda code: f"{public_base()}/survey?code={code}"  # noqa: E731
+                base = public_base()  # the PDF is made when pressed, outside this run: the address is read now
+                url_of = lambda code: f"{base}/survey?code={code}"  # noqa: E731
                 st.download_button(t("sv.print"), lambda: survey_slips_pdf(s, names[where], unused, url_of),
                                    file_name=f"survey-{pick}-{where}-slips.pdf", mime="application/pdf",
                                    key="sv_slips_pdf", type="primary")

@@ -134,11 +134,6 @@ def survey(db):
     return db, survey_id, codes, (scale, choice, text), coord
 
 
-def _answer(db, code, phone, values, source="10.1.1.1"):
-    scale, choice, text = values[0]
-    return surveys.answer(db, replace(PUBLIC, source=source), code, {"phone": phone, "answers": values[1]})
-
-
 def test_a_survey_is_checked_before_it_is_kept(db):
     leader = actor_for(db, "leader")
     base = {"title": "调查", "opens_on": clock.today(), "closes_on": clock.today() + timedelta(days=10),

@@ -213,7 +213,11 @@ def test_the_navigation_says_what_waits_for_the_coordinator(app_env):
     assert waiting(db, coordinator) == {"app_pages/hours.py": hours, "app_pages/volunteers.py": signups,
                                         **({"app_pages/exchange_manage.py": n} if (n := db.execute(
                                             "SELECT COUNT(*) FROM service_requests WHERE status = 'pending'"
-                                            " AND community_id = 1").fetchone()[0]) else {})}
+                                            " AND community_id = 1").fetchone()[0]) else {}),
+                                        # residents' reports on the community's outlets (the demo leaves two)
+                                        "app_pages/outlets_admin.py": db.execute(
+                                            "SELECT COUNT(*) FROM outlet_corrections WHERE status = 'pending'"
+                                            " AND community_id = 1").fetchone()[0]}
     assert waiting(db, at.session_state["actor"].__class__("leader", "leader")) == {}  # leaders approve nothing
     admin_hours = db.execute("SELECT COUNT(*) FROM service_records WHERE status = 'pending'").fetchone()[0]
     assert waiting(db, at.session_state["actor"].__class__("admin", "admin", user_id=1))["app_pages/hours.py"] == admin_hours
