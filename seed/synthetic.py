@@ -3,7 +3,7 @@ Deterministic from the seed number; bulk inserts with indexes rebuilt after load
 
 import random
 import time
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlite_utils import Database
 
@@ -20,9 +20,10 @@ from db import clock
 
 SIZES = {
     "city": {"volunteers": 100_000, "records": 2_000_000, "needs": 20_000, "outlets": 5_000,
-             "centres": 20, "members": 5_000, "activities": 50_000},
+             "centres": 20, "members": 5_000, "activities": 50_000,
+             "responses": 150},  # survey responses per community and year
     "ci": {"volunteers": 5_000, "records": 60_000, "needs": 1_000, "outlets": 500, "centres": 4, "members": 300,
-           "activities": 2_000},
+           "activities": 2_000, "responses": 20},
 }
 SYNTHETIC_PASSWORD = "linli-demo"
 
@@ -66,6 +67,8 @@ def seed_synthetic(db: Database, size: dict, seed: int = 7, log=print) -> dict:
         log(f"needs: {nd:,} ({time.perf_counter() - started:.1f}s)")
         a = _activities(db, rng, size.get("activities", 0), r + 1, community_of, categories, today)
         log(f"activities: {a:,} ({time.perf_counter() - started:.1f}s)")
+        v = _voice(db, rng, size.get("responses", 0), communities, today)
+        log(f"ratings, survey answers, corrections: {v} ({time.perf_counter() - started:.1f}s)")
     with write(db):
         refresh_volunteer_totals(db)
     _daycare(db, rng, size["centres"], size["members"], today)
@@ -93,6 +96,51 @@ def _needs(rng, count, volunteers, community_of, categories, today):
         yield ("need", "代配药品", categories[i % len(categories)], community_of[v], "居民", 1 + i % 3, 60,
                iso(created + timedelta(days=7))[:16], status, "synthetic", iso(created), v if claimed else None,
                iso(claimed), iso(done), 60 if done else None, "synthetic" if confirmed else None, iso(confirmed))
+
+
+def _voice(db: Database, rng, per_community: int, communities: list[dict], today) -> dict:
+    """Residents' ratings of 70 % of the confirmed needs; a satisfaction survey a year for three
+    years answered by `per_community` households in every community; reports on 5 % of outlets."""
+    import json
+
+    from db.keys import lookup_hash
+
+    rows = [(r, c, v, rng.choices((5, 4, 3, 2, 1), (45, 35, 12, 5, 3))[0], at)
+            for r, c, v, at in db.execute("SELECT id, community_id, claimed_by, confirmed_at FROM service_requests"
+                                          " WHERE kind = 'need' AND status = 'confirmed'") if rng.random() < 0.7]
+    ratings = insert_rows(db, "need_ratings", ["request_id", "community_id", "volunteer_id", "stars", "rated_at",
+                                               "rated_by"], ((*r, "synthetic") for r in rows))
+    responses = 0
+    for year in range(3):
+        opens = today.replace(month=1, day=1) - timedelta(days=365 * year) + timedelta(days=rng.randint(60, 200))
+        closes = opens + timedelta(days=30)
+        survey = db["surveys"].insert({"title": f"满意度调查 {opens.year}", "opens_on": opens.isoformat(),
+                                       "closes_on": closes.isoformat(), "status": "active", "created_by": "synthetic",
+                                       "created_at": clock.stamp()}).last_pk
+        questions = [db["survey_questions"].insert({"survey_id": survey, "position": n, "kind": kind, "text": text,
+                                                    "choices": json.dumps(choices, ensure_ascii=False)}).last_pk
+                     for n, (kind, text, choices) in enumerate((("scale", "总体满意度", []), ("scale", "网点满意度", []),
+                                                                ("choice", "最想增加", ["助餐", "维修"])), 1)]
+        codes, answers, first = [], [], (db.execute("SELECT COALESCE(MAX(id), 0) FROM survey_responses").fetchone()[0] + 1)
+        for c in communities:
+            mood = rng.uniform(3.0, 4.7)
+            for _ in range(per_community):
+                code = f"S{survey}{len(codes):09d}"
+                at = clock.stamp(datetime.combine(opens, datetime.min.time()) + timedelta(hours=rng.randint(0, 24 * 30)))
+                codes.append((code, survey, c["id"], "synthetic", at, at))
+                rid = first + len(codes) - 1
+                answers += [(rid, questions[0], max(1, min(5, round(rng.gauss(mood, 0.8))))),
+                            (rid, questions[1], max(1, min(5, round(rng.gauss(mood, 0.9))))), (rid, questions[2], rng.randrange(2))]
+        insert_rows(db, "survey_codes", ["code", "survey_id", "community_id", "issued_by", "issued_at", "used_at"], codes)
+        responses += insert_rows(db, "survey_responses", ["id", "survey_id", "community_id", "code", "phone_hash", "answered_at"],
+                                 ((first + n, survey, cid, code, lookup_hash(code), at)
+                                  for n, (code, _, cid, _, at, _) in enumerate(codes)))
+        insert_rows(db, "survey_answers", ["response_id", "question_id", "value"], answers)
+    outlets = [r for r in db.execute("SELECT id, community_id FROM outlets") if rng.random() < 0.05]
+    reports = insert_rows(db, "outlet_corrections", ["outlet_id", "community_id", "kind", "status", "reported_by", "reported_at"],
+                          ((o, c, rng.choice(("closed", "moved", "phone", "hours")), "pending" if rng.random() < 0.2 else "rejected",
+                            "public", clock.stamp()) for o, c in outlets))
+    return {"ratings": ratings, "responses": responses, "corrections": reports}
 
 
 def _daycare(db: Database, rng, centres: int, members: int, today) -> None:
