@@ -7,6 +7,7 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
+from components import charts
 from components.auth import session_actor
 from components.data import get_db
 from components.feedback import Fields, attempt
@@ -57,8 +58,19 @@ with tabs[0]:
         chosen = st.selectbox(t("sv.pick"), [s["id"] for s in mine], key="sv_results_pick",
                               format_func=lambda i: label(next(s for s in mine if s["id"] == i))) if mine else None
         if chosen:
-            result = surveys.results(db, actor, chosen)
-            questions = result[0]["questions"] if result else []
+            # communities with answers first, the most answered at the top
+            result = sorted(surveys.results(db, actor, chosen), key=lambda r: (-r["responses"], r["community"]))
+            scales = [q for q in (result[0]["questions"] if result else []) if q["kind"] == "scale"]
+            if scales and len(result) > 1:
+                asked = st.selectbox(t("sv.chart_question"), range(len(scales)), format_func=lambda i: scales[i]["text"],
+                                     key="sv_chart_question")
+                points = [{"community": r["community"], "n": q["n"], "mean": q["mean"],
+                           "low": max(1, q["mean"] - (q["interval"] or 0)), "high": min(5, q["mean"] + (q["interval"] or 0))}
+                          for r in result for q in r["questions"] if q["id"] == scales[asked]["id"] and q["n"] >= 2]
+                if points:
+                    labels = {"community": t("dir.community"), "mean": t("sv.mean"), "low": t("sv.low"), "high": t("sv.high"),
+                              "n": t("sv.responses")}
+                    st.altair_chart(charts.styled(charts.survey_means(pd.DataFrame(points), scales[asked]["text"], labels)))
             rows = []
             for r in result:
                 row = {t("dir.community"): r["community"], t("sv.issued"): r["issued"], t("sv.responses"): r["responses"],

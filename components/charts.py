@@ -164,3 +164,19 @@ def ranked_scores(df: pd.DataFrame, title: str, labels: dict[str, str], meeting:
         color=alt.Color("group:N", title=labels["group"], scale=alt.Scale(domain=groups, range=OKABE_ITO[1:1 + len(groups)])),
         tooltip=[alt.Tooltip("label:N", title=labels["label"]), alt.Tooltip("score:Q", title=labels["score"], format=".1f")],
     ).properties(height=alt.Step(100 if meeting and len(df) <= 5 else 32 if meeting else 22))
+
+
+def survey_means(df: pd.DataFrame, title: str, labels: dict[str, str]) -> alt.Chart:
+    """One 1–5 question's mean per community with its 95 % interval as a bar through the point: a
+    wide bar says "few answers", so a ranking is not read into noise. df: community, mean, low, high, n."""
+    base = alt.Chart(df, title=title).encode(
+        y=alt.Y("community:N", title=labels["community"], sort=alt.EncodingSortField("mean", order="descending"),
+                axis=alt.Axis(**EVERY_LABEL)))
+    tips = [alt.Tooltip("community:N", title=labels["community"]), alt.Tooltip("mean:Q", title=labels["mean"], format=".2f"),
+            alt.Tooltip("low:Q", title=labels["low"], format=".2f"), alt.Tooltip("high:Q", title=labels["high"], format=".2f"),
+            alt.Tooltip("n:Q", title=labels["n"])]
+    interval = base.mark_rule(color=OKABE_ITO[0], strokeWidth=2).encode(
+        x=alt.X("low:Q", title=labels["mean"], scale=alt.Scale(domain=[1, 5]), axis=alt.Axis(values=[1, 2, 3, 4, 5])),
+        x2="high:Q", tooltip=tips)
+    point = base.mark_point(filled=True, size=70, color=OKABE_ITO[4]).encode(x="mean:Q", tooltip=tips)
+    return (interval + point).properties(height=alt.Step(22))

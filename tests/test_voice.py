@@ -335,3 +335,14 @@ def test_the_slips_print_each_code_readable_by_eye_and_by_a_phone(survey):
     assert all(f"{c[:4]}-{c[4:]}" in text for c in codes)
     assert text.count("满意度调查") >= 10 and text.count("每个手机号限答一次") == 10
     assert qr_codes(pdf) == [f"https://linli.example/survey?code={c}" for c in codes]
+
+
+def test_the_survey_chart_is_valid_vega_lite_with_its_interval():
+    import pandas as pd
+
+    from components import charts
+
+    frame = pd.DataFrame([{"community": "秋浦社区", "mean": 4.0, "low": 2.7, "high": 5.0, "n": 4}])
+    spec = charts.styled(charts.survey_means(frame, "总体满意度", dict.fromkeys(("community", "mean", "low", "high", "n"), "x")))
+    built = spec.to_dict(validate=True)
+    assert [layer["mark"]["type"] for layer in built["layer"]] == ["rule", "point"]
