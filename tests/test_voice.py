@@ -346,3 +346,21 @@ def test_the_survey_chart_is_valid_vega_lite_with_its_interval():
     spec = charts.styled(charts.survey_means(frame, "总体满意度", dict.fromkeys(("community", "mean", "low", "high", "n"), "x")))
     built = spec.to_dict(validate=True)
     assert [layer["mark"]["type"] for layer in built["layer"]] == ["rule", "point"]
+
+
+def test_a_free_answer_is_exported_as_text_never_as_a_formula(survey):
+    import io
+
+    from openpyxl import load_workbook
+
+    from components.spreadsheet import to_xlsx
+
+    db, survey_id, codes, (scale, choice, text), _ = survey
+    formula = '=HYPERLINK("http://evil.example","点我")'
+    surveys.answer(db, replace(PUBLIC, source="10.5.5.5"), codes[0],
+                   {"phone": "13912340001", "answers": {scale: 3, choice: 0, text: formula}})
+    rows = surveys.raw(db, actor_for(db, "admin"), survey_id)
+    sheet = load_workbook(io.BytesIO(to_xlsx(rows))).active
+    cells = [c.value for row in sheet.iter_rows() for c in row]
+    assert "'" + formula in cells and formula not in cells
+    assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)

@@ -68,8 +68,9 @@ def set_weights(db: Database, actor: Actor, data: dict[str, int]) -> None:
         audit.record(db, actor, "update", "settings", WEIGHTS_KEY, before=before, after=after)
 
 
-def figures(db: Database, start: date, end: date) -> dict[int, dict]:
-    """Every community's raw figures for [start, end] (None: no data for that figure)."""
+def figures(db: Database, start: date, end: date, cells: list[dict] | None = None) -> dict[int, dict]:
+    """Every community's raw figures for [start, end] (None: no data for that figure). Coverage does
+    not depend on the period: pass its cells when another period has them already."""
     period = (start.isoformat(), end.isoformat())
     communities = {r["id"]: r for r in db.query("SELECT id, name, district, population FROM communities")}
     by_name = {c["name"]: i for i, c in communities.items()}
@@ -90,10 +91,10 @@ def figures(db: Database, start: date, end: date) -> dict[int, dict]:
                       " WHERE q.kind = 'scale' AND p.answered_at >= ? AND p.answered_at < ? GROUP BY p.community_id",
                       [period[0], period[1] + "T99"]):
         out[r["community_id"]]["survey_score"] = r["v"]
-    cells: dict[int, list[int]] = {}
-    for c in coverage(db):
-        cells.setdefault(c["community_id"], []).append(c["within"] > 0)
-    for i, got in cells.items():
+    reach: dict[int, list[bool]] = {}
+    for c in coverage(db) if cells is None else cells:
+        reach.setdefault(c["community_id"], []).append(c["within"] > 0)
+    for i, got in reach.items():
         out[i]["coverage"] = sum(got) / len(got) if got else None
     for r in db.query("SELECT community_id, COUNT(*) AS n, SUM(last_verified >= ?) AS fresh FROM outlets"
                       " WHERE status != 'closed' GROUP BY community_id", [stale_before(end)]):
@@ -147,8 +148,9 @@ def table(db: Database, start: date, end: date) -> list[dict]:
     score and ranks and the change (no permission check: `scorecard` is the one readers call)."""
     w = weights(db)
     days = (end - start).days + 1
-    now = list(figures(db, start, end).values())
-    before = list(figures(db, start - timedelta(days=days), start - timedelta(days=1)).values())
+    cells = coverage(db)
+    now = list(figures(db, start, end, cells).values())
+    before = list(figures(db, start - timedelta(days=days), start - timedelta(days=1), cells).values())
     _scores(now, w)
     _scores(before, w)
     earlier = {r["community_id"]: r for r in before}
