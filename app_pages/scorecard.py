@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from components.auth import session_actor
+from components.dashboard.sections import scorecard_table
 from components.data import db_file, get_db
 from components.feedback import attempt, show_error
 from components.i18n import t
@@ -46,16 +47,10 @@ else:
     start, end = PERIODS[choice]
     c2.caption(t("sc.period_is", start=start.isoformat(), end=end.isoformat()))
 
-@st.cache_data(show_spinner=False, ttl=600)
-def city_table(start: date, end: date, path: str) -> list[dict]:
-    # The same for every reader of the period (cleared on every write); what each may see of it
-    # is cut by db.assessment.scorecard.scorecard below.
-    return scorecard.table(get_db(), start, end)
-
-
 try:
     scorecard.check(actor, start, end)
-    card = scorecard.scorecard(db, actor, start, end, city_table(start, end, db_file()))
+    # the city's table, cached with the dashboard's; what this reader may see of it is cut in db/
+    card = scorecard.scorecard(db, actor, start, end, scorecard_table(start, end, db_file()))
 except LinliError as exc:
     show_error(exc)
     st.stop()

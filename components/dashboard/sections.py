@@ -48,6 +48,13 @@ def _kpis(s: figures.Scope, path: str) -> dict:
     return figures.kpis(get_db(), s, _coverage(s.district, s.community_id, path), _figure("daycare", s, path))
 
 
+@st.cache_data(show_spinner=False, ttl=3600)
+def scorecard_table(start, end, path: str) -> list[dict]:
+    """The city's scorecard for a period, the same for every reader (each sees their part of it,
+    db.assessment.scorecard.scorecard): one computation for the dashboard and the scorecard page."""
+    return scorecard.table(get_db(), start, end)
+
+
 def kpis(s: figures.Scope) -> dict:
     """The tiles' figures; one coverage computation serves every period of the same place."""
     return _kpis(s, db_file())
@@ -232,7 +239,7 @@ def _scorecard(s: figures.Scope, path: str, names: dict, meeting: bool) -> list[
     communities of the district or city ranked (the first and last ten when there are more)."""
     if (s.end - s.start).days > 366:
         return []  # a scorecard covers at most a year
-    rows = scorecard.table(get_db(), s.start, s.end)
+    rows = scorecard_table(s.start, s.end, path)
     if s.community_id:
         own = next(r for r in rows if r["community_id"] == s.community_id)
         shown = [{**own, "label": own["community"], "group": t("sc.group.own")},
