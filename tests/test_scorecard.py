@@ -14,13 +14,15 @@ and score written out below from the rows the test inserts, never from our own o
   coverage          1/13       0          0         A 100, B 60, C 60
   freshness         1 of 2     1 of 1     —         A 60, B 100
   occupancy         —          —          —         (no day-care centre)
+  D (Y, population 0, nothing at all): coverage 0 → 60, its only figure: total 60.
 
   total (default weights 20/15/15/10/10/10/10/5/5, a missing figure left out):
   A = (20·100+15·60+15·60+10·60+10·100+10·60+10·100+5·60)/95 = 7300/95
   B = (20·76+15·100+15·100+10·100+10·60+10·60+5·100)/85     = 7220/85
   C = (20·60+15·60+10·100+10·60)/55                          = 3700/55
   previous period (records only: A 10 h by one, B 20 h by one, C none; outlets as now):
-  A = (20·70+15·80+10·100+5·100)/50 = 82, B = (20·100+15·100+10·60+5·100)/50 = 92, C = (20·60+15·60+10·60)/45 = 60
+  A = (20·70+15·80+10·100+5·100)/50 = 82, B = (20·100+15·100+10·60+5·100)/50 = 92, C = (20·60+15·60+10·60)/45 = 60,
+  D = 60 (a tie with C: both third then; D is fourth now, C third)
 """
 
 from datetime import date
@@ -111,12 +113,14 @@ def town(empty_db):
     a = _community(db, "甲社区", "贵池区", 2000, 30.66, 117.49)
     b = _community(db, "乙社区", "贵池区", 1000, 30.30, 117.00)
     c = _community(db, "丙社区", "东至县", 4000, 29.80, 116.80)
+    _community(db, "丁社区", "东至县", 0, 29.90, 117.20)  # nobody registered: only its coverage to score
     va, vb, vc = _volunteers(db, a, 2), _volunteers(db, b, 3), _volunteers(db, c, 4)
     _hours(db, va, a, 120, "2026-08-15")
     _hours(db, vb, b, 30, "2026-07-01")  # the first day counts
     _hours(db, vc, c, 40, "2026-09-30")  # and the last
     _hours(db, va[:1], a, 10, "2026-05-01")  # the previous period
-    _hours(db, vb[:1], b, 20, "2026-06-30")
+    _hours(db, vb[:1], b, 20, "2026-03-31")  # the previous period's first day (as long as this one)
+    _hours(db, vb[:1], b, 500, "2026-03-30")  # the day before it: in neither period
     _hours(db, vc, c, 999, "2026-10-01")  # after the period: not counted
     for status, claim in (("confirmed", 2), ("confirmed", 4), ("claimed", 10), ("open", None)):
         _need(db, a, status, claim)
@@ -164,13 +168,16 @@ def test_scores_totals_ranks_and_change_as_computed_by_hand(town):
     assert [b[f"{k}_score"] for k in scorecard.KEYS] == pytest.approx([76, 100, 100, 100, 60, None, 60, 100, None])
     assert [c[f"{k}_score"] for k in scorecard.KEYS] == pytest.approx([60, 60, None, None, None, 100, 60, None, None])
     assert (a["score"], b["score"], c["score"]) == pytest.approx((A_NOW, B_NOW, C_NOW))
-    assert [r["community"] for r in scorecard.table(db, START, END)] == ["乙社区", "甲社区", "丙社区"]
-    assert (b["rank_city"], a["rank_city"], c["rank_city"]) == (1, 2, 3)
-    assert (b["rank_district"], a["rank_district"], c["rank_district"]) == (1, 2, 1)
-    assert (a["rank_district_of"], c["rank_district_of"], a["rank_city_of"]) == (2, 1, 3)
-    assert (a["previous_score"], b["previous_score"], c["previous_score"]) == pytest.approx((82, 92, 60))
+    d = rows["丁社区"]
+    assert d["score"] == 60 and d["hours_per_1000"] is None
+    assert [r["community"] for r in scorecard.table(db, START, END)] == ["乙社区", "甲社区", "丙社区", "丁社区"]
+    assert (b["rank_city"], a["rank_city"], c["rank_city"], d["rank_city"]) == (1, 2, 3, 4)
+    assert (b["rank_district"], a["rank_district"], c["rank_district"], d["rank_district"]) == (1, 2, 1, 2)
+    assert (a["rank_district_of"], c["rank_district_of"], a["rank_city_of"]) == (2, 2, 4)
+    assert (a["previous_score"], b["previous_score"], c["previous_score"], d["previous_score"]) == pytest.approx((82, 92, 60, 60))
     assert (a["change"], b["change"], c["change"]) == pytest.approx((A_NOW - 82, B_NOW - 92, C_NOW - 60))
-    assert (a["rank_change"], b["rank_change"], c["rank_change"]) == (0, 0, 0)
+    assert (c["previous_rank_city"], d["previous_rank_city"]) == (3, 3)  # a tie shares its rank
+    assert (a["rank_change"], b["rank_change"], c["rank_change"], d["rank_change"]) == (0, 0, 0, -1)
 
 
 def test_weights_are_the_admins_and_refused_when_they_say_nothing(town):
@@ -179,6 +186,12 @@ def test_weights_are_the_admins_and_refused_when_they_say_nothing(town):
     scorecard.set_weights(db, admin, {k: 0 for k in scorecard.KEYS} | {"hours_per_1000": 1})
     rows = _rows(db)
     assert [rows[n]["score"] for n in ("甲社区", "乙社区", "丙社区")] == pytest.approx([100, 76, 60])
+    # 丁 has no hours figure (nobody lives there): no score, no rank, listed last
+    assert (rows["丁社区"]["score"], rows["丁社区"]["rank_city"]) == (None, None)
+    assert [r["community"] for r in scorecard.table(db, START, END)][-1] == "丁社区"
+    # the period before, on hours alone: A 10 h/2,000 → 70, B 20 h/1,000 → 100, C 0 → 60
+    assert [(rows[n]["previous_rank_city"], rows[n]["rank_change"]) for n in ("甲社区", "乙社区", "丙社区")] == [
+        (2, 1), (1, -1), (3, 0)]
     with pytest.raises(InputError):
         scorecard.set_weights(db, admin, {k: 0 for k in scorecard.KEYS})
     with pytest.raises(InputError):
@@ -196,14 +209,33 @@ def test_a_coordinator_sees_their_community_beside_the_district_and_city_means(t
     seen = scorecard.scorecard(db, Actor("c", "coordinator", community_id=ids["A"], user_id=3), START, END)
     assert [r["community"] for r in seen["rows"]] == ["甲社区"]
     assert seen["district"]["score"] == pytest.approx((A_NOW + B_NOW) / 2)
-    assert seen["city"]["score"] == pytest.approx((A_NOW + B_NOW + C_NOW) / 3)
+    assert seen["city"]["score"] == pytest.approx((A_NOW + B_NOW + C_NOW + 60) / 4)
     leader = scorecard.scorecard(db, Actor("l", "leader", user_id=4), START, END)
-    assert len(leader["rows"]) == 3 and leader["district"] is None
+    assert len(leader["rows"]) == 4 and leader["district"] is None
     for refused in (Actor("v", "volunteer", community_id=ids["A"], user_id=5, volunteer_id=1), Actor("public", "public")):
         with pytest.raises(PermissionDenied):
             scorecard.scorecard(db, refused, START, END)
     with pytest.raises(InputError):
         scorecard.scorecard(db, Actor("l", "leader", user_id=4), date(2025, 1, 1), END)  # longer than a year
+    scorecard.scorecard(db, Actor("l", "leader", user_id=4), date(2025, 9, 29), END)  # 367 days: the longest allowed
+    with pytest.raises(InputError):
+        scorecard.scorecard(db, Actor("l", "leader", user_id=4), date(2025, 9, 28), END)
+    with pytest.raises(InputError):
+        scorecard.scorecard(db, Actor("l", "leader", user_id=4), END, START)  # the end before the start
+
+
+def test_a_communitys_day_care_is_its_centres_together(town, monkeypatch):
+    """Two centres of one community: places booked over places offered of both (3/10 and 5/30 →
+    8/40 = 20 %, not the mean of 30 % and 17 %); the per-centre rule itself is db.daycare's."""
+    db, ids = town
+    monkeypatch.setattr(scorecard, "centres", lambda db: [{"id": 7, "community_id": ids["A"]},
+                                                          {"id": 8, "community_id": ids["A"]},
+                                                          {"id": 9, "community_id": ids["C"]}])
+    monkeypatch.setattr(scorecard, "occupancy", lambda db, start, end: [
+        {"centre_id": 7, "booked": 3, "places": 10}, {"centre_id": 8, "booked": 5, "places": 30},
+        {"centre_id": 9, "booked": 0, "places": 0}])  # nothing held: no figure
+    rows = {r["community"]: r for r in scorecard.figures(db, START, END).values()}
+    assert (rows["甲社区"]["occupancy"], rows["丙社区"]["occupancy"], rows["乙社区"]["occupancy"]) == (0.2, None, None)
 
 
 def test_a_town_with_nothing_in_the_period_scores_nobody(empty_db):

@@ -134,7 +134,7 @@ def _rank(rows: list[dict], name: str, group) -> None:
     for r in rows:
         groups.setdefault(group(r), []).append(r)
     for members in groups.values():
-        scored = sorted((r for r in members if r["score"] is not None), key=lambda r: -r["score"])
+        scored = [r for r in members if r["score"] is not None]
         for r in members:
             r[name] = None
         for r in scored:
