@@ -85,6 +85,11 @@ def test_brief_is_made_on_request_for_the_view_on_screen(app_env):
     figures = {row[0]: row[1] for row in book.worksheets[0].iter_rows(values_only=True) if row and row[0]}
     assert figures["注册志愿者"] == f"{registered:,}"
     assert len(book.worksheets) == pages  # the figures, then one sheet per chart page
+    # the scorecard of 石台县's communities, ranked, in both (each name as the communities table has it)
+    assert "社区考核综合得分" in text and "社区考核综合得分" in book.sheetnames
+    shitai = [r["name"] for r in db.query("SELECT name FROM communities WHERE district = '石台县'")]
+    ranked = [row[0] for row in book["社区考核综合得分"].iter_rows(min_row=5, values_only=True) if row[0]]
+    assert sorted(ranked) == sorted(shitai)
     # Another view: the brief on offer is gone until it is made for this one.
     at.selectbox(key="db_district").select("贵池区").run()
     assert all("简报" not in b.label for b in at.get("download_button"))
