@@ -12,12 +12,12 @@ and score written out below from the rows the test inserts, never from our own o
   service rating    5,4→4.5    3→3.0      —         A 100, B 60
   survey            4,4→4.0    —          5,5,5→5   A 60, C 100
   coverage          1/13       0          0         A 100, B 60, C 60
-  freshness         1 of 2     1 of 1     —         A 60, B 100
+  freshness         1 of 2     1 of 1     —         A 80, B 100, D 60 (0 of 1)
   occupancy         —          —          —         (no day-care centre)
-  D (Y, population 0, nothing at all): coverage 0 → 60, its only figure: total 60.
+  D (Y, population 0, one outlet verified in 2020): coverage 60, freshness 60: total 60.
 
   total (default weights 20/15/15/10/10/10/10/5/5, a missing figure left out):
-  A = (20·100+15·60+15·60+10·60+10·100+10·60+10·100+5·60)/95 = 7300/95
+  A = (20·100+15·60+15·60+10·60+10·100+10·60+10·100+5·80)/95 = 7400/95
   B = (20·76+15·100+15·100+10·100+10·60+10·60+5·100)/85     = 7220/85
   C = (20·60+15·60+10·100+10·60)/55                          = 3700/55
   previous period (records only: A 10 h by one, B 20 h by one, C none; outlets as now):
@@ -35,7 +35,7 @@ from db.errors import InputError, PermissionDenied
 from db.models import Actor
 
 START, END = date(2026, 7, 1), date(2026, 9, 30)
-A_NOW, B_NOW, C_NOW = 7300 / 95, 7220 / 85, 3700 / 55
+A_NOW, B_NOW, C_NOW = 7400 / 95, 7220 / 85, 3700 / 55
 
 
 def _community(db, name, district, population, lat, lon):
@@ -113,7 +113,7 @@ def town(empty_db):
     a = _community(db, "甲社区", "贵池区", 2000, 30.66, 117.49)
     b = _community(db, "乙社区", "贵池区", 1000, 30.30, 117.00)
     c = _community(db, "丙社区", "东至县", 4000, 29.80, 116.80)
-    _community(db, "丁社区", "东至县", 0, 29.90, 117.20)  # nobody registered: only its coverage to score
+    d = _community(db, "丁社区", "东至县", 0, 29.90, 117.20)  # nobody registered: coverage and freshness to score
     va, vb, vc = _volunteers(db, a, 2), _volunteers(db, b, 3), _volunteers(db, c, 4)
     _hours(db, va, a, 120, "2026-08-15")
     _hours(db, vb, b, 30, "2026-07-01")  # the first day counts
@@ -137,8 +137,9 @@ def town(empty_db):
     _outlet(db, a, "other", 30.66, 117.49, "2025-09-29")  # a day more than a year before the period's end
     _outlet(db, a, "pharmacy", 30.66, 117.49, None, status="closed")  # closed for good: neither covers nor counts
     _outlet(db, b, "other", 30.30, 117.00, "2025-09-30")  # exactly a year: still fresh
+    _outlet(db, d, "other", 29.90, 117.20, "2020-01-01")  # nothing fresh at all: 0, not "no figure"
     db.conn.commit()
-    return db, {"A": a, "B": b, "C": c}
+    return db, {"A": a, "B": b, "C": c, "D": d}
 
 
 def _rows(db):
@@ -156,7 +157,7 @@ def test_every_figure_as_computed_by_hand(town):
     assert (a["service_rating"], b["service_rating"], c["service_rating"]) == (4.5, 3, None)
     assert (a["survey_score"], b["survey_score"], c["survey_score"]) == (4, None, 5)
     assert (a["coverage"], b["coverage"], c["coverage"]) == (1 / 13, 0, 0)
-    assert (a["freshness"], b["freshness"], c["freshness"]) == (0.5, 1, None)
+    assert (a["freshness"], b["freshness"], c["freshness"], rows["丁社区"]["freshness"]) == (0.5, 1, None, 0)
     assert (a["occupancy"], b["occupancy"], c["occupancy"]) == (None, None, None)
 
 
@@ -164,7 +165,7 @@ def test_scores_totals_ranks_and_change_as_computed_by_hand(town):
     db, _ = town
     rows = _rows(db)
     a, b, c = rows["甲社区"], rows["乙社区"], rows["丙社区"]
-    assert [a[f"{k}_score"] for k in scorecard.KEYS] == pytest.approx([100, 60, 60, 60, 100, 60, 100, 60, None])
+    assert [a[f"{k}_score"] for k in scorecard.KEYS] == pytest.approx([100, 60, 60, 60, 100, 60, 100, 80, None])
     assert [b[f"{k}_score"] for k in scorecard.KEYS] == pytest.approx([76, 100, 100, 100, 60, None, 60, 100, None])
     assert [c[f"{k}_score"] for k in scorecard.KEYS] == pytest.approx([60, 60, None, None, None, 100, 60, None, None])
     assert (a["score"], b["score"], c["score"]) == pytest.approx((A_NOW, B_NOW, C_NOW))
@@ -210,8 +211,11 @@ def test_a_coordinator_sees_their_community_beside_the_district_and_city_means(t
     assert [r["community"] for r in seen["rows"]] == ["甲社区"]
     assert seen["district"]["score"] == pytest.approx((A_NOW + B_NOW) / 2)
     assert seen["city"]["score"] == pytest.approx((A_NOW + B_NOW + C_NOW + 60) / 4)
+    in_c = scorecard.scorecard(db, Actor("c2", "coordinator", community_id=ids["C"], user_id=6), START, END)
+    assert in_c["district"]["score"] == pytest.approx((C_NOW + 60) / 2)  # 东至县: 丙 and 丁, not 贵池区's
     leader = scorecard.scorecard(db, Actor("l", "leader", user_id=4), START, END)
     assert len(leader["rows"]) == 4 and leader["district"] is None
+    assert len(scorecard.scorecard(db, Actor("l", "leader", user_id=4), END, END)["rows"]) == 4  # one day
     for refused in (Actor("v", "volunteer", community_id=ids["A"], user_id=5, volunteer_id=1), Actor("public", "public")):
         with pytest.raises(PermissionDenied):
             scorecard.scorecard(db, refused, START, END)
