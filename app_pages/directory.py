@@ -163,10 +163,8 @@ with list_tab:
                     buttons[-1].link_button(t("dir.navigate"), map_link(r), icon=":material/directions:",
                                             use_container_width=True)
                 # Is this still true? When someone last checked, and a way to say it is not.
-                checked, report = st.columns([3, 1], vertical_alignment="center")
-                checked.caption(t("dir.verified", day=r["last_verified"]) if r["last_verified"] else t("dir.never_verified"))
-                with report:
-                    report_correction(db, actor, r)
+                st.caption(t("dir.verified", day=r["last_verified"]) if r["last_verified"] else t("dir.never_verified"))
+                report_correction(db, actor, r)
         if len(rows) > shown and st.button(t("dir.more", n=len(rows) - shown)):
             st.session_state["directory_shown"] = shown + PAGE
             st.rerun()

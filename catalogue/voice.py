@@ -70,6 +70,7 @@ TEXT = {
     "fix.detail_hint": ("例如：新电话是……；周日不开门", "e.g. the new number is …; closed on Sundays"),
     "fix.contact_help": ("只给社区协调员看，用于回访核实。", "Only the community's coordinator sees it, to check back."),
     "fix.submit": ("提交", "Send"),
+    "fix.cancel": ("取消", "Cancel"),
     "fix.thanks": ("谢谢！社区核实后会更正。", "Thank you! The community will check and correct it."),
     "fix.tab": ("居民反馈", "Residents' reports"),
     "fix.stale_tab": ("待核实", "To verify"),

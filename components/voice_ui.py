@@ -31,15 +31,30 @@ def rating_form(key: str, save, on_behalf: bool = False) -> None:
 
 
 def report_correction(db, actor, outlet: dict) -> None:
-    """信息有误？: a small form in a popover under the outlet; the report queues for its community."""
-    with st.popover(t("fix.button"), icon=":material/report:"):
-        f = Fields(f"fix_{outlet['id']}")
-        with st.form(f.form, clear_on_submit=False, border=False):
-            kind = f(st.radio, t("fix.what"), "kind", options=CORRECTION_KINDS, format_func=lambda k: t("fix." + k),
-                     index=None)
-            detail = f(st.text_area, t("field.detail"), "detail", max_chars=200, height=80, placeholder=t("fix.detail_hint"))
-            contact = f(st.text_input, t("field.contact"), "contact", max_chars=13, help=t("fix.contact_help"))
-            if st.form_submit_button(t("fix.submit"), type="primary", key=f"{f.form}.submit"):
-                attempt(lambda: corrections.report(db, actor, outlet["id"], {"kind": kind, "detail": detail,
-                                                                             "contact": contact}),
-                        "fix.thanks", fields=f)
+    """信息有误？ under an outlet: a small button; pressed, the short form opens under it (one form
+    on the page at a time: ten cards of forms cost a phone a second). The report queues for the
+    outlet's community."""
+    key = f"fix_{outlet['id']}"
+    if st.session_state.get("fixing") != outlet["id"]:
+        if st.button(t("fix.button"), key=f"{key}.open", icon=":material/report:", type="tertiary"):
+            st.session_state["fixing"] = outlet["id"]
+            st.rerun()
+        return
+
+    def send():
+        made = corrections.report(db, actor, outlet["id"], {"kind": kind, "detail": detail, "contact": contact})
+        st.session_state.pop("fixing", None)  # sent: the form closes
+        return made
+
+    f = Fields(key)
+    with st.form(f.form, clear_on_submit=False):
+        st.markdown(f"**{t('fix.button')}**")
+        kind = f(st.radio, t("fix.what"), "kind", options=CORRECTION_KINDS, format_func=lambda k: t("fix." + k), index=None)
+        detail = f(st.text_area, t("field.detail"), "detail", max_chars=200, height=80, placeholder=t("fix.detail_hint"))
+        contact = f(st.text_input, t("field.contact"), "contact", max_chars=13, help=t("fix.contact_help"))
+        send_col, cancel_col = st.columns(2)
+        if send_col.form_submit_button(t("fix.submit"), type="primary", key=f"{f.form}.submit", use_container_width=True):
+            attempt(send, "fix.thanks", fields=f)
+        if cancel_col.form_submit_button(t("fix.cancel"), key=f"{f.form}.cancel", use_container_width=True):
+            st.session_state.pop("fixing", None)
+            st.rerun()

@@ -83,10 +83,13 @@ def test_a_report_from_the_directory_reaches_the_coordinator_who_rejects_it_with
     at.session_state["dir_community"] = coord.community_id
     at.run()
     assert any(c.value.startswith("最后核实 ") or c.value == "尚未核实" for c in at.caption)
-    first = next(b for b in at.button if b.key and b.key.startswith("fix_") and b.key.endswith(".submit"))
-    form = first.key[:-len(".submit")]
+    opener = next(b for b in at.button if b.key and b.key.startswith("fix_") and b.key.endswith(".open"))
+    form = opener.key[:-len(".open")]
     outlet_id = int(form[4:])
-    first.click().run()  # nothing chosen: refused, nothing stored
+    opener.click().run()  # the form opens under that outlet only
+    assert [b.key for b in at.button if b.key and b.key.endswith(".submit") and b.key.startswith("fix_")] == [f"{form}.submit"]
+    at.button(key=f"{form}.submit").click().run()  # nothing chosen: refused, nothing stored
+    assert at.error
     pending = db.execute("SELECT COUNT(*) FROM outlet_corrections").fetchone()[0]
     at.radio(key=f"{form}.kind").set_value("hours")
     at.text_area(key=f"{form}.detail").input("周日不开门 " + HTML)

@@ -97,13 +97,10 @@ def test_a_wrong_phone_reported_is_corrected_and_shown_verified_today(server, ne
     first = phone.get_by_role("tabpanel").locator("h3").first
     name = first.inner_text()
     phone.get_by_role("button", name="信息有误？").first.tap()
-    popover = phone.get_by_test_id("stPopoverBody")
-    popover.get_by_text("电话不对").tap()
-    popover.get_by_label("具体情况").fill("打过去是空号")
-    # Tapped within a second of the page settling, the submit once arrived with the community filter
-    # emptied (Streamlit's frontend, seen only here): a person takes longer, and so does the test.
-    wait_for_app(phone)
-    popover.get_by_role("button", name="提交").tap()
+    form = phone.get_by_test_id("stForm").filter(has_text="哪里有误")
+    form.get_by_text("电话不对").tap()
+    form.get_by_label("具体情况").fill("打过去是空号")
+    form.get_by_role("button", name="提交").tap()
     expect(phone.get_by_text("谢谢！社区核实后会更正。")).to_be_visible()
     desk = new_page(1300, 1800)
     login(desk, server, "coordinator")
@@ -118,10 +115,10 @@ def test_a_wrong_phone_reported_is_corrected_and_shown_verified_today(server, ne
     report.get_by_role("button", name="保存").click()
     expect(desk.get_by_text("已采纳，网点信息已更新并记为今天核实。")).to_be_visible()
     _open(phone, server, "/directory?community=1")
-    card = phone.get_by_test_id("stVerticalBlock").filter(has=phone.get_by_role("heading", name=name)).filter(
-        has=phone.get_by_text("最后核实")).last
-    expect(card.get_by_text(f"最后核实 {server.today.isoformat()}")).to_be_visible()
-    expect(card.get_by_role("link", name=re.compile("0566-2023456"))).to_be_visible()
+    # the card of that outlet, from its name to its own 最后核实 line, says today; its button calls the new number
+    own_line = re.escape(name) + r"(?:(?!最后核实)[\s\S])*最后核实 " + server.today.isoformat()
+    expect(phone.get_by_test_id("stMain")).to_contain_text(re.compile(own_line))
+    expect(phone.get_by_role("link", name=re.compile("0566-2023456"))).to_be_visible()
 
 
 def test_the_scorecard_moves_when_the_coordinator_verifies_stale_entries(server, new_page):
