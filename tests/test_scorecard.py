@@ -118,7 +118,7 @@ def town(empty_db):
     _hours(db, va, a, 120, "2026-08-15")
     _hours(db, vb, b, 30, "2026-07-01")  # the first day counts
     _hours(db, vc, c, 40, "2026-09-30")  # and the last
-    _hours(db, va[:1], a, 10, "2026-05-01")  # the previous period
+    _hours(db, va[:1], a, 10, "2026-06-30")  # the previous period's last day
     _hours(db, vb[:1], b, 20, "2026-03-31")  # the previous period's first day (as long as this one)
     _hours(db, vb[:1], b, 500, "2026-03-30")  # the day before it: in neither period
     _hours(db, vc, c, 999, "2026-10-01")  # after the period: not counted
@@ -203,6 +203,11 @@ def test_weights_are_the_admins_and_refused_when_they_say_nothing(town):
         scorecard.set_weights(db, Actor("leader", "leader", user_id=2), {"hours_per_1000": 5})
     assert scorecard.weights(db)["hours_per_1000"] == 1
     assert db.execute("SELECT COUNT(*) FROM audit_log WHERE row_id = 'scorecard_weights'").fetchone()[0] == 1
+    # on ratings alone: none were given the period before, so there is no change to show
+    scorecard.set_weights(db, admin, {k: 0 for k in scorecard.KEYS} | {"service_rating": 1})
+    rows = _rows(db)
+    assert [(rows[n]["score"], rows[n]["change"], rows[n]["rank_change"]) for n in ("甲社区", "乙社区")] == [
+        (100, None, None), (60, None, None)]
 
 
 def test_a_coordinator_sees_their_community_beside_the_district_and_city_means(town):
@@ -248,3 +253,20 @@ def test_a_town_with_nothing_in_the_period_scores_nobody(empty_db):
     # no population: no per-1,000 figure; no outlet anywhere: coverage 0 for every category
     assert row["hours_per_1000"] is None and row["coverage"] == 0 and row["score"] == 100 and row["rank_city"] == 1
     assert clock.today()  # the table does not depend on today
+
+
+def test_the_default_weights_are_the_documented_ones(empty_db):
+    """README's table: 20/15/15/10/10/10/10/5/5, summing to 100."""
+    assert scorecard.weights(empty_db) == {
+        "hours_per_1000": 20, "active_per_1000": 15, "completion": 15, "hours_to_claim": 10, "service_rating": 10,
+        "survey_score": 10, "coverage": 10, "freshness": 5, "occupancy": 5}
+
+
+def test_equal_figures_score_full_marks_and_near_scores_keep_their_order():
+    rows = [{"community": n, "district": "x", **dict.fromkeys(scorecard.KEYS)} for n in ("甲", "乙", "丙")]
+    rows[0]["coverage"], rows[1]["coverage"], rows[2]["coverage"] = float("0.5"), 1 / 2, 0.25 * 2  # equal, not the same object
+    rows[0]["freshness"], rows[1]["freshness"], rows[2]["freshness"] = 0.80, 0.795, 0.0
+    scorecard._scores(rows, {k: 1 for k in scorecard.KEYS})
+    assert [r["coverage_score"] for r in rows] == [100, 100, 100]
+    assert [r["freshness_score"] for r in rows] == pytest.approx([100, 60 + 40 * 0.795 / 0.8, 60])
+    assert [r["rank_city"] for r in rows] == [1, 2, 3]  # 100 against 99.75: a quarter point still ranks
