@@ -364,3 +364,18 @@ def test_a_free_answer_is_exported_as_text_never_as_a_formula(survey):
     cells = [c.value for row in sheet.iter_rows() for c in row]
     assert "'" + formula in cells and formula not in cells
     assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
+
+
+def test_numbers_and_phones_cannot_be_tried_in_turn_to_rate(done_need):
+    db, coord, request_id, _ = done_need
+    exchange.mark_done(db, coord, request_id, 45)
+    exchange.confirm(db, coord, request_id)
+    guesser = replace(PUBLIC, source="10.6.6.6")
+    for n in range(30):  # the hourly limit of looking a need up (by 受理编号 and phone) from one address
+        with pytest.raises(NotFound, match="err.track_not_found"):
+            ratings.rate(db, guesser, request_id, {"stars": 1}, phone=f"1390000{n:04d}")
+    with pytest.raises(Conflict, match="err.rate_limited"):  # even with the right phone now
+        ratings.rate(db, guesser, request_id, {"stars": 1}, phone="13900001111")
+    assert db["need_ratings"].count == 0
+    ratings.rate_by_resident(db, replace(PUBLIC, source="10.6.6.7"), exchange.reference(request_id), "13900001111",
+                             {"stars": 4})

@@ -9,39 +9,37 @@ from sqlite_utils import Database
 
 from db import audit, clock
 from db.errors import Conflict, NotFound
-from db.exchange import reference, track
+from db.exchange import reference
 from db.identity import normalise_phone
 from db.models import Actor, RatingIn, parse
 from db.permissions import OWN, community_sql, require, scope
+from db.ratelimit import throttle
 from db.store import write
-
-
-def _need(db: Database, request_id: int) -> dict:
-    r = next(db.query("SELECT id, community_id, status, claimed_by, created_by, redeemer_id, requester_phone FROM service_requests"
-                      " WHERE id = ? AND kind = 'need'", [request_id]), None)
-    if r is None:
-        raise NotFound("err.not_found")
-    return r
 
 
 def rate(db: Database, actor: Actor, request_id: int, data: dict, phone: str = "") -> int:
     """Rate a confirmed need: the resident (the public, proving it is theirs with the phone the need
     was posted with), the volunteer who posted it, or staff entering it for the resident (marked)."""
     rating = parse(RatingIn, data)
+    if actor.role == "public":
+        with write(db):  # counted in its own write: a refusal below must not undo the count
+            throttle(db, actor, "track", normalise_phone(phone))  # numbers and phones cannot be tried in turn
     with write(db):
-        r = _need(db, request_id)
+        r = next(db.query("SELECT id, community_id, status, claimed_by, created_by, redeemer_id, requester_phone"
+                          " FROM service_requests WHERE id = ? AND kind = 'need'", [request_id]), None)
+        if actor.role == "public" and (r is None or not phone or normalise_phone(phone) != normalise_phone(r["requester_phone"])):
+            raise NotFound("err.track_not_found")  # a wrong number or phone: the same answer, nothing to learn
+        if r is None:
+            raise NotFound("err.not_found")
         require(actor, "needs.rate", r["community_id"], r["redeemer_id"], author=r["created_by"])
-        if actor.role == "public" and (not phone or normalise_phone(phone) != normalise_phone(r["requester_phone"])):
-            raise NotFound("err.track_not_found")  # the same answer as a wrong number: nothing to try
         on_behalf = actor.role != "public" and scope(actor, "needs.rate") is not OWN
         return _insert(db, actor, r, rating, on_behalf)
 
 
 def rate_by_resident(db: Database, actor: Actor, number: str, phone: str, data: dict) -> int:
     """The resident rates by the 受理编号 and phone they follow it with (no account)."""
-    parse(RatingIn, data)
-    found = track(db, actor, number, phone)  # counts against the same hourly limit; a wrong pair is not found
-    return rate(db, actor, int(found["reference"][2:]), data, phone)
+    text = number.strip().upper()
+    return rate(db, actor, int(text[2:]) if text.startswith("QZ") and text[2:].isdigit() else 0, data, phone)
 
 
 def _insert(db: Database, actor: Actor, r: dict, rating: RatingIn, on_behalf: bool) -> int:
