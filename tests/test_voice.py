@@ -172,7 +172,8 @@ def test_one_answer_per_code_and_per_phone_and_a_refused_answer_uses_nothing(sur
     shown = surveys.shown_code(codes[0]).lower()  # typed from the slip: lower case, with its hyphen
     opened = surveys.open_by_code(db, replace(PUBLIC, source="10.1.1.1"), shown)
     assert (opened["title"], opened["community_id"]) == ("满意度调查", coord.community_id)
-    for bad in ({scale: None, choice: 1}, {scale: 6, choice: 1}, {scale: 4, choice: 2}, {choice: 0},
+    for bad in ({scale: None, choice: 1}, {scale: 6, choice: 1}, {scale: 0, choice: 1}, {scale: 4, choice: 2},
+                {scale: 4, choice: -1}, {choice: 0},
                 {scale: 4, choice: 0, 999999: 3}):
         with pytest.raises(InputError):
             surveys.answer(db, replace(PUBLIC, source="10.1.1.1"), shown, {"phone": "13912345678", "answers": bad})
@@ -236,7 +237,7 @@ def test_results_per_community_with_the_interval_computed_by_hand(survey):
     assert q_scale["mean"] == 4 and q_scale["interval"] == pytest.approx(3.182 * stdev([5, 4, 4, 3]) / 2)
     assert q_scale["interval"] == pytest.approx(1.299, abs=1e-3)
     assert q_choice["shares"] == {"助餐": 0.25, "维修": 0.75}
-    assert q_text["n"] == 0
+    assert q_text["n"] == 0 and "mean" not in q_text and "shares" not in q_text
     assert surveys.interval([4]) is None
     with pytest.raises(PermissionDenied):  # another community's coordinator asking for this one
         surveys.results(db, actor_for(db, "coordinator2"), survey_id, coord.community_id)
@@ -379,3 +380,39 @@ def test_numbers_and_phones_cannot_be_tried_in_turn_to_rate(done_need):
     assert db["need_ratings"].count == 0
     ratings.rate_by_resident(db, replace(PUBLIC, source="10.6.6.7"), exchange.reference(request_id), "13900001111",
                              {"stars": 4})
+
+
+def _t_quantile(df: int, p: float = 0.975) -> float:
+    """Student's t quantile by hand: the density integrated with Simpson's rule, bisected to p."""
+    import math
+
+    c = math.exp(math.lgamma((df + 1) / 2) - math.lgamma(df / 2)) / math.sqrt(df * math.pi)
+
+    def cdf(x: float, steps: int = 4000) -> float:
+        h = x / steps
+        f = [c * (1 + (i * h) ** 2 / df) ** (-(df + 1) / 2) for i in range(steps + 1)]
+        return 0.5 + h / 3 * (f[0] + f[-1] + 4 * sum(f[1:-1:2]) + 2 * sum(f[2:-1:2]))
+
+    low, high = 0.0, 20.0
+    for _ in range(60):
+        mid = (low + high) / 2
+        low, high = (mid, high) if cdf(mid) < p else (low, mid)
+    return low
+
+
+def test_the_interval_uses_students_t_computed_independently():
+    for df in range(1, 31):
+        assert surveys.T975[df - 1] == pytest.approx(_t_quantile(df), abs=2e-3), df
+    assert surveys.interval([4, 5]) == pytest.approx(12.706 * stdev([4, 5]) / 2 ** 0.5)  # two answers: df 1
+    values = [1, 5] * 15 + [3]  # 31 answers: df 30, t 2.042; one more and the normal 1.96
+    assert surveys.interval(values) == pytest.approx(2.042 * stdev(values) / 31 ** 0.5)
+    assert surveys.interval(values + [3]) == pytest.approx(1.96 * stdev(values + [3]) / 32 ** 0.5)
+
+
+def test_a_community_without_slips_is_listed_with_none_issued(db):
+    leader = actor_for(db, "leader")
+    survey_id = surveys.create(db, leader, {"title": "两个社区", "opens_on": clock.today(), "closes_on": clock.today(),
+                                            "community_ids": [1, 2], "questions": [{"kind": "scale", "text": "满意吗"}]})
+    surveys.issue_codes(db, actor_for(db, "coordinator"), survey_id, 1, 3)
+    rows = {r["community_id"]: r for r in surveys.results(db, leader, survey_id)}
+    assert (rows[1]["issued"], rows[2]["issued"], rows[2]["responses"], rows[2]["response_rate"]) == (3, 0, 0, None)
