@@ -416,3 +416,27 @@ def test_a_community_without_slips_is_listed_with_none_issued(db):
     surveys.issue_codes(db, actor_for(db, "coordinator"), survey_id, 1, 3)
     rows = {r["community_id"]: r for r in surveys.results(db, leader, survey_id)}
     assert (rows[1]["issued"], rows[2]["issued"], rows[2]["responses"], rows[2]["response_rate"]) == (3, 0, 0, None)
+
+
+def test_the_edges_of_an_answer_and_of_the_results(survey):
+    db, survey_id, codes, (scale, choice, text), coord = survey
+    s = surveys.survey(db, survey_id)
+    assert [q["choices"] for q in s["questions"]] == [[], ["助餐", "维修"], []]  # kept as given
+    closes = date.fromisoformat(s["closes_on"])
+    with clock.frozen(clock.now().replace(year=closes.year, month=closes.month, day=closes.day, hour=23, minute=50)):
+        surveys.answer(db, replace(PUBLIC, source="10.7.0.1"), codes[0],  # the last day, late: still open
+                       {"phone": "13912300001", "answers": {scale: 1, choice: 1, text: "晚上才有空"}})
+    for n in range(1, 5):
+        surveys.answer(db, replace(PUBLIC, source="10.7.0.2"), codes[n], {"phone": f"1391230000{n + 1}",
+                                                                          "answers": {scale: 5, choice: 0}})
+    [row] = surveys.results(db, coord, survey_id)
+    assert (row["responses"], row["few"]) == (5, False)  # five answers are enough to read
+    by_response = surveys.raw(db, actor_for(db, "admin"), survey_id)
+    assert by_response[0] | {"answered_at": None} == {"response": by_response[0]["response"], "answered_at": None,
+                                                      "community": "秋浦社区", "总体满意度": 1, "最想要": "维修",
+                                                      "建议": "晚上才有空"}
+    # the demo's survey: a choice among four, the last one
+    demo = surveys.survey(db, 1)
+    [code] = surveys.issue_codes(db, coord, 1, coord.community_id, 1)
+    answers = {q["id"]: (len(q["choices"]) - 1 if q["kind"] == "choice" else 3) for q in demo["questions"] if q["kind"] != "text"}
+    surveys.answer(db, replace(PUBLIC, source="10.7.0.3"), code, {"phone": "13912309999", "answers": answers})
