@@ -6,6 +6,7 @@ number verified today; the leader's scorecard moves when the coordinator verifie
 import re
 from datetime import timedelta
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from db import clock, exchange
@@ -93,11 +94,25 @@ def test_slips_printed_by_the_coordinator_are_scanned_and_answered_on_a_phone(se
 
 def test_a_wrong_phone_reported_is_corrected_and_shown_verified_today(server, new_page):
     phone = new_page(390, 844)
-    _open(phone, server, "/directory?community=1")
-    first = phone.get_by_role("tabpanel").locator("h3").first
-    name = first.inner_text()
-    phone.get_by_role("button", name="信息有误？").first.tap()
+    _open(phone, server, "/directory")
+    # An outlet of the demo coordinator's community, found the way a resident would: by its name.
+    # (Not by the service card's ?community= address: a first tap there sometimes came back with the
+    # community filter emptied, see the closing note of #15.)
+    name = _db(server).execute("SELECT name FROM outlets WHERE community_id = 1 AND status = 'open'"
+                               " AND opening_hours = '24/7' ORDER BY id LIMIT 1").fetchone()[0]
+    phone.get_by_label(re.compile("搜索名称")).fill(name)
+    phone.keyboard.press("Enter")
+    expect(phone.get_by_role("heading", name=name)).to_be_visible()
     form = phone.get_by_test_id("stForm").filter(has_text="哪里有误")
+    for attempt in range(3):  # a tap while a component's rerun redraws the page is lost: a person taps again
+        wait_for_app(phone)
+        phone.get_by_role("button", name="信息有误？").first.tap()
+        try:
+            form.get_by_text("电话不对").wait_for(timeout=8_000)
+            break
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
     form.get_by_text("电话不对").tap()
     form.get_by_label("具体情况").fill("打过去是空号")
     form.get_by_role("button", name="提交").tap()
@@ -114,6 +129,8 @@ def test_a_wrong_phone_reported_is_corrected_and_shown_verified_today(server, ne
     report.get_by_label("电话（多个用逗号分隔）").fill("0566-2023456")
     report.get_by_role("button", name="保存").click()
     expect(desk.get_by_text("已采纳，网点信息已更新并记为今天核实。")).to_be_visible()
+    assert _db(server).execute("SELECT o.name FROM outlet_corrections k JOIN outlets o ON o.id = k.outlet_id"
+                               " WHERE k.detail = '打过去是空号'").fetchone() == (name,)
     _open(phone, server, "/directory?community=1")
     # the card of that outlet, from its name to its own 最后核实 line, says today; its button calls the new number
     own_line = re.escape(name) + r"(?:(?!最后核实)[\s\S])*最后核实 " + server.today.isoformat()
