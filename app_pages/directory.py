@@ -32,13 +32,13 @@ by_id = {c["id"]: c for c in communities}
 wanted = st.query_params.get("community")
 preset = int(wanted) if wanted and wanted.isdigit() and int(wanted) in by_id else None
 
-# ?community=ID (the service card's QR code) preselects the community and the distance origin once;
-# after that the widgets hold what the resident chose.
-if preset and "dir_community" not in st.session_state:
-    st.session_state["dir_community"] = st.session_state["dir_near"] = preset
+# ?community=ID (the service card's QR code) preselects the community and the distance origin as the
+# widgets' defaults, not by writing their session state: a rerun that the browser asks for before it has
+# drawn the folded filters (a tap, the location component reporting in) sends the widgets' defaults back,
+# and a preset kept only in session state was then lost (seen in Chromium one visit in ~25).
 # ?category=pharmacy (the home page's 找药店) preselects the category the same way.
-if st.query_params.get("category") in cat_name and "dir_category" not in st.session_state:
-    st.session_state["dir_category"] = st.query_params["category"]
+kinds = [None, *cat_name]
+kind = st.query_params.get("category")
 
 # Results first: one search box, then the filters folded. It opens on "open now" — at night a list
 # that starts with closed banks helps nobody.
@@ -51,10 +51,10 @@ with st.expander(t("dir.filters"), expanded=False):
     c1, c2, c3 = st.columns(3)
     district = c1.selectbox(t("dir.district"), [None, *DISTRICTS], format_func=lambda d: d or t("dir.all"),
                             key="dir_district")
-    choices = [c for c in communities if district in (None, c["district"])]
-    community = c2.selectbox(t("dir.community"), [None, *[c["id"] for c in choices]],
+    choices = [None, *[c["id"] for c in communities if district in (None, c["district"])]]
+    community = c2.selectbox(t("dir.community"), choices, index=choices.index(preset) if preset in choices else 0,
                              format_func=lambda i: t("dir.all") if i is None else by_id[i]["name"], key="dir_community")
-    category = c3.selectbox(t("dir.category"), [None, *cat_name], format_func=lambda c: t("dir.all") if c is None else cat_name[c],
+    category = c3.selectbox(t("dir.category"), kinds, index=kinds.index(kind) if kind in kinds else 0, format_func=lambda c: t("dir.all") if c is None else cat_name[c],
                             key="dir_category")
     c4, c5, c6 = st.columns(3)
     when_mode = c4.radio(t("dir.when"), ["now", "at", "any"], format_func=lambda m: t("dir.when." + m), horizontal=True,
@@ -64,7 +64,8 @@ with st.expander(t("dir.filters"), expanded=False):
     if when_mode == "at":
         when = datetime.combine(c5.date_input(t("dir.at_date"), value=now.date(), key="dir_at_date"),
                                 c6.time_input(t("dir.at_time"), value=time(now.hour, 0), key="dir_at_time"))
-    near = st.selectbox(t("dir.near"), [None, *[c["id"] for c in communities]],
+    origins = [None, *by_id]
+    near = st.selectbox(t("dir.near"), origins, index=origins.index(preset),
                         format_func=lambda i: t("dir.near_none") if i is None else f"{by_id[i]['name']}（{by_id[i]['district']}）",
                         key="dir_near")
     show_closed = st.checkbox(t("dir.show_closed"), key="dir_show_closed")

@@ -89,3 +89,26 @@ def test_service_card_downloads(server, new_page):
     text = poppler_text(pdf)
     assert poppler_pages(pdf) == 1 and "秋浦社区便民服务卡" in text and "directory?community=" in text
     assert re.search(r"药店\s+\S+\s+[\d-]{11,13}\s+周\S+ \d\d:\d\d–\d\d:\d\d\S*\s+\d+米", text)  # a full row: the week, metres
+
+
+def test_the_service_cards_address_keeps_its_community_through_the_first_taps(server, new_page):
+    """A resident scans the service card (/directory?community=N) and taps at once, while the page is
+    still drawing: the list stays the community's, however soon the taps come."""
+    phone = new_page(390, 844)
+    phone.goto(server.url + "/directory")
+    wait_for_app(phone)  # the first visit seeds the demo city
+    db = sqlite3.connect(server.db_path)
+    community, name = db.execute("SELECT id, name FROM communities WHERE name = '秋浦社区'").fetchone()
+    listed = db.execute("SELECT COUNT(*) FROM outlets WHERE community_id = ? AND status != 'closed'",
+                        (community,)).fetchone()[0]
+    for attempt in range(4):
+        phone.goto(f"{server.url}/directory?community={community}")
+        # the first tap as soon as there is something to tap, before the page has settled
+        phone.get_by_role("button", name="信息有误？").first.tap()
+        wait_for_app(phone)
+        phone.get_by_text("筛选：区县、社区、类别、时间").tap()
+        expect(phone.get_by_role("combobox", name="社区", exact=True)).to_have_value(name)
+    phone.get_by_role("radiogroup", name="营业时间").get_by_text("不限").tap()  # every outlet of the community
+    wait_for_app(phone)
+    expect(phone.get_by_role("heading", name=f"找到 {listed} 个网点")).to_be_visible()
+    expect(phone.get_by_role("combobox", name="社区", exact=True)).to_have_value(name)
