@@ -1,19 +1,43 @@
 """The page's way to the database: one connection per browser session, the schema migrated and
 the demo city seeded once per process, read caches cleared after every write."""
 
+import fcntl
 import os
 import sqlite3
+from contextlib import contextmanager
 
 import streamlit as st
 
 from db.connection import connect
-from db.store import db_path
+from db.store import data_version, db_path
 from db.keys import DataKeyMissing, DataKeyWrong
 
 
 @st.cache_resource(show_spinner=False)
 def _prepare(path: str) -> None:
-    """Migrate, and seed an empty database unless LINLI_DEMO=0 (once per process and path)."""
+    """Migrate, and seed an empty database unless LINLI_DEMO=0 (once per process and path). Several
+    app processes may start on one new file at once: one at a time, so the schema is migrated and the
+    demo city seeded once."""
+    _prepare_file(path)
+
+
+def _prepare_file(path: str) -> None:
+    with _one_process_at_a_time(path):
+        _migrate_and_seed(path)
+
+
+@contextmanager
+def _one_process_at_a_time(path: str):
+    lock = open(f"{path}.lock", "a")  # beside the database (and, like it, for its owner only)
+    try:
+        os.chmod(lock.name, 0o600)
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+    finally:
+        lock.close()  # closing releases the lock
+
+
+def _migrate_and_seed(path: str) -> None:
     db = connect(path)
     from seed.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, is_empty, seed_demo
 
@@ -57,10 +81,13 @@ def get_db():
 
 
 def db_file() -> str:
-    """The database file, part of every cache key: caches of two databases (tests, benchmarks) never mix."""
-    return str(get_db().conn.execute("PRAGMA database_list").fetchone()[2])
+    """The database file and its data version, part of every cache key: caches of two databases
+    (tests, benchmarks) never mix, and a write in any process (several serve one store behind the
+    proxy) keys the next run's figures anew. Reading the version is one primary-key look-up."""
+    db = get_db()
+    return f"{db.conn.execute('PRAGMA database_list').fetchone()[2]}@{data_version(db)}"
 
 
 def after_write() -> None:
-    """Call after any successful write so cached reads show it."""
+    """Call after a write in this process: the entries of older versions are dead, free them."""
     st.cache_data.clear()

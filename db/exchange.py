@@ -368,7 +368,7 @@ def track(db: Database, actor: Actor, number: str, phone: str) -> dict:
     attempts count against the hourly limit, so numbers cannot be tried one after another."""
     text = number.strip().upper()
     phone = normalise_phone(phone)
-    with write(db):
+    with write(db, figures=False):
         throttle(db, actor, "track", phone)
     request_id = int(text[2:]) if text.startswith("QZ") and text[2:].isdigit() else None
     r = next(db.query("SELECT r.*, c.name AS community, v.real_name AS claimer FROM service_requests r"

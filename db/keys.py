@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import os
 import secrets
+import tempfile
 import tomllib
 from functools import lru_cache
 from pathlib import Path
@@ -78,12 +79,17 @@ def verify_data_key(db) -> None:
 def _local_secret(path: Path) -> str:
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
+        # Written whole under a temporary name, then linked into place: several app processes
+        # starting at once all read the one key that got there first, never a half-written file.
+        fd, draft = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")  # mode 0600
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_urlsafe(48))
+            os.link(draft, path)
         except FileExistsError:
-            return path.read_text().strip()  # another process created it first
-        with os.fdopen(fd, "w") as f:
-            f.write(secrets.token_urlsafe(48))
+            pass  # another process put its key there first: that one is the key
+        finally:
+            os.unlink(draft)
     return path.read_text().strip()
 
 

@@ -22,6 +22,11 @@ ENDS_SHOWN = 10  # the scorecard on a projector: the city's first ten and last t
 GAPS_SHOWN = 10  # a room reads ten rows; the full grid stays on the coverage page
 
 
+# Entries per cached function: keys carry the data version, so entries of older versions die when
+# another process writes; the bound keeps a busy city from filling memory with them within the hour.
+CACHED = 1000
+
+
 class Chart(NamedTuple):
     key: str
     title: str
@@ -30,17 +35,17 @@ class Chart(NamedTuple):
     table: list[dict]  # what the chart shows, with headers in the reader's language
 
 
-@st.cache_data(show_spinner=False, ttl=3600)
+@st.cache_data(show_spinner=False, ttl=3600, max_entries=CACHED)
 def _figure(name: str, s: figures.Scope, path: str, *args):
     return getattr(figures, name)(get_db(), s, *args)
 
 
-@st.cache_data(show_spinner=False, ttl=3600)
+@st.cache_data(show_spinner=False, ttl=3600, max_entries=CACHED)
 def _coverage(district, community_id, path: str) -> list[dict]:
     return coverage(get_db(), district=district, community_id=community_id)
 
 
-@st.cache_data(show_spinner=False, ttl=3600)
+@st.cache_data(show_spinner=False, ttl=3600, max_entries=CACHED)
 def _kpis(s: figures.Scope, path: str) -> dict:
     # Coverage and day care come from their charts' caches, fetched inside rather than passed
     # in: a cached function hashes its arguments on every call, and at city scale hashing the
@@ -48,7 +53,7 @@ def _kpis(s: figures.Scope, path: str) -> dict:
     return figures.kpis(get_db(), s, _coverage(s.district, s.community_id, path), _figure("daycare", s, path))
 
 
-@st.cache_data(show_spinner=False, ttl=3600)
+@st.cache_data(show_spinner=False, ttl=3600, max_entries=CACHED)
 def scorecard_table(start, end, path: str) -> list[dict]:
     """The city's scorecard for a period, the same for every reader (each sees their part of it,
     db.assessment.scorecard.scorecard): one computation for the dashboard and the scorecard page."""
@@ -285,7 +290,7 @@ def build(section: str, s: figures.Scope, path: str, names: dict[str, str], meet
     return made
 
 
-@st.cache_data(show_spinner=False, ttl=3600)
+@st.cache_data(show_spinner=False, ttl=3600, max_entries=CACHED)
 def _section(section: str, s: figures.Scope, language: str, path: str, meeting: bool) -> list[Chart]:
     """Cached per filter set, language and mode. Not validated against the Vega-Lite schema
     here (a third of a cold run); tests validate every chart of every section in both modes."""

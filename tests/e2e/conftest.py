@@ -2,6 +2,7 @@
 Debian's Chromium. Locally the tests skip without Chromium; in CI (CI=true) they must run."""
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -69,6 +70,7 @@ def night_start() -> datetime:
 
 class Server:
     def __init__(self, tmp: Path, db_path: Path | None = None, now: datetime | None = None):
+        tmp.mkdir(parents=True, exist_ok=True)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.db_path = db_path or tmp / "e2e.db"
@@ -100,6 +102,49 @@ class Server:
         except subprocess.TimeoutExpired:
             self.proc.kill()
         self.log.close()
+
+
+class Proxy:
+    """Debian's nginx running deploy/nginx-linli.conf in a temporary prefix, listening on a free
+    port, its upstream the given app servers (the file's own `server` lines replaced)."""
+
+    def __init__(self, servers: list, tmp: Path):
+        nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+        if nginx is None:
+            if in_ci():
+                pytest.fail("nginx is required in CI (Debian's nginx)")
+            pytest.skip("nginx not installed")
+        tmp.mkdir(parents=True, exist_ok=True)
+        self.tmp, self.port = tmp, free_port()
+        site = (ROOT / "deploy" / "nginx-linli.conf").read_text()
+        lines = "".join(f"server 127.0.0.1:{s.port};\n    " for s in servers)
+        site = re.sub(r"(server 127\.0\.0\.1:\d+;\s*)+", lines, site, count=1)
+        site = site.replace("listen 80;", f"listen 127.0.0.1:{self.port};")
+        temps = " ".join(f"{kind}_temp_path {tmp}/{kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+        # the access log names the process that served each request (which process a browser sticks to)
+        (tmp / "nginx.conf").write_text(
+            f"pid {tmp}/nginx.pid; error_log {tmp}/error.log; worker_processes 1;\nevents {{}}\n"
+            f"http {{ log_format routed '$cookie_linli_node $upstream_addr $status $request_uri';\n"
+            f"access_log {tmp}/access.log routed; {temps}\n{site}\n}}\n")
+        self.proc = subprocess.Popen([nginx, "-p", str(tmp), "-c", str(tmp / "nginx.conf"), "-g", "daemon off;"],
+                                     stderr=subprocess.DEVNULL)
+        self.url = f"http://127.0.0.1:{self.port}"
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(self.url + "/_stcore/health", timeout=2)
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError((tmp / "error.log").read_text())
+
+    def routes(self) -> list[tuple[str, str]]:
+        """(process cookie, upstream) of every request so far."""
+        log = self.tmp / "access.log"
+        return [tuple(line.split()[:2]) for line in log.read_text().splitlines()] if log.exists() else []
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(10)
 
 
 # A mid-morning of an ordinary working day (a Wednesday, no holiday near): shops and pharmacies keep

@@ -13,7 +13,7 @@ from db.connection import connect
 from db.exchange import post_need
 from db.models import PUBLIC, Actor
 from db.outlets import create_outlet
-from tests.e2e.conftest import login, new_context, wait_for_app
+from tests.e2e.conftest import Proxy, login, new_context, wait_for_app
 from db import clock
 
 PAYLOADS = ['<script>window.pwned = 1</script>', '<img src=x onerror="window.pwned = 2">',
@@ -140,48 +140,8 @@ def deployment_headers() -> dict[str, str]:
     from tests.conftest import ROOT
 
     text = (ROOT / "deploy" / "nginx-linli.conf").read_text()
-    return dict(re.findall(r'add_header\s+(\S+)\s+"([^"]+)"\s+always;', text))
-
-
-class Proxy:
-    """Debian's nginx running deploy/nginx-linli.conf (listen port and upstream changed) in front of
-    a test server, in a temporary prefix."""
-
-    def __init__(self, server, tmp):
-        import shutil
-        import subprocess
-
-        from tests.conftest import ROOT, in_ci
-        from tests.e2e.conftest import free_port
-
-        nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
-        if nginx is None:
-            if in_ci():
-                pytest.fail("nginx is required in CI (Debian's nginx)")
-            pytest.skip("nginx not installed")
-        port = free_port()
-        site = (ROOT / "deploy" / "nginx-linli.conf").read_text()
-        site = site.replace("server 127.0.0.1:8501;", f"server 127.0.0.1:{server.port};")
-        site = site.replace("listen 80;", f"listen 127.0.0.1:{port};")
-        temps = " ".join(f"{kind}_temp_path {tmp}/{kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
-        (tmp / "nginx.conf").write_text(f"pid {tmp}/nginx.pid; error_log {tmp}/error.log;\n"
-                                        f"events {{}}\nhttp {{ access_log off; {temps}\n{site}\n}}\n")
-        self.proc = subprocess.Popen([nginx, "-p", str(tmp), "-c", str(tmp / "nginx.conf"), "-g", "daemon off;"])
-        self.url = f"http://127.0.0.1:{port}"
-        import time
-        import urllib.request
-
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(self.url + "/_stcore/health", timeout=2)
-                return
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError((tmp / "error.log").read_text())
-
-    def stop(self):
-        self.proc.terminate()
-        self.proc.wait(10)
+    # (not the process cookie: its value is each browser's own)
+    return {k: v for k, v in re.findall(r'add_header\s+(\S+)\s+"([^"]+)"\s+always;', text) if k != "Set-Cookie"}
 
 
 def test_the_deployment_headers_work_with_streamlit(server, browser, tmp_path):
@@ -189,7 +149,7 @@ def test_the_deployment_headers_work_with_streamlit(server, browser, tmp_path):
 
     headers = deployment_headers()
     assert {"X-Frame-Options", "Content-Security-Policy"} <= set(headers)
-    proxy = Proxy(server, tmp_path)
+    proxy = Proxy([server], tmp_path)
     try:
         sent = urllib.request.urlopen(proxy.url + "/").headers
         assert {k: sent[k] for k in headers} == headers  # the proxy really sends them
