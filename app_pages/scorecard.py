@@ -48,7 +48,7 @@ else:
     c2.caption(t("sc.period_is", start=start.isoformat(), end=end.isoformat()))
 
 try:
-    scorecard.check(actor, start, end)
+    scorecard.check(actor, start, end)  # before the table is computed: a refused period costs nothing
     # the city's table, cached with the dashboard's; what this reader may see of it is cut in db/
     card = scorecard.scorecard(db, actor, start, end, scorecard_table(start, end, db_file()))
 except LinliError as exc:

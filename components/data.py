@@ -4,6 +4,7 @@ the demo city seeded once per process, read caches cleared after every write."""
 import fcntl
 import os
 import sqlite3
+import time
 from contextlib import contextmanager
 
 import streamlit as st
@@ -80,14 +81,28 @@ def get_db():
     return held[1]
 
 
+# How stale a cached figure may be: every process re-reads the store's data version at most this
+# often, so a write anywhere shows in every process's figures within these seconds, and a stream of
+# writes (volunteers claiming needs all day) recomputes a view at most once per period per process
+# instead of on every look. The session that wrote sees its own write at once.
+FRESH_SECONDS = 10
+_seen: dict[str, tuple[float, int]] = {}  # per process: database file -> (when read, data version)
+
+
 def db_file() -> str:
     """The database file and its data version, part of every cache key: caches of two databases
     (tests, benchmarks) never mix, and a write in any process (several serve one store behind the
-    proxy) keys the next run's figures anew. Reading the version is one primary-key look-up."""
+    proxy) keys the figures anew within FRESH_SECONDS."""
     db = get_db()
-    return f"{db.conn.execute('PRAGMA database_list').fetchone()[2]}@{data_version(db)}"
+    path = db.conn.execute("PRAGMA database_list").fetchone()[2]
+    now = time.monotonic()
+    seen = _seen.get(path)
+    if seen is None or now - seen[0] > FRESH_SECONDS or st.session_state.get("_wrote_at", 0) > seen[0]:
+        seen = _seen[path] = (now, data_version(db))
+    return f"{path}@{seen[1]}"
 
 
 def after_write() -> None:
-    """Call after a write in this process: the entries of older versions are dead, free them."""
-    st.cache_data.clear()
+    """Call after a successful write in this session: its next figures are read afresh (the other
+    sessions' within FRESH_SECONDS). Nothing is cleared: the other sessions' warm figures stay."""
+    st.session_state["_wrote_at"] = time.monotonic()

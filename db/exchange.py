@@ -307,7 +307,11 @@ def board(db: Database, actor: Actor, kind: str = "need", community_id: int | No
         "SELECT r.*, c.name AS community, v.real_name AS claimer, o.real_name AS offerer"
         " FROM service_requests r JOIN communities c ON c.id = r.community_id"
         " LEFT JOIN volunteers v ON v.id = r.claimed_by LEFT JOIN volunteers o ON o.id = r.offered_by"
-        f" WHERE {' AND '.join(where)} ORDER BY r.urgency DESC, r.created_at ASC LIMIT ?", params + [limit]))
+        # What can still be taken first (by urgency, the longest waiting first), then what is under way,
+        # then the history: after years a community's settled needs outnumber what the board shows.
+        f" WHERE {' AND '.join(where)} ORDER BY CASE WHEN r.status = 'pending' OR (r.status = 'open' AND r.expires_at > ?)"
+        " THEN 0 WHEN r.status = 'claimed' THEN 1 WHEN r.status = 'done' THEN 2 ELSE 3 END, r.urgency DESC,"
+        " r.created_at ASC LIMIT ?", params + [now, limit]))
     mine = actor.volunteer_id
     for r in rows:
         r["shown_status"] = shown_status(r, now)
@@ -362,15 +366,20 @@ def reference(request_id: int) -> str:
     return f"QZ{request_id:06d}"
 
 
+def request_number(text: str) -> int | None:
+    """The request a typed 受理编号 names (QZ and digits, either case, spaces around), else None."""
+    text = text.strip().upper()
+    return int(text[2:]) if text.startswith("QZ") and text[2:].isdigit() else None
+
+
 def track(db: Database, actor: Actor, number: str, phone: str) -> dict:
     """What a resident may see of their own request, found by its 受理编号 and the phone they gave:
     its state and when, and nothing of anyone else. A wrong number or phone get the same answer, and
     attempts count against the hourly limit, so numbers cannot be tried one after another."""
-    text = number.strip().upper()
     phone = normalise_phone(phone)
     with write(db, figures=False):
         throttle(db, actor, "track", phone)
-    request_id = int(text[2:]) if text.startswith("QZ") and text[2:].isdigit() else None
+    request_id = request_number(number)
     r = next(db.query("SELECT r.*, c.name AS community, v.real_name AS claimer FROM service_requests r"
                       " JOIN communities c ON c.id = r.community_id LEFT JOIN volunteers v ON v.id = r.claimed_by"
                       " WHERE r.id = ? AND r.kind = 'need'", [request_id]), None)

@@ -516,3 +516,21 @@ def test_the_public_board_shows_live_needs_only(db):
         assert board(db, Actor("public", "public"), "need", status="cancelled") == []
         assert [r["shown_status"] for r in board(db, c, "need", status="cancelled") if r["id"] == cancelled] == ["cancelled"]
         assert [r["shown_status"] for r in board(db, c, "need", status="expired") if r["id"] == expiring] == ["expired"]
+
+
+def test_open_needs_head_the_board_however_long_its_history(db):
+    """A community's board after years of service holds more settled needs than the board shows;
+    the ones a volunteer can still take come first (found by the load test at city scale, where
+    200 claimed and confirmed needs filled a volunteer's board and hid every open one)."""
+    c = coordinator(db)
+    settled = [post_need(db, c, need(db, title=f"旧需求 {n}", urgency=3)) for n in range(4)]
+    for rid in settled:
+        claim(db, c, rid, volunteer_login(db, 70 + rid % 20)[0])
+    waiting = post_need(db, c, need(db, title="新需求", urgency=1))  # the least urgent, the newest
+    everything = board(db, c, community_id=community(db), limit=1000)
+    takeable = [r["id"] for r in everything if r["shown_status"] in ("open", "pending")]  # to take or to moderate
+    assert waiting in takeable and len(everything) > len(takeable)
+    # a board only as long as there are such needs shows exactly those, urgent first
+    shown = board(db, c, community_id=community(db), limit=len(takeable))
+    assert [r["id"] for r in shown] == takeable and [r["id"] for r in everything[:len(takeable)]] == takeable
+    assert [r["urgency"] for r in shown] == sorted((r["urgency"] for r in shown), reverse=True)

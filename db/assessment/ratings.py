@@ -9,7 +9,7 @@ from sqlite_utils import Database
 
 from db import audit, clock
 from db.errors import Conflict, NotFound
-from db.exchange import reference
+from db.exchange import reference, request_number
 from db.identity import normalise_phone
 from db.models import Actor, RatingIn, parse
 from db.permissions import OWN, community_sql, require, scope
@@ -38,8 +38,7 @@ def rate(db: Database, actor: Actor, request_id: int, data: dict, phone: str = "
 
 def rate_by_resident(db: Database, actor: Actor, number: str, phone: str, data: dict) -> int:
     """The resident rates by the 受理编号 and phone they follow it with (no account)."""
-    text = number.strip().upper()
-    return rate(db, actor, int(text[2:]) if text.startswith("QZ") and text[2:].isdigit() else 0, data, phone)
+    return rate(db, actor, request_number(number) or 0, data, phone)
 
 
 def _insert(db: Database, actor: Actor, r: dict, rating: RatingIn, on_behalf: bool) -> int:

@@ -144,12 +144,17 @@ def open_by_code(db: Database, actor: Actor, text: str) -> dict:
     with write(db, figures=False):
         throttle(db, actor, "survey")  # codes cannot be tried one after another
     code = _code(db, text)
+    s = survey(db, code["survey_id"])
+    _usable(code, s)
+    return {**s, "code": code["code"], "community": code["community"], "community_id": code["community_id"]}
+
+
+def _usable(code: dict, s: dict) -> None:
+    """A slip's code answers once, and only while its survey is open."""
     if code["used_at"]:
         raise Conflict("err.survey_code_used")
-    s = survey(db, code["survey_id"])
     if not is_open(s):
         raise Conflict("err.survey_not_open", opens=s["opens_on"], closes=s["closes_on"])
-    return {**s, "code": code["code"], "community": code["community"], "community_id": code["community_id"]}
 
 
 def _answers(questions: list[dict], given: dict) -> list[dict]:
@@ -187,10 +192,7 @@ def answer(db: Database, actor: Actor, code_text: str, data: dict) -> int:
         code = _code(db, code_text)
         s = survey(db, code["survey_id"])
         rows = _answers(s["questions"], response.answers)
-        if code["used_at"]:
-            raise Conflict("err.survey_code_used")
-        if not is_open(s):
-            raise Conflict("err.survey_not_open", opens=s["opens_on"], closes=s["closes_on"])
+        _usable(code, s)
         phone_hash = lookup_hash(f"survey:{s['id']}:{response.phone}")
         if next(db.query("SELECT 1 FROM survey_responses WHERE survey_id = ? AND phone_hash = ?", [s["id"], phone_hash]), None):
             raise Conflict("err.survey_phone_used")

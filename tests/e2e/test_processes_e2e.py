@@ -2,10 +2,13 @@
 larger deployment runs them: a browser stays with one process, a login cookie signed by one is
 taken by the other, and a write made in one process shows in the other's cached figures."""
 
+import re
+import time
 from collections import defaultdict
 
 from playwright.sync_api import expect
 
+from components.data import FRESH_SECONDS
 from db.connection import connect
 from db.dashboard import Scope, kpis
 from tests.e2e.conftest import Proxy, Server, login, wait_for_app
@@ -22,7 +25,7 @@ def test_two_processes_behind_the_proxy_share_logins_and_fresh_figures(tmp_path,
         for phone in residents:
             phone.goto(proxy.url + "/directory")
             wait_for_app(phone)
-            expect(phone.get_by_role("heading", name=__import__("re").compile("找到 \\d+ 个网点"))).to_be_visible()
+            expect(phone.get_by_role("heading", name=re.compile("找到 \\d+ 个网点"))).to_be_visible()
         served = defaultdict(set)
         for cookie, upstream in proxy.routes():
             if cookie != "-":
@@ -52,10 +55,19 @@ def test_two_processes_behind_the_proxy_share_logins_and_fresh_figures(tmp_path,
         after = kpis(db, month)["registered"]
         assert after == before + 1
 
-        # ...and the leader's next look at the same view, in the second process, shows it.
-        leader.reload()
-        wait_for_app(leader)
-        expect(tile).to_have_text(f"{after:,}")
+        # ...and the leader's look at the same view, in the second process, shows it within
+        # FRESH_SECONDS (a person reloading; each reload is a new session on that process).
+        approved = time.monotonic()
+        while True:
+            leader.reload()
+            wait_for_app(leader)
+            shown = tile.inner_text()
+            if shown == f"{after:,}" or time.monotonic() - approved > FRESH_SECONDS + 10:
+                break
+            assert shown == f"{before:,}"  # the figure cached before the write, never anything else
+            time.sleep(1)
+        assert shown == f"{after:,}"
+        assert time.monotonic() - approved <= FRESH_SECONDS + 5
     finally:
         proxy.stop()
         first.stop()
