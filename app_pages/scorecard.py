@@ -10,7 +10,7 @@ import streamlit as st
 
 from components.auth import session_actor
 from components.dashboard.sections import scorecard_table
-from components.data import db_file, get_db
+from components.data import get_db
 from components.feedback import attempt, show_error
 from components.i18n import t
 from components.spreadsheet import to_xlsx
@@ -50,7 +50,7 @@ else:
 try:
     scorecard.check(actor, start, end)  # before the table is computed: a refused period costs nothing
     # the city's table, cached with the dashboard's; what this reader may see of it is cut in db/
-    card = scorecard.scorecard(db, actor, start, end, scorecard_table(start, end, db_file()))
+    card = scorecard.scorecard(db, actor, start, end, scorecard_table(start, end))
 except LinliError as exc:
     show_error(exc)
     st.stop()

@@ -10,7 +10,8 @@ from contextlib import contextmanager
 import streamlit as st
 
 from db.connection import connect
-from db.store import data_version, db_path
+from db.store import db_path
+from db.versions import versions
 from db.keys import DataKeyMissing, DataKeyWrong
 
 
@@ -81,25 +82,25 @@ def get_db():
     return held[1]
 
 
-# How stale a cached figure may be: every process re-reads the store's data version at most this
+# How stale a cached figure may be: every process re-reads the store's data versions at most this
 # often, so a write anywhere shows in every process's figures within these seconds, and a stream of
-# writes (volunteers claiming needs all day) recomputes a view at most once per period per process
-# instead of on every look. The session that wrote sees its own write at once.
+# writes recomputes a view at most once per period per process instead of on every look. The
+# session that wrote sees its own write at once.
 FRESH_SECONDS = 10
-_seen: dict[str, tuple[float, int]] = {}  # per process: database file -> (when read, data version)
+_seen: dict[str, tuple[float, dict[str, int]]] = {}  # per process: database file -> (when read, versions)
 
 
-def db_file() -> str:
-    """The database file and its data version, part of every cache key: caches of two databases
-    (tests, benchmarks) never mix, and a write in any process (several serve one store behind the
-    proxy) keys the figures anew within FRESH_SECONDS."""
+def figures_key(*areas: str) -> str:
+    """Part of every cached figure's key: the database file (caches of two databases, in tests and
+    benchmarks, never mix) and the data versions of the areas the figure reads (db/versions.py), as
+    this process last read them (at most FRESH_SECONDS ago)."""
     db = get_db()
     path = db.conn.execute("PRAGMA database_list").fetchone()[2]
     now = time.monotonic()
     seen = _seen.get(path)
     if seen is None or now - seen[0] > FRESH_SECONDS or st.session_state.get("_wrote_at", 0) > seen[0]:
-        seen = _seen[path] = (now, data_version(db))
-    return f"{path}@{seen[1]}"
+        seen = _seen[path] = (now, versions(db))
+    return f"{path}@" + ".".join(f"{area}{seen[1][area]}" for area in (*areas, "places"))
 
 
 def after_write() -> None:

@@ -108,7 +108,7 @@ def verify(db: Database, actor: Actor, code: str) -> dict:
     period's hours below the certificate's, and the answer says so. Nothing else about the person.
     A code not found gets one answer; attempts count against the hourly limit."""
     typed = re.sub(r"[\s-]", "", str(code or "")).upper()
-    with write(db, figures=False):
+    with write(db):
         throttle(db, actor, "verify")
     row = next(db.query(
         "SELECT k.id, k.number, k.volunteer_id, k.period_from, k.period_to, k.total_minutes, k.issued_at, k.revoked_at,"

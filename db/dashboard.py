@@ -101,12 +101,13 @@ def registered(db: Database, s: Scope) -> int:
         f" AND community_id {clause}", [(s.end + timedelta(days=1)).isoformat(), *params]))["n"]
 
 
-def kpis(db: Database, s: Scope, cells: list[dict] | None = None, care: list[dict] | None = None) -> dict:
+def kpis(db: Database, s: Scope, cells: list[dict] | None = None, care: list[dict] | None = None,
+         led: dict | None = None, held: dict | None = None) -> dict:
     """Every KPI tile's figure for the scope. Pass what the page already has, and it is not
-    computed again: the scope's coverage cells (they do not depend on the period) and its
-    day-care occupancy (the day-care chart's figures)."""
+    computed again: the scope's coverage cells (they do not depend on the period), its
+    day-care occupancy (the day-care chart's figures), its ledger and activity figures."""
     people = population(db, s)
-    led = ledger(db, s)
+    led = ledger(db, s) if led is None else led
     needs = exchange_figures.funnel(db, s.period(), s.district, s.community_id, s.category)
     waits = exchange_figures.times(db, s.period(), s.district, s.community_id, s.category)
     if cells is None:
@@ -114,7 +115,7 @@ def kpis(db: Database, s: Scope, cells: list[dict] | None = None, care: list[dic
     if care is None:
         care = daycare(db, s)
     places = sum(c["places"] for c in care)
-    held = activities(db, s)
+    held = activities(db, s) if held is None else held
     return {
         "registered": registered(db, s),
         "active_volunteers": led["active_volunteers"],

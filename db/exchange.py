@@ -377,7 +377,7 @@ def track(db: Database, actor: Actor, number: str, phone: str) -> dict:
     its state and when, and nothing of anyone else. A wrong number or phone get the same answer, and
     attempts count against the hourly limit, so numbers cannot be tried one after another."""
     phone = normalise_phone(phone)
-    with write(db, figures=False):
+    with write(db):
         throttle(db, actor, "track", phone)
     request_id = request_number(number)
     r = next(db.query("SELECT r.*, c.name AS community, v.real_name AS claimer FROM service_requests r"

@@ -714,12 +714,14 @@ def _allow_ledger_sources(db: Database, *sources: str) -> None:
         db.execute(sql)
 
 
-@migrations(name="0023_data_version")
-def m0023_data_version(db: Database):
-    # A counter every write transaction moves (db.store.write): several app processes share one
-    # store, and each keys its cached figures on the counter, so a write in one process is seen in
-    # every other's figures on their next run instead of after the caches' hour.
-    db.execute("INSERT OR IGNORE INTO settings (key, value) VALUES ('data_version', '0')")
+@migrations(name="0023_data_versions")
+def m0023_data_versions(db: Database):
+    # Several app processes share one store, and each caches figures: a counter per area of the data,
+    # moved by triggers, keys every cached figure, so a write in one process reaches the figures of
+    # every other (db/versions.py).
+    from db.versions import install
+
+    install(db)
 
 
 def _sql_mask_id(expression: str) -> str:

@@ -30,19 +30,10 @@ class StorageFailed(LinliError):
     key = "err.storage"
 
 
-def data_version(db: sqlite_utils.Database) -> int:
-    """Moves with every write that changes what the figures show (write(figures=True)), in whichever
-    process it ran: the key of every cached figure, so no process shows figures older than the store."""
-    row = db.execute("SELECT value FROM settings WHERE key = 'data_version'").fetchone()
-    return int(row[0]) if row else 0
-
-
 @contextmanager
-def write(db: sqlite_utils.Database, figures: bool = True):
+def write(db: sqlite_utils.Database):
     """One write transaction. BEGIN IMMEDIATE takes the write lock up front, so two
-    writers never deadlock upgrading read locks; a locked file is retried, then reported.
-    `figures=False` for bookkeeping only (a look-up counted against its limit, a login attempt):
-    it leaves the data version, and so every process's cached figures, alone."""
+    writers never deadlock upgrading read locks; a locked file is retried, then reported."""
     for attempt in range(LOCK_RETRIES + 1):
         try:
             db.conn.execute("BEGIN IMMEDIATE")
@@ -55,8 +46,6 @@ def write(db: sqlite_utils.Database, figures: bool = True):
             time.sleep(0.05 * (attempt + 1))
     try:
         yield db
-        if figures:  # a no-op before migration 0023 has added the row
-            db.conn.execute("UPDATE settings SET value = CAST(value AS INTEGER) + 1 WHERE key = 'data_version'")
         db.conn.execute("COMMIT")
     except BaseException as exc:
         if db.conn.in_transaction:

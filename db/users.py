@@ -175,7 +175,7 @@ def check_login(db: Database, username: str, password: str, source: str = "") ->
     key = f"{_login_key(name)}{source or 'unknown'}"
     who = Actor(username=name or "(unknown)", role="public")
     now = time.time()
-    with write(db, figures=False):  # a login moves no figure
+    with write(db):
         failures = ratelimit.recent(db, key, ratelimit.KEEP, now)
         user = next(db.query("SELECT id, password_hash, active, failed_logins, locked_until FROM users"
                              " WHERE username = ?", [name]), None)
@@ -187,7 +187,7 @@ def check_login(db: Database, username: str, password: str, source: str = "") ->
             return False
         ratelimit.count(db, key, now)  # counted unless it succeeds
     ok = bool(user and user["active"] and bcrypt.checkpw(password.encode(), user["password_hash"].encode()))
-    with write(db, figures=False):
+    with write(db):
         if user is None:
             audit.record(db, who, "login_failed", "users", None, after={"username": name or "(unknown)"})
         elif ok:

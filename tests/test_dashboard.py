@@ -297,7 +297,8 @@ def test_every_dashboard_chart_is_valid_vega_lite(meeting):
     from db import dashboard as figures
 
     year = figures.Scope(date(2026, 1, 1), date(2026, 11, 30))
-    built = [c for name in sections.SECTIONS for c in sections.build(name, year, sections.db_file(), sections.category_names(), meeting)]
+    built = [c for name in sections.SECTIONS for c in sections.build(name, year, sections.figures_key(*sections.SECTION_AREAS[name]),
+                                                                    sections.category_names(), meeting)]
     assert len(built) >= 10
     for chart in built:
         charts.styled(chart.spec, meeting).to_dict(validate=True)

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from components import charts
-from components.data import db_file, get_db
+from components.data import figures_key, get_db
 from components.i18n import lang, t
 from db import dashboard as figures
 from db.assessment import scorecard
@@ -16,6 +16,7 @@ from db.categories import list_categories
 from db.daycare import attendance_by_week
 from db.outlets import categories as outlet_categories
 from db.outlets import coverage
+from db.versions import AREAS
 
 SECTIONS = ["sec.volunteers", "sec.exchange", "sec.coverage", "sec.daycare", "sec.scorecard"]
 ENDS_SHOWN = 10  # the scorecard on a projector: the city's first ten and last ten
@@ -45,24 +46,39 @@ def _coverage(district, community_id, path: str) -> list[dict]:
     return coverage(get_db(), district=district, community_id=community_id)
 
 
+# The areas of the data (db/versions.py) each cached part reads: a write recomputes only the parts
+# that read what it changed (a need claimed leaves the ledger's figures, the costly ones, warm).
+EVERYTHING = tuple(AREAS)
+SECTION_AREAS = {"sec.volunteers": ("ledger", "activities"), "sec.exchange": ("exchange",),
+                 "sec.coverage": ("directory",), "sec.daycare": ("daycare",), "sec.scorecard": EVERYTHING}
+
+
 @st.cache_data(show_spinner=False, ttl=3600, max_entries=CACHED)
 def _kpis(s: figures.Scope, path: str) -> dict:
-    # Coverage and day care come from their charts' caches, fetched inside rather than passed
-    # in: a cached function hashes its arguments on every call, and at city scale hashing the
-    # coverage cells cost more than computing the figures.
-    return figures.kpis(get_db(), s, _coverage(s.district, s.community_id, path), _figure("daycare", s, path))
+    # The costly parts come from their own caches, each keyed on the areas it reads, fetched inside
+    # rather than passed in: a cached function hashes its arguments on every call, and at city scale
+    # hashing the coverage cells cost more than computing the figures.
+    return figures.kpis(get_db(), s, _coverage(s.district, s.community_id, figures_key("directory")),
+                        _figure("daycare", s, figures_key("daycare")), led=_figure("ledger", s, figures_key("ledger")),
+                        held=_figure("activities", s, figures_key("activities")))
 
 
 @st.cache_data(show_spinner=False, ttl=3600, max_entries=CACHED)
-def scorecard_table(start, end, path: str) -> list[dict]:
+def _scorecard_table(start, end, path: str) -> list[dict]:
+    # the ledger's per-community pass and the coverage cells from their own caches, as for the tiles
+    return scorecard.table(get_db(), start, end, cells=_coverage(None, None, figures_key("directory")),
+                           ledger=lambda period: _figure("by_area", period, figures_key("ledger")))
+
+
+def scorecard_table(start, end) -> list[dict]:
     """The city's scorecard for a period, the same for every reader (each sees their part of it,
     db.assessment.scorecard.scorecard): one computation for the dashboard and the scorecard page."""
-    return scorecard.table(get_db(), start, end)
+    return _scorecard_table(start, end, figures_key(*EVERYTHING))
 
 
 def kpis(s: figures.Scope) -> dict:
     """The tiles' figures; one coverage computation serves every period of the same place."""
-    return _kpis(s, db_file())
+    return _kpis(s, figures_key(*EVERYTHING))
 
 
 def category_names() -> dict[str, str]:
@@ -244,7 +260,7 @@ def _scorecard(s: figures.Scope, path: str, names: dict, meeting: bool) -> list[
     communities of the district or city ranked (the first and last ten when there are more)."""
     if (s.end - s.start).days > 366:
         return []  # a scorecard covers at most a year
-    rows = scorecard_table(s.start, s.end, path)
+    rows = _scorecard_table(s.start, s.end, path)
     if s.community_id:
         own = next(r for r in rows if r["community_id"] == s.community_id)
         shown = [{**own, "label": own["community"], "group": t("sc.group.own")},
@@ -299,4 +315,4 @@ def _section(section: str, s: figures.Scope, language: str, path: str, meeting: 
 
 
 def section(name: str, s: figures.Scope, meeting: bool = False) -> list[Chart]:
-    return _section(name, s, lang(), db_file(), meeting)
+    return _section(name, s, lang(), figures_key(*SECTION_AREAS[name]), meeting)

@@ -22,7 +22,7 @@ def rate(db: Database, actor: Actor, request_id: int, data: dict, phone: str = "
     was posted with), the volunteer who posted it, or staff entering it for the resident (marked)."""
     rating = parse(RatingIn, data)
     if actor.role == "public":
-        with write(db, figures=False):  # counted in its own write: a refusal below must not undo the count
+        with write(db):  # counted in its own write: a refusal below must not undo the count
             throttle(db, actor, "track", normalise_phone(phone))  # numbers and phones cannot be tried in turn
     with write(db):
         r = next(db.query("SELECT id, community_id, status, claimed_by, created_by, redeemer_id, requester_phone"

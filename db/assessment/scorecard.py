@@ -12,6 +12,7 @@ Every figure is read with one aggregate query per period (or reuses the dashboar
 import json
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 
 from sqlite_utils import Database
 
@@ -68,15 +69,16 @@ def set_weights(db: Database, actor: Actor, data: dict[str, int]) -> None:
         audit.record(db, actor, "update", "settings", WEIGHTS_KEY, before=before, after=after)
 
 
-def figures(db: Database, start: date, end: date, cells: list[dict] | None = None) -> dict[int, dict]:
+def figures(db: Database, start: date, end: date, cells: list[dict] | None = None, ledger=None) -> dict[int, dict]:
     """Every community's raw figures for [start, end] (None: no data for that figure). Coverage does
-    not depend on the period: pass its cells when another period has them already."""
+    not depend on the period: pass its cells when another period has them already; `ledger` gives
+    db.dashboard.by_area's rows for a Scope (a cache of them), by default computed."""
     period = (start.isoformat(), end.isoformat())
     communities = {r["id"]: r for r in db.query("SELECT id, name, district, population FROM communities")}
     by_name = {c["name"]: i for i, c in communities.items()}
     out = {i: {"community_id": i, "community": c["name"], "district": c["district"], **dict.fromkeys(KEYS)}
            for i, c in communities.items()}
-    for r in by_area(db, Scope(start, end)):
+    for r in (ledger or partial(by_area, db))(Scope(start, end)):
         row = out[by_name[r["area"]]]
         if r["population"]:
             row["hours_per_1000"], row["active_per_1000"] = r["hours_per_1000"], r["active_per_1000"]
@@ -143,14 +145,15 @@ def _rank(rows: list[dict], name: str, group) -> None:
             r[f"{name}_of"] = len(scored)
 
 
-def table(db: Database, start: date, end: date) -> list[dict]:
+def table(db: Database, start: date, end: date, cells: list[dict] | None = None, ledger=None) -> list[dict]:
     """The whole city's scorecard for the period, best first, each row with the previous period's
-    score and ranks and the change (no permission check: `scorecard` is the one readers call)."""
+    score and ranks and the change (no permission check: `scorecard` is the one readers call).
+    `cells` and `ledger` as for `figures`."""
     w = weights(db)
     days = (end - start).days + 1
-    cells = coverage(db)
-    now = list(figures(db, start, end, cells).values())
-    before = list(figures(db, start - timedelta(days=days), start - timedelta(days=1), cells).values())
+    cells = coverage(db) if cells is None else cells
+    now = list(figures(db, start, end, cells, ledger).values())
+    before = list(figures(db, start - timedelta(days=days), start - timedelta(days=1), cells, ledger).values())
     _scores(now, w)
     _scores(before, w)
     earlier = {r["community_id"]: r for r in before}

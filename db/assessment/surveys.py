@@ -141,7 +141,7 @@ def _code(db: Database, text: str) -> dict:
 def open_by_code(db: Database, actor: Actor, text: str) -> dict:
     """The survey a slip's code opens, for the resident to answer."""
     require(actor, "surveys.answer", city=True)
-    with write(db, figures=False):
+    with write(db):
         throttle(db, actor, "survey")  # codes cannot be tried one after another
     code = _code(db, text)
     s = survey(db, code["survey_id"])

@@ -101,7 +101,7 @@ def test_the_service_cards_address_keeps_its_community_through_the_first_taps(se
     community, name = db.execute("SELECT id, name FROM communities WHERE name = '秋浦社区'").fetchone()
     listed = db.execute("SELECT COUNT(*) FROM outlets WHERE community_id = ? AND status != 'closed'",
                         (community,)).fetchone()[0]
-    for attempt in range(4):
+    for _visit in range(4):
         phone.goto(f"{server.url}/directory?community={community}")
         # the first tap as soon as there is something to tap, before the page has settled
         phone.get_by_role("button", name="信息有误？").first.tap()

@@ -3,9 +3,7 @@ inert text; a login cookie stops working once its owner logs out."""
 
 import re
 from datetime import timedelta
-from pathlib import Path
 
-import pytest
 
 from playwright.sync_api import expect
 
