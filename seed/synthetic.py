@@ -13,6 +13,7 @@ from db.store import write
 from db.identity import make_id, mask_id
 from db.models import SYSTEM, UserIn
 from db.taxonomy import service_category_rows
+from db.versions import deferred as versions_deferred
 from db.users import insert_user
 from seed import chizhou
 from seed.volunteers import ACTIVITIES, GIVEN, REGIONS, SURNAMES
@@ -29,6 +30,11 @@ SYNTHETIC_PASSWORD = "linli-demo"
 
 
 def seed_synthetic(db: Database, size: dict, seed: int = 7, log=print) -> dict:
+    with versions_deferred(db):  # millions of rows: the data versions move once, at the end
+        return _seed_synthetic(db, size, seed, log)
+
+
+def _seed_synthetic(db: Database, size: dict, seed: int, log) -> dict:
     rng = random.Random(seed)
     started = time.perf_counter()
     with write(db):

@@ -28,3 +28,17 @@ def test_deterministic(tmp_path):
     b = build(tmp_path / "b.db")
     query = "SELECT volunteer_id, service_date, minutes, category, status FROM service_records ORDER BY id"
     assert list(a.query(query)) == list(b.query(query))
+
+
+def test_the_bulk_load_leaves_the_data_versions_working(tmp_path):
+    """The versions' triggers are off during the load (db.versions.deferred), back after it, and
+    every area has moved, so no process keeps figures of the empty city."""
+    from db.versions import AREAS, versions
+
+    db = build(tmp_path / "v.db")
+    names = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'version%'")}
+    assert len(names) == 3 * sum(len(t) for t in AREAS.values())
+    after_load = versions(db)
+    assert all(n >= 1 for n in after_load.values())
+    db.execute("UPDATE volunteers SET notes = notes WHERE id = 1")
+    assert versions(db)["ledger"] == after_load["ledger"] + 1
