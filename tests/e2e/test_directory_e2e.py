@@ -32,6 +32,24 @@ def test_resident_finds_pharmacies_open_at_spring_festival(server, new_page):
     expect(page.get_by_role("heading", name="益民药店")).to_have_count(0)
 
 
+def click_until(page, target, shown, checked: bool = False) -> None:
+    """Click, and click again (as a person does) if what the click opens or chooses did not come:
+    since this stop about one run in four lost a click here while a rerun redrew the page (a lead,
+    see the closing note of #16; the old code passed 10 of 10)."""
+    for attempt in range(3):
+        wait_for_app(page)
+        if attempt and (shown.is_checked() if checked else shown.is_visible()):
+            return  # it came late: a second click would undo it (an expander closes again)
+        target.click()
+        wait_for_app(page)
+        try:
+            (expect(shown).to_be_checked if checked else expect(shown).to_be_visible)(timeout=5_000)
+            return
+        except AssertionError:
+            if attempt == 2:
+                raise
+
+
 def test_coordinator_adds_outlet_and_public_sees_it(server, new_page):
     page = new_page(1300, 1800)
     login(page, server, "coordinator")
@@ -44,8 +62,8 @@ def test_coordinator_adds_outlet_and_public_sees_it(server, new_page):
     form.get_by_label("电话（多个用逗号分隔）").fill("0566-2028888")
     # the advanced way first, with a typo: told beside the field, in words, where and what belongs there
     form.get_by_text("OSM 语法（高级）").click()
-    form.get_by_text("高级：OSM 语法").click()
     hours = form.get_by_role("textbox", name="OSM 营业时间表达式")
+    click_until(page, form.get_by_text("高级：OSM 语法"), hours)
     hours.fill("Mo-Su 9点到18点")
     form.get_by_role("button", name="保存").click()
     error = form.get_by_test_id("stAlertContentError")
@@ -72,8 +90,8 @@ def test_coordinator_adds_outlet_and_public_sees_it(server, new_page):
     resident.get_by_label(re.compile("搜索名称")).press("Enter")
     wait_for_app(resident)
     resident.get_by_text("筛选：区县、社区、类别、时间").click()  # open or not at this hour: any time
-    resident.get_by_text("不限", exact=True).click()
-    wait_for_app(resident)
+    any_time = resident.get_by_role("radiogroup", name="营业时间").get_by_role("radio", name="不限")
+    click_until(resident, resident.get_by_role("radiogroup", name="营业时间").get_by_text("不限"), any_time, checked=True)
     expect(resident.get_by_role("heading", name="邻里修脚店")).to_be_visible()
 
 
