@@ -9,9 +9,9 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from db import keys
+from db import keys, postgres, postgres_tools
 from db.connection import connect
-from db.store import db_path
+from db.store import is_postgres, location
 from db.errors import InputError, LinliError
 from db.migrations import status
 from db.models import ROLES, SYSTEM
@@ -63,6 +63,9 @@ def cmd_backup(args) -> int:
         return 2
     target.parent.mkdir(parents=True, exist_ok=True)
     source = connect(args.db, migrate=False)
+    if is_postgres(source):
+        source.close()
+        return postgres_tools.backup(args.db, target)
     # Written under a temporary name (owner-only: it holds personal data) and renamed when complete,
     # so a killed backup never leaves a partial file under the backup's name.
     partial = target.with_name(target.name + ".partial")
@@ -84,6 +87,12 @@ def cmd_restore(args) -> int:
     if not source.exists():
         print(f"No backup at {source}", file=sys.stderr)
         return 2
+    if postgres.is_url(args.target):
+        code = postgres_tools.restore(source, args.target)
+        if code:
+            return code
+        args.db = args.target
+        return cmd_check(args)
     if target.exists() and target.stat().st_size > 0:
         print(f"{target} is not empty; restore only into a new path.", file=sys.stderr)
         return 2
@@ -108,6 +117,8 @@ def cmd_restore(args) -> int:
 
 
 def cmd_check(args) -> int:
+    if postgres.is_url(args.db):
+        return _report(connect(args.db, migrate=False), *postgres_tools.integrity(args.db))
     if not Path(args.db).exists():
         print(f"No database at {args.db}", file=sys.stderr)
         return 1
@@ -115,11 +126,15 @@ def cmd_check(args) -> int:
         db = connect(args.db, migrate=False)
         integrity = [r[0] for r in db.execute("PRAGMA integrity_check").fetchall()]
         fk = db.execute("PRAGMA foreign_key_check").fetchall()
-        applied, pending = status(db)
     except sqlite3.DatabaseError as exc:  # not a database, or damaged beyond reading: say so
         print(f"integrity: {args.db} is not a readable SQLite database ({exc})")
         print("check: FAILED")
         return 1
+    return _report(db, integrity, fk)
+
+
+def _report(db, integrity: list[str], fk: list) -> int:
+    applied, pending = status(db)
     print(f"integrity: {', '.join(integrity)}")
     print(f"foreign keys: {'ok' if not fk else f'{len(fk)} violations'}")
     print(f"migrations: {len(applied)} applied, {len(pending)} pending")
@@ -185,7 +200,9 @@ def cmd_rotate_data_key(args) -> int:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m db", description="Linli database tools")
-    parser.add_argument("--db", default=str(db_path()), help="database path (default: LINLI_DB_PATH or data/linli.db)")
+    parser.add_argument("--db", default=location(),
+                        help="database path or postgresql:// URL (default: LINLI_DATABASE_URL, else LINLI_DB_PATH,"
+                             " else data/linli.db)")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("init", help="create the database and apply migrations").set_defaults(fn=cmd_init)
     p = sub.add_parser("create-user", help="create an account (password from LINLI_PASSWORD or a prompt)")
@@ -211,7 +228,8 @@ def main(argv=None) -> int:
     sub.add_parser("rotate-data-key", help="re-encrypt ID numbers under a new data key").set_defaults(
         fn=cmd_rotate_data_key)
     args = parser.parse_args(argv)
-    os.environ["LINLI_DB_PATH"] = args.db  # key files are looked for beside the database in use
+    if not postgres.is_url(args.db):
+        os.environ["LINLI_DB_PATH"] = args.db  # key files are looked for beside the database in use
     try:
         return args.fn(args)
     except LinliError as exc:  # a missing or wrong data key, a busy database: a sentence, not a traceback

@@ -6,14 +6,23 @@ from pathlib import Path
 
 import sqlite_utils
 
-from db.store import db_path
+from db.store import location
 
 BUSY_TIMEOUT_MS = 5000
 
 
 def connect(path: str | Path | None = None, migrate: bool = True) -> sqlite_utils.Database:
-    """Open (and create) the database file; `migrate` brings the schema up to date."""
-    path = Path(path) if path is not None else db_path()
+    """Open (and create) the database file, or the PostgreSQL store when given (or configured
+    with) a postgresql:// URL; `migrate` brings the schema up to date."""
+    from db import postgres
+
+    target = path if path is not None else location()
+    if postgres.is_url(target):
+        db = postgres.Database(target)
+        if migrate:
+            _migrate(db)
+        return db
+    path = Path(target)
     if str(path) != ":memory:":
         path.parent.mkdir(parents=True, exist_ok=True)
     # check_same_thread=False: Streamlit reruns a session's script on new threads.
@@ -31,12 +40,16 @@ def connect(path: str | Path | None = None, migrate: bool = True) -> sqlite_util
     if str(path) != ":memory:":
         _owner_only(path)
     if migrate:
-        from db.keys import verify_data_key
-        from db.migrations import migrate as apply_migrations
-
-        apply_migrations(db)
-        verify_data_key(db)
+        _migrate(db)
     return db
+
+
+def _migrate(db) -> None:
+    from db.keys import verify_data_key
+    from db.migrations import migrate as apply_migrations
+
+    apply_migrations(db)
+    verify_data_key(db)
 
 
 def _owner_only(path: Path) -> None:

@@ -36,7 +36,7 @@ def funnel(db: Database, period: tuple[str, str], district: str | None = None, c
 def _hours(db, expression, clause, params) -> list[float]:
     return [r["h"] for r in db.query(
         f"SELECT {expression} AS h FROM service_requests r JOIN communities c ON c.id = r.community_id"
-        f" WHERE {clause} AND h IS NOT NULL", params)]
+        f" WHERE {clause} AND {expression} IS NOT NULL", params)]
 
 
 def times(db: Database, period: tuple[str, str], district: str | None = None, community_id: int | None = None,

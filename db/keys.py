@@ -70,7 +70,7 @@ def verify_data_key(db) -> None:
     master = secret("data_key", generate=not has_data)
     check = _check_value(master)
     if stored is None:
-        db.execute("INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)", [CHECK, check])
+        db.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT DO NOTHING", [CHECK, check])
         db.conn.commit()
     elif not hmac.compare_digest(stored["value"], check):
         raise DataKeyWrong()
@@ -137,5 +137,6 @@ def rotate(db, new_master: str) -> int:
                        [new_fernet.encrypt(number.encode()).decode(),
                         hmac.new(new_mac, number.encode(), hashlib.sha256).hexdigest(), row["id"]])
             count += 1
-        db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", [CHECK, _check_value(new_master)])
+        db.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                   [CHECK, _check_value(new_master)])
     return count

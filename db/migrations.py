@@ -3,6 +3,8 @@ _sqlite_migrations, so `migrate` is safe on every start and on an existing datab
 
 from sqlite_utils import Database, Migrations
 
+from db.store import is_postgres
+
 migrations = Migrations("linli")
 
 ROLES = ("volunteer", "coordinator", "leader", "admin")
@@ -423,6 +425,8 @@ def m0012_privacy(db: Database):
     db.execute("UPDATE volunteers SET birth_year = CAST(substr(birth_date, 1, 4) AS INTEGER),"
                f" id_masked = {_sql_mask_id('id_masked')}")
     db.execute("ALTER TABLE volunteers DROP COLUMN birth_date")
+    if is_postgres(db):
+        return  # a PostgreSQL store is younger than this: its audit log has no rows written the old way
     for column in ("before", "after"):
         where = f"WHERE {column} IS NOT NULL AND json_valid({column})"
         db.execute(f"UPDATE audit_log SET {column} = json_remove({column}, '$.birth_date', '$.id_cipher',"
@@ -497,6 +501,11 @@ def m0019_activities(db: Database):
     # twelve steps: foreign keys off, copy, swap, indexes and triggers back, check).
     from db.store import write
 
+    if is_postgres(db):  # a constraint is changed in place there; foreign keys stay on
+        with write(db):
+            db.executescript(ACTIVITY_TABLES)
+            _allow_ledger_sources(db, "'activity_qr'", "'activity_manual'")
+        return
     db.execute("PRAGMA foreign_keys = OFF")
     try:
         with write(db):
@@ -696,7 +705,16 @@ ACTIVITY_TABLES = """
 
 def _allow_ledger_sources(db: Database, *sources: str) -> None:
     """Rebuild service_records with more values allowed in its source check (inside the caller's
-    transaction, foreign keys off); its indexes and triggers come back as they were."""
+    transaction, foreign keys off); its indexes and triggers come back as they were. PostgreSQL
+    changes the constraint in place."""
+    if is_postgres(db):
+        (check,) = db.execute("SELECT pg_get_constraintdef(oid) FROM pg_constraint"
+                              " WHERE conname = 'service_records_source_check'").fetchone()
+        allowed = [v.split("'")[1] for v in check.split("ARRAY[", 1)[1].split(",")] if "ARRAY[" in check else []
+        values = ", ".join([f"'{v}'" for v in allowed] + [s for s in sources if s.strip("'") not in allowed])
+        db.execute("ALTER TABLE service_records DROP CONSTRAINT service_records_source_check,"
+                   f" ADD CONSTRAINT service_records_source_check CHECK (source IN ({values}))")
+        return
     (table_sql,) = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'service_records'").fetchone()
     if all(s in table_sql for s in sources):
         return  # rebuilt already (a run stopped before it was recorded)
@@ -731,7 +749,10 @@ def _sql_mask_id(expression: str) -> str:
 
 def migrate(db: Database) -> list[str]:
     """Apply pending migrations; returns the names applied."""
-    # Importing the feature modules registers their migrations on `migrations`.
+    if is_postgres(db):
+        from db import postgres
+
+        return postgres.migrate(db, migrations)
     pending = [m.name for m in migrations.pending(db)]
     if pending:
         migrations.apply(db)
@@ -740,4 +761,9 @@ def migrate(db: Database) -> list[str]:
 
 def status(db: Database) -> tuple[list[str], list[str]]:
     """(applied, pending) migration names."""
+    if is_postgres(db):
+        from db import postgres
+
+        done = postgres.applied(db, migrations.name)
+        return done, [m.name for m in migrations._migrations if m.name not in done]
     return [m.name for m in migrations.applied(db)], [m.name for m in migrations.pending(db)]

@@ -21,6 +21,23 @@ def db_path() -> Path:
     return Path(os.environ.get("LINLI_DB_PATH", DEFAULT_PATH))
 
 
+def location() -> str:
+    """The store: LINLI_DATABASE_URL (PostgreSQL) when set, else the SQLite file at LINLI_DB_PATH."""
+    return os.environ.get("LINLI_DATABASE_URL") or str(db_path())
+
+
+def where(db) -> str:
+    """The store a connection is open on, as connect() takes it: its URL or its file's path."""
+    if is_postgres(db):
+        return db.url
+    return db.conn.execute("PRAGMA database_list").fetchone()[2]
+
+
+def is_postgres(db) -> bool:
+    """The store is PostgreSQL (db/postgres.py): the few engine-specific steps branch on this."""
+    return getattr(db, "engine", "sqlite") == "postgresql"
+
+
 class DatabaseBusy(LinliError):
     key = "err.busy"
 
@@ -50,6 +67,12 @@ def write(db: sqlite_utils.Database):
     except BaseException as exc:
         if db.conn.in_transaction:
             db.conn.execute("ROLLBACK")
-        if isinstance(exc, sqlite3.OperationalError) and ("full" in str(exc) or "I/O" in str(exc)):
+        if _disk_failed(exc):
             raise StorageFailed() from exc
         raise
+
+
+def _disk_failed(exc: BaseException) -> bool:
+    if isinstance(exc, sqlite3.OperationalError):
+        return "full" in str(exc) or "I/O" in str(exc)
+    return getattr(exc, "sqlstate", None) in ("53100", "58030")  # PostgreSQL: disk full, I/O error

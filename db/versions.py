@@ -7,6 +7,11 @@ from contextlib import contextmanager
 
 from sqlite_utils import Database
 
+from db.store import is_postgres
+
+_POSTGRES_FUNCTION = """CREATE OR REPLACE FUNCTION linli_version() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN UPDATE data_versions SET n = n + 1 WHERE area = TG_ARGV[0]; RETURN NULL; END $$"""
+
 AREAS = {
     "ledger": ("service_records", "volunteers", "volunteer_skills"),
     "exchange": ("service_requests", "redemptions", "need_ratings"),
@@ -22,9 +27,15 @@ AREAS = {
 def install(db: Database) -> None:
     """The counters and their triggers (migration 0023; safe to run again)."""
     db.execute("CREATE TABLE IF NOT EXISTS data_versions (area TEXT PRIMARY KEY, n INTEGER NOT NULL DEFAULT 0)")
+    if is_postgres(db):
+        db.executescript(_POSTGRES_FUNCTION)
     for area, tables in AREAS.items():
-        db.execute("INSERT OR IGNORE INTO data_versions (area, n) VALUES (?, 0)", [area])
+        db.execute("INSERT INTO data_versions (area, n) VALUES (?, 0) ON CONFLICT DO NOTHING", [area])
         for table in tables:
+            if is_postgres(db):  # one trigger per statement, not per row: a bulk update moves it once
+                db.execute(f"CREATE OR REPLACE TRIGGER version_{table} AFTER INSERT OR UPDATE OR DELETE ON {table}"
+                           f" FOR EACH STATEMENT EXECUTE FUNCTION linli_version('{area}')")
+                continue
             for event in ("INSERT", "UPDATE", "DELETE"):
                 db.execute(f"CREATE TRIGGER IF NOT EXISTS version_{table}_{event.lower()} AFTER {event} ON {table}"
                            f" BEGIN UPDATE data_versions SET n = n + 1 WHERE area = '{area}'; END")
@@ -39,8 +50,14 @@ def versions(db: Database) -> dict[str, int]:
 def deferred(db: Database):
     """For a bulk load (the synthetic city): the counters' triggers off while millions of rows go in
     (they cost the load half as much again), every area moved once at the end."""
-    for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'version\\_%' ESCAPE '\\'").fetchall():
-        db.execute(f"DROP TRIGGER {name}")
+    if is_postgres(db):
+        for tables in AREAS.values():
+            for table in tables:
+                db.execute(f"DROP TRIGGER IF EXISTS version_{table} ON {table}")
+    else:
+        for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'"
+                                  " AND name LIKE 'version\\_%' ESCAPE '\\'").fetchall():
+            db.execute(f"DROP TRIGGER {name}")
     try:
         yield
     finally:

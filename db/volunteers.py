@@ -48,7 +48,7 @@ def star_level(hours: float, thresholds: list[int]) -> int:
 
 def star_level_sql(thresholds: list[int], minutes: str = "approved_minutes") -> str:
     """The star level of a minutes column, in SQL."""
-    return " + ".join(f"({minutes} >= {int(h) * 60})" for h in thresholds) or "0"
+    return " + ".join(f"(CASE WHEN {minutes} >= {int(h) * 60} THEN 1 ELSE 0 END)" for h in thresholds) or "0"
 
 
 def star_minutes(thresholds: list[int], stars: int) -> tuple[int, int | None]:

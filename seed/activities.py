@@ -36,7 +36,7 @@ def seed_activities(db: Database, seed: int = 2026, communities: int = 6) -> Non
                 "community_id": community_id, "title": title, "category": category, "place": place, "day": day,
                 "starts": starts, "ends": ends, "repeat_weeks": weeks, "notes": "请提前十分钟到达，扫码签到。",
                 "shifts": [{"name": s, "starts": a, "ends": b, "slots": k} for s, a, b, k in shifts]})
-            for shift in db.query("SELECT id, slots FROM activity_shifts WHERE activity_id = ?", [ids[0]]):
+            for shift in db.query("SELECT id, slots FROM activity_shifts WHERE activity_id = ? ORDER BY id", [ids[0]]):
                 for volunteer_id in rng.sample(people, min(len(people), rng.randint(0, shift["slots"] + 1))):
                     try:
                         sign_up(db, SYSTEM, shift["id"], volunteer_id)

@@ -50,9 +50,9 @@ def seed_daycare(db: Database, seed: int = 2026) -> None:
         with write(db):
             db["daycare_programmes"].insert_all(rows)
             db["daycare_members"].insert_all(members)
-            member_ids = [r["id"] for r in db.query("SELECT id FROM daycare_members WHERE centre_id = ?", [centre_id])]
+            member_ids = [r["id"] for r in db.query("SELECT id FROM daycare_members WHERE centre_id = ? ORDER BY id", [centre_id])]
             bookings = []
-            for p in db.query("SELECT * FROM daycare_programmes WHERE centre_id = ?", [centre_id]):
+            for p in db.query("SELECT * FROM daycare_programmes WHERE centre_id = ? ORDER BY room, id", [centre_id]):
                 for s in sessions(p, start, today + timedelta(days=7), added):
                     if not s["held"]:
                         continue

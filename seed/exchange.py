@@ -28,7 +28,7 @@ def seed_exchange(db: Database, seed: int = 2026, needs: int = 300) -> None:
     now = clock.now().replace(microsecond=0)
     volunteers = {}
     for v in db.query("SELECT v.id, v.community_id, s.category FROM volunteers v JOIN volunteer_skills s"
-                      " ON s.volunteer_id = v.id WHERE v.status = 'active'"):
+                      " ON s.volunteer_id = v.id WHERE v.status = 'active' ORDER BY v.community_id, v.status, v.id, s.category"):
         volunteers.setdefault((v["community_id"], v["category"]), []).append(v["id"])
     keys = [k for k in volunteers if k[1] in NEEDS]
     rows = []

@@ -142,7 +142,7 @@ def _voice(db: Database, rng, per_community: int, communities: list[dict], today
                                  ((first + n, survey, cid, code, lookup_hash(code), at)
                                   for n, (code, _, cid, _, at, _) in enumerate(codes)))
         insert_rows(db, "survey_answers", ["response_id", "question_id", "value"], answers)
-    outlets = [r for r in db.execute("SELECT id, community_id FROM outlets") if rng.random() < 0.05]
+    outlets = [r for r in db.execute("SELECT id, community_id FROM outlets ORDER BY id") if rng.random() < 0.05]
     reports = insert_rows(db, "outlet_corrections", ["outlet_id", "community_id", "kind", "status", "reported_by", "reported_at"],
                           ((o, c, rng.choice(("closed", "moved", "phone", "hours")), "pending" if rng.random() < 0.2 else "rejected",
                             "public", clock.stamp()) for o, c in outlets))
@@ -174,9 +174,9 @@ def _daycare(db: Database, rng, centres: int, members: int, today) -> None:
                                                 "emergency_phone", "created_at"],
                         ((centre_id, f"会员{j}", 1930 + j % 25, c["id"], "家属", f"138{j:08d}", today.isoformat())
                          for j in range(per)))
-            ids = [r["id"] for r in db.query("SELECT id FROM daycare_members WHERE centre_id = ?", [centre_id])]
+            ids = [r["id"] for r in db.query("SELECT id FROM daycare_members WHERE centre_id = ? ORDER BY id", [centre_id])]
             rows = []
-            for p in db.query("SELECT * FROM daycare_programmes WHERE centre_id = ?", [centre_id]):
+            for p in db.query("SELECT * FROM daycare_programmes WHERE centre_id = ? ORDER BY room, id", [centre_id]):
                 for s in sessions(p, start, today, added):
                     if s["held"]:
                         for m in rng.sample(ids, min(len(ids), int(p["capacity"] * 0.7))):

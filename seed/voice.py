@@ -30,7 +30,7 @@ def seed_voice(db: Database, seed: int = 2026) -> None:
     survey_id = surveys.create(db, SYSTEM, {
         "title": f"{now.year}年社区服务居民满意度调查", "intro": "请花两分钟告诉我们您对社区服务的评价。",
         "opens_on": (now - timedelta(days=40)).date(), "closes_on": (now + timedelta(days=20)).date(),
-        "community_ids": [r["id"] for r in db.query("SELECT id FROM communities")],
+        "community_ids": [r["id"] for r in db.query("SELECT id FROM communities ORDER BY district, id")],
         "questions": [{"kind": "scale", "text": "您对社区志愿服务的总体满意度"},
                       {"kind": "scale", "text": "您对身边便民服务网点的满意度"},
                       {"kind": "choice", "text": "您最希望社区增加哪项服务", "choices": ["家政", "助医", "维修", "助餐"]},

@@ -31,7 +31,7 @@ DEMO_VOLUNTEER = {"real_name": "陈晓雨", "gender": "F", "born": date(1995, 3,
 def seed_volunteers(db: Database, seed: int = 2026, volunteers: int = 400, records: int = 6000) -> None:
     rng = random.Random(seed)
     communities = list(db.query("SELECT id, name, district FROM communities ORDER BY id"))
-    categories = [r["code"] for r in db.query("SELECT code FROM service_categories")]
+    categories = [r["code"] for r in db.query("SELECT code FROM service_categories ORDER BY code")]
     today = clock.today()
     now = clock.stamp()
     qiupu = next(c for c in communities if c["name"] == "秋浦社区")

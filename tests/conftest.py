@@ -24,6 +24,7 @@ import tempfile  # noqa: E402
 import seed.demo  # noqa: E402
 from db import clock  # noqa: E402
 from db.connection import connect  # noqa: E402
+from db.store import is_postgres as db_is_postgres, where  # noqa: E402
 
 # The demo city is seeded once per run (per seed and day) and copied into each test's database:
 # seeding it anew took most of the time of every test that starts from it. Seeding reads the
@@ -59,15 +60,97 @@ DEMO_PASSWORD = seed.demo.DEMO_PASSWORD
 
 
 @pytest.fixture
-def empty_db(tmp_path):
+def engine(request) -> str:
+    """The store's engine for this test: SQLite, or PostgreSQL where a module is marked
+    `both_engines` (then every test using `db` or `empty_db` runs once on each).
+    LINLI_TEST_ENGINE=postgresql runs every other test on PostgreSQL too (to see how far it goes)."""
+    return getattr(request, "param", os.environ.get("LINLI_TEST_ENGINE", "sqlite"))
+
+
+def pytest_generate_tests(metafunc):
+    if metafunc.definition.get_closest_marker("both_engines") and {"db", "empty_db"} & set(metafunc.fixturenames):
+        metafunc.parametrize("engine", ["sqlite", "postgresql"], indirect=True)
+
+
+_postgres: dict = {}
+
+
+def postgres_cluster():
+    """This run's throwaway PostgreSQL cluster (one per test worker, started on first use). Without
+    the server binaries the PostgreSQL half of a test is skipped locally and fails in CI."""
+    if "cluster" not in _postgres:
+        from tests.postgres_cluster import Cluster, binaries
+
+        if binaries() is None:
+            if in_ci():
+                pytest.fail("PostgreSQL's server binaries are missing (apt install postgresql); CI requires them")
+            pytest.skip("PostgreSQL's server binaries are not installed")
+        _postgres["cluster"] = Cluster()
+        atexit.register(_postgres["cluster"].stop)
+    return _postgres["cluster"]
+
+
+def _postgres_db(request, seeded: bool):
+    cluster = postgres_cluster()
+    template = None
+    if seeded:
+        template = _postgres_template(cluster)
+    _postgres["n"] = _postgres.get("n", 0) + 1
+    name = f"test_{os.getpid()}_{_postgres['n']}"
+    db = connect(cluster.create(name, template), migrate=template is None)
+    if seeded and template is None:  # a frozen clock: seed for real
+        _seed_for_real(db, 2026)
+    request.addfinalizer(lambda: (db.close(), cluster.drop(name)))
+    return db
+
+
+def _postgres_template(cluster) -> str | None:
+    """The demo city seeded once per run and day, copied into each test's database (CREATE
+    DATABASE … TEMPLATE copies files: far quicker than seeding)."""
+    if clock._frozen is not None or os.environ.get("LINLI_NOW"):
+        return None
+    name = f"demo_2026_{clock.today():%Y%m%d}"
+    if name not in _postgres:
+        template = connect(cluster.create(name))
+        _seed_for_real(template, 2026)
+        template.close()
+        _postgres[name] = True
+    return name
+
+
+@pytest.fixture
+def new_store(tmp_path, engine, request):
+    """A function making a new, empty store on this test's engine (a file path, or a new database's
+    URL), for restores and other processes."""
+    made = []
+
+    def make(name: str = "new") -> str:
+        if engine == "postgresql":
+            made.append(f"{name}_{os.getpid()}_{len(made)}_{abs(hash(request.node.nodeid)) % 10**8}")
+            return postgres_cluster().create(made[-1])
+        return str(tmp_path / name / "linli.db")
+
+    yield make
+    for name in made:
+        postgres_cluster().drop(name)
+
+
+@pytest.fixture
+def empty_db(tmp_path, engine, request):
+    if engine == "postgresql":
+        yield _postgres_db(request, seeded=False)
+        return
     db = connect(tmp_path / "linli.db")
     yield db
     db.close()
 
 
 @pytest.fixture
-def db(tmp_path):
+def db(tmp_path, engine, request):
     """A freshly migrated and demo-seeded database file (the demo city is small and quick)."""
+    if engine == "postgresql":
+        yield _postgres_db(request, seeded=True)
+        return
     db = connect(tmp_path / "linli.db")
     seed_demo(db)
     yield db
@@ -76,8 +159,24 @@ def db(tmp_path):
 
 @pytest.fixture
 def db_file(db) -> str:
-    """The demo-seeded database as a file path, for the command line and other processes."""
-    return db.conn.execute("PRAGMA database_list").fetchone()[2]
+    """The demo-seeded store as connect() takes it (a file's path, or PostgreSQL's URL), for the
+    command line and other processes."""
+    return where(db)
+
+
+def stored_bytes(db) -> bytes:
+    """Everything the store holds as bytes, to look for what must not be there in clear: SQLite's
+    file and its write-ahead log, or a plain pg_dump of the PostgreSQL database."""
+    import subprocess
+
+    from db.postgres_tools import tool
+
+    location = where(db)
+    if db_is_postgres(db):
+        return subprocess.run([tool("pg_dump"), "--format=plain", location], capture_output=True, check=True).stdout
+    db.conn.commit()
+    wal = Path(f"{location}-wal")
+    return Path(location).read_bytes() + (wal.read_bytes() if wal.exists() else b"")
 
 
 @pytest.fixture

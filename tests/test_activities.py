@@ -14,6 +14,8 @@ from db.errors import Conflict, InputError, PermissionDenied
 from db.models import Actor
 from db.users import actor_for
 
+pytestmark = pytest.mark.both_engines
+
 # A Saturday morning: publishing happens the Monday before.
 MONDAY = datetime(2026, 12, 7, 10, 0)
 SATURDAY = date(2026, 12, 12)

@@ -16,6 +16,8 @@ from db.errors import InputError, PermissionDenied
 from db.models import Actor
 from db.opening import _merged, _subtract, day_spans, hours_in_words, is_open, next_change
 
+pytestmark = pytest.mark.both_engines
+
 ADMIN = Actor("admin", "admin", user_id=1)
 
 

@@ -20,6 +20,8 @@ from tests.conftest import new_app
 from tests.test_pdfs import certified
 from tests.viewers import poppler_text
 
+pytestmark = pytest.mark.both_engines
+
 
 def test_a_certificate_is_checked_by_its_code_and_shows_only_what_it_certifies(db):
     c, vid, cert = certified(db, [120, 90])  # 3.5 hours, by hand

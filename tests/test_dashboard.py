@@ -18,6 +18,8 @@ from db.volunteers import register
 from db import clock
 from tests.viewers import poppler_pages, poppler_text
 
+pytestmark = pytest.mark.both_engines
+
 REVIEWER = Actor("reviewer", "admin", user_id=99)  # a second person approves what SYSTEM typed
 
 

@@ -14,6 +14,8 @@ from db.errors import Conflict, PermissionDenied
 from db.models import Actor
 from db import clock
 
+pytestmark = pytest.mark.both_engines
+
 
 def qiupu_centre(db):
     return next(c for c in centres(db) if c["community"] == "秋浦社区")

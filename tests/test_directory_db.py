@@ -16,6 +16,8 @@ from db.opening import hours_in_words, is_open, next_change, parse_problem
 from db.outlets import (coverage, coverage_gaps, create_outlet, initials, pause, search, service_card, set_status,
                         state_on, update_outlet, with_hours)
 
+pytestmark = pytest.mark.both_engines
+
 OFFICE = "Mo-Fr 09:00-17:00; PH off"
 ADMIN = Actor("admin", "admin", user_id=1)
 

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from db.connection import connect
+from db.store import where
 from db.errors import Conflict, InputError, LinliError, NotFound, PermissionDenied
 from db.exchange import (board, cancel, claim, confirm, mark_done, moderate, post_need, publish_offer, release,
                          request_offer, shown_status, suggestions)
@@ -17,6 +18,8 @@ from db.users import actor_for
 from db.volunteers import register
 from db.identity import make_id
 from db import clock
+
+pytestmark = pytest.mark.both_engines
 
 TOMORROW = clock.now() + timedelta(days=1)
 
@@ -180,7 +183,7 @@ def test_concurrent_claims_exactly_one_wins(db, tmp_path):
     volunteer_login(db, 23)
     ctx = mp.get_context("fork")
     barrier, results = ctx.Barrier(3), ctx.Queue()
-    procs = [ctx.Process(target=_claim_in_process, args=(tmp_path / "linli.db", rid, f"vol{n}", barrier, results))
+    procs = [ctx.Process(target=_claim_in_process, args=(where(db), rid, f"vol{n}", barrier, results))
              for n in (21, 22, 23)]
     for p in procs:
         p.start()
@@ -216,7 +219,7 @@ def test_time_bank_never_goes_negative_under_concurrent_redemptions(db, tmp_path
     assert available_minutes(db, vid) == 120
     ctx = mp.get_context("fork")
     barrier, results = ctx.Barrier(4), ctx.Queue()
-    procs = [ctx.Process(target=_redeem_in_process, args=(tmp_path / "linli.db", "vol31", 50, barrier, results))
+    procs = [ctx.Process(target=_redeem_in_process, args=(where(db), "vol31", 50, barrier, results))
              for _ in range(4)]
     for p in procs:
         p.start()

@@ -14,6 +14,8 @@ from seed.demo import DEMO_PASSWORD
 from db.users import (MAX_FAILED_LOGINS, actor_for, check_login, change_role, create_user, login_credentials,
                       reset_password, set_active, unlock)
 
+pytestmark = pytest.mark.both_engines
+
 ADMIN = Actor("admin", "admin", user_id=1)
 LEADER = Actor("leader", "leader", user_id=2)
 

@@ -14,6 +14,8 @@ from db import hsds, outlet_transfer
 from db.errors import LinliError
 from db.models import Actor
 
+pytestmark = pytest.mark.both_engines
+
 ADMIN = Actor("admin", "admin", user_id=1)
 
 # From the HSDS 3.0.0 datapackage (resource → file, required fields, enums).

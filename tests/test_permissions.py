@@ -8,7 +8,6 @@ The world is 秋浦社区's: its volunteer 陈晓雨 (the demo volunteer login) 
 and needs the probes touch. "Inside" actors are 秋浦社区's coordinator and 陈晓雨; "outside" ones
 are 尧渡社区's coordinator and one of its volunteers."""
 
-import sqlite3
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -24,7 +23,10 @@ from db.identity import make_id
 from db.models import PUBLIC, Actor
 from db.permissions import CITY, CITY_VIEW, COMMUNITY, OWN, RULES, community_filter, require, roles_for
 from db.users import actor_for
+from tests.snapshots import Snapshot
 from db.volunteers import star_thresholds
+
+pytestmark = pytest.mark.both_engines
 
 
 def _id(db, sql, args=()):
@@ -294,11 +296,10 @@ def _counts(db):
 def test_every_probe_gets_what_the_table_says(world, role, inside):
     """One world per role and side; each probe runs on a fresh copy of it."""
     db, actor = world["db"], world["actors"][(role, inside)]
-    snapshot = sqlite3.connect(":memory:")
-    db.conn.backup(snapshot)
+    snapshot = Snapshot(db)
     wrong = []
     for name, (action, target, writes, call) in PROBES.items():
-        snapshot.backup(db.conn)
+        snapshot.restore()
         before = _counts(db)
         should = expected(action, role, inside, target)
         try:
@@ -336,13 +337,12 @@ def test_every_action_is_probed_and_every_probe_allowed_somewhere():
 def test_an_allowed_write_is_stopped_only_by_the_data_not_by_a_refusal(world):
     """The probes' inside paths really write (not a Conflict that would look like a pass)."""
     db = world["db"]
-    snapshot = sqlite3.connect(":memory:")
-    db.conn.backup(snapshot)
+    snapshot = Snapshot(db)
     for name, (action, target, writes, call) in PROBES.items():
         if not writes:
             continue
         role = next(r for r in ("coordinator", "volunteer", "admin", "public") if expected(action, r, True, target))
-        snapshot.backup(db.conn)
+        snapshot.restore()
         before = db["audit_log"].count
         call(world, world["actors"][(role, True)])
         assert db["audit_log"].count > before, name

@@ -34,6 +34,8 @@ from db.assessment import scorecard
 from db.errors import InputError, PermissionDenied
 from db.models import Actor
 
+pytestmark = pytest.mark.both_engines
+
 START, END = date(2026, 7, 1), date(2026, 9, 30)
 A_NOW, B_NOW, C_NOW = 7400 / 95, 7220 / 85, 3700 / 55
 

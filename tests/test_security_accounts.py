@@ -14,6 +14,8 @@ from seed.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo
 from tests.conftest import login, new_app
 from tests.test_foundation_cli import run
 
+pytestmark = pytest.mark.both_engines
+
 ADMIN = Actor("admin", "admin", user_id=1)
 
 

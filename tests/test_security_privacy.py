@@ -19,6 +19,8 @@ from db.models import Actor
 from db.transfer import export_volunteers
 from db.volunteers import register
 
+pytestmark = pytest.mark.both_engines
+
 COORD = Actor("coordinator", "coordinator", community_id=1, user_id=3)
 BORN = date(1985, 3, 5)
 

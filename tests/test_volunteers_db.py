@@ -7,6 +7,7 @@ import bcrypt
 import pytest
 
 from components.pdf import certificate_pdf
+from tests.conftest import stored_bytes
 from tests.viewers import poppler_pages, poppler_text
 from db import clock
 from db.certificates import issue_certificate
@@ -18,6 +19,8 @@ from db.models import Actor
 from db.users import actor_for
 from db.volunteers import (approve_signup, get_volunteer, next_star, register, reject_signup, search,
                            set_star_thresholds, sign_up, star_level, star_thresholds)
+
+pytestmark = pytest.mark.both_engines
 
 ADMIN = Actor("admin", "admin", user_id=1)
 YESTERDAY = clock.today() - timedelta(days=1)
@@ -115,8 +118,7 @@ def test_duplicate_id_or_phone_names_existing_volunteer_to_coordinators_only(db)
 def test_raw_database_file_holds_no_plain_id_number(db, tmp_path):
     data = person(db, 7)
     register(db, ADMIN, data)
-    db.conn.commit()
-    raw = (tmp_path / "linli.db").read_bytes() + (tmp_path / "linli.db-wal").read_bytes()
+    raw = stored_bytes(db)
     assert data["id_number"].encode() not in raw
     assert b"11010519491231002X" not in raw
 
@@ -352,14 +354,22 @@ def test_certificate_records_and_renders_hours(db, two):
 def test_insert_or_replace_cannot_rewrite_an_approved_record(db, two):
     import sqlite3
 
+    import psycopg
+
+    from db.store import is_postgres
+
     c, a, _ = two
     [rid] = record_hours(db, c, activity([a]))
     approve(db, actor_for(db, "admin"), [rid])
     row = db["service_records"].get(rid)
-    with pytest.raises(sqlite3.IntegrityError, match="never deleted"):
-        db.execute("INSERT OR REPLACE INTO service_records (id, volunteer_id, community_id, activity, service_date,"
+    replace, refusal = "INSERT OR REPLACE", (sqlite3.IntegrityError, "never deleted")
+    if is_postgres(db):  # its way to write over a row in one statement is an upsert: the update is refused
+        replace, refusal = "INSERT", (psycopg.errors.RestrictViolation, "never edited")
+    with pytest.raises(refusal[0], match=refusal[1]):
+        db.execute(f"{replace} INTO service_records (id, volunteer_id, community_id, activity, service_date,"
                    " minutes, category, status, source, recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, 1440, ?,"
-                   " 'approved', 'manual', 'x', 'x')",
+                   " 'approved', 'manual', 'x', 'x')" + (" ON CONFLICT (id) DO UPDATE SET minutes = excluded.minutes"
+                                                        if is_postgres(db) else ""),
                    [rid, row["volunteer_id"], row["community_id"], row["activity"], row["service_date"], row["category"]])
     assert db["service_records"].get(rid)["minutes"] == row["minutes"]
 

@@ -15,6 +15,8 @@ from db.models import Actor
 from db.transfer import (commit_hours, commit_volunteers, export_records, export_volunteers, preview_hours,
                          preview_volunteers)
 
+pytestmark = pytest.mark.both_engines
+
 HEADERS = ["姓名", "性别", "出生日期", "身份证号", "手机", "社区", "技能", "党员", "备注"]
 
 
