@@ -1,4 +1,4 @@
-"""python -m bench [--db PATH] [--size city|ci] — every page for its roles with AppTest at city
+"""python -m bench [--db PATH|URL] [--size city|ci] — every page for its roles with AppTest at city
 scale, cold and warm; the dashboard's SQL aggregates alone (the floor) and a naive pandas
 baseline. Prints a table, then one JSON line with every figure in milliseconds and the ratios."""
 
@@ -20,6 +20,17 @@ TARGETS = {"warm_ms": 1000, "cold_ms": 3000, "dashboard_over_floor": 2.0, "naive
            "brief_ms": 10000}
 
 
+def use_store(path) -> None:
+    """Point everything opened from here on (the pages, their data key) at the benchmark store."""
+    from db import postgres
+
+    if postgres.is_url(str(path)):
+        os.environ["LINLI_DATABASE_URL"] = str(path)
+    else:
+        os.environ.pop("LINLI_DATABASE_URL", None)
+        os.environ["LINLI_DB_PATH"] = str(path)  # its data key lives beside it
+
+
 def ensure_db(path: Path, size: str) -> None:
     from db.connection import connect
     from seed.demo import is_empty
@@ -27,7 +38,7 @@ def ensure_db(path: Path, size: str) -> None:
 
     db = connect(path)
     if is_empty(db):
-        print(f"Generating the synthetic city ({size}) into {path} …", flush=True)
+        print(f"Generating the synthetic city ({size}) …", flush=True)
         seed_synthetic(db, SIZES[size], log=lambda m: print("  " + m, flush=True))
     _volunteer_login(db)
     db.close()
@@ -58,7 +69,8 @@ def time_pages(path: Path) -> list[dict]:
 
     # Demo mode: the synthetic accounts use the demo password, which a live installation
     # (LINLI_DEMO=0) switches off; the database is not empty, so nothing is seeded.
-    os.environ.update({"LINLI_DB_PATH": str(path), "LINLI_DEMO": "1"})
+    use_store(path)
+    os.environ["LINLI_DEMO"] = "1"
     rows = []
     for role in ROLES:
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
@@ -170,13 +182,26 @@ def dashboard_floor(path: Path) -> tuple[float, dict]:
     return statistics.median(times), figures.ledger(db, scope)
 
 
+def _raw_connection(path):
+    from db import postgres
+
+    if postgres.is_url(str(path)):
+        import warnings
+
+        import psycopg
+
+        warnings.filterwarnings("ignore", message="pandas only supports SQLAlchemy")
+        return psycopg.connect(str(path))
+    return sqlite3.connect(path)
+
+
 def naive_pandas(path: Path) -> tuple[float, dict]:
     """What a quick script would do: load the tables into pandas and aggregate there."""
     import pandas as pd
 
     today = clock.today()
     started = time.perf_counter()
-    conn = sqlite3.connect(path)
+    conn = _raw_connection(path)
     records = pd.read_sql("SELECT * FROM service_records", conn)
     volunteers = pd.read_sql("SELECT * FROM volunteers", conn)
     communities = pd.read_sql("SELECT * FROM communities", conn)
@@ -212,17 +237,20 @@ def naive_pandas(path: Path) -> tuple[float, dict]:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
-    parser.add_argument("--db", default=str(ROOT / "data" / "bench-city.db"), help="benchmark database (created if absent)")
+    parser.add_argument("--db", default=str(ROOT / "data" / "bench-city.db"),
+                        help="benchmark database file or postgresql:// URL (created or filled if empty)")
     parser.add_argument("--size", default="city", choices=["city", "ci"], help="synthetic size when generating")
     args = parser.parse_args(argv)
-    path = Path(args.db)
-    os.environ["LINLI_DB_PATH"] = str(path)  # before anything opens it: its data key lives beside it
+    from db import postgres
+
+    path = args.db if postgres.is_url(args.db) else Path(args.db)
+    use_store(path)  # before anything opens it
     ensure_db(path, args.size)
     floor_ms, sql_result = dashboard_floor(path)
     rows = time_pages(path)
     rows.append(time_sign_in(path))
     # The dashboard page for a leader with the year filter, cold (caches cleared).
-    os.environ["LINLI_DB_PATH"] = str(path)
+    use_store(path)
     from streamlit.testing.v1 import AppTest
     import streamlit as st
 

@@ -75,6 +75,9 @@ TEXT = {
     "err.database_unreadable": ("数据库文件已损坏或无法读取。请系统管理员用 python -m db check 检查，并从备份恢复（python -m db restore）。",
                                 "The database file is damaged or unreadable. The administrator checks it with python -m db check"
                                 " and restores a backup (python -m db restore)."),
+    "err.database_unreachable": ("暂时连不上数据库服务器，请稍后刷新重试；如持续出现，请联系系统管理员（python -m db check 可检查连接）。",
+                                 "The database server cannot be reached right now. Refresh in a while; if it persists, tell the"
+                                 " administrator (python -m db check tests the connection)."),
     "page.password": ("修改密码", "Change password"),
     "pw.must_change": ("这个密码是别人为您设置的（一次性密码或管理员重置），请先设置只有您知道的新密码。",
                        "Someone else chose this password (a one-time password or an admin's reset): set one only you know first."),

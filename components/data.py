@@ -1,5 +1,6 @@
 """The page's way to the database: one connection per browser session, the schema migrated and
-the demo city seeded once per process, read caches cleared after every write."""
+the demo city seeded once (whatever the number of processes), cached figures keyed on the data
+versions of what they read."""
 
 import fcntl
 import os
@@ -7,10 +8,12 @@ import sqlite3
 import time
 from contextlib import contextmanager
 
+import psycopg
 import streamlit as st
 
 from db.connection import connect
-from db.store import db_path
+from db import postgres
+from db.store import location
 from db.versions import versions
 from db.keys import DataKeyMissing, DataKeyWrong
 
@@ -30,6 +33,10 @@ def _prepare_file(path: str) -> None:
 
 @contextmanager
 def _one_process_at_a_time(path: str):
+    if postgres.is_url(path):
+        with postgres.one_at_a_time(path):
+            yield
+        return
     lock = open(f"{path}.lock", "a")  # beside the database (and, like it, for its owner only)
     try:
         os.chmod(lock.name, 0o600)
@@ -61,7 +68,7 @@ def demo_mode() -> bool:
 def get_db():
     """This session's connection. Sessions run on different threads and may write at once,
     so each has its own connection; SQLite's WAL and busy timeout arbitrate."""
-    path = str(db_path())
+    path = location()
     held = st.session_state.get("_db")
     if held is None or held[0] != path:
         try:
@@ -77,6 +84,11 @@ def get_db():
 
             st.error(t("err.database_unreadable"))
             st.stop()
+        except psycopg.OperationalError:  # PostgreSQL down or unreachable: a sentence, no URL (it may hold a password)
+            from components.i18n import t
+
+            st.error(t("err.database_unreachable"))
+            st.stop()
         held = (path, connect(path, migrate=False))
         st.session_state["_db"] = held
     return held[1]
@@ -87,15 +99,15 @@ def get_db():
 # writes recomputes a view at most once per period per process instead of on every look. The
 # session that wrote sees its own write at once.
 FRESH_SECONDS = 10
-_seen: dict[str, tuple[float, dict[str, int]]] = {}  # per process: database file -> (when read, versions)
+_seen: dict[str, tuple[float, dict[str, int]]] = {}  # per process: store -> (when read, versions)
 
 
 def figures_key(*areas: str) -> str:
-    """Part of every cached figure's key: the database file (caches of two databases, in tests and
+    """Part of every cached figure's key: the store (caches of two databases, in tests and
     benchmarks, never mix) and the data versions of the areas the figure reads (db/versions.py), as
     this process last read them (at most FRESH_SECONDS ago)."""
     db = get_db()
-    path = db.conn.execute("PRAGMA database_list").fetchone()[2]
+    path = st.session_state["_db"][0]
     now = time.monotonic()
     seen = _seen.get(path)
     if seen is None or now - seen[0] > FRESH_SECONDS or st.session_state.get("_wrote_at", 0) > seen[0]:

@@ -20,7 +20,7 @@ from db.users import create_user, reset_password_by_name, unlock_by_name
 
 def cmd_init(args) -> int:
     connect(args.db)
-    print(f"Database ready at {args.db}")
+    print(f"Database ready at {postgres.safe_url(args.db)}")
     return 0
 
 

@@ -6,9 +6,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from db.store import location
-
-BUSY_TIMEOUT_MS = 5000
+from db.store import BUSY_TIMEOUT_MS, location
 
 
 def connect(path: str | Path | None = None, migrate: bool = True) -> sqlite_utils.Database:

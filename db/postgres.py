@@ -7,6 +7,7 @@ translated here, in one place, and nowhere else:
 - `BEGIN IMMEDIATE` (SQLite's write lock taken up front) becomes BEGIN plus one transaction-level
   advisory lock, so writers queue exactly as they do on SQLite and every check-then-write of db/
   (claims, bookings, sign-ups, approvals) keeps its guarantee without a second copy of any rule;
+- `x IN ()` (an empty list) is FALSE, `x NOT IN ()` TRUE; `IS ?` is IS NOT DISTINCT FROM;
 - `INDEXED BY` (a planner hint only SQLite needs) is dropped; LIKE is ILIKE (SQLite's LIKE ignores
   ASCII case); `CAST(… AS REAL)` is double precision;
 - DDL: `INTEGER PRIMARY KEY` is an identity column, REAL is double precision, and SQLite's
@@ -22,10 +23,13 @@ from functools import lru_cache
 import psycopg
 from psycopg.types.numeric import FloatLoader
 
+from db.store import BUSY_TIMEOUT_MS, DatabaseBusy
+
 # Every write transaction takes this lock first (pg_advisory_xact_lock; released at COMMIT/ROLLBACK).
 WRITE_LOCK = 0x4C494E4C49  # "LINLI"
 # Migrations of several processes starting at once on a new store: one at a time.
 MIGRATE_LOCK = WRITE_LOCK + 1
+SEED_LOCK = WRITE_LOCK + 2
 
 FUNCTIONS = r"""
 CREATE OR REPLACE FUNCTION julianday(t text) RETURNS double precision
@@ -69,6 +73,11 @@ def is_url(target) -> bool:
     return isinstance(target, str) and target.startswith(("postgresql://", "postgres://"))
 
 
+def safe_url(url: str) -> str:
+    """The URL with any password blanked, for messages and logs."""
+    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
+
+
 # --- translation -----------------------------------------------------------------------------
 
 _TOKENS = re.compile(r"""('(?:[^']|'')*')|("(?:[^"]|"")*")|(--[^\n]*)|(\?)|(?<!:):([A-Za-z_]\w*)|(%)""")
@@ -76,7 +85,7 @@ _TOKENS = re.compile(r"""('(?:[^']|'')*')|("(?:[^"]|"")*")|(--[^\n]*)|(\?)|(?<!:
 
 def _placeholders(sql: str) -> str:
     def swap(m: re.Match) -> str:
-        literal, ident, comment, qmark, name, percent = m.groups()
+        literal, ident, comment, qmark, name, _percent = m.groups()
         if literal is not None:
             return literal.replace("%", "%%")
         if ident is not None or comment is not None:
@@ -118,6 +127,9 @@ def translate(sql: str) -> str:
         sql = ddl(sql)
     sql = re.sub(r"\bIS NOT (\?|:\w+)", r"IS DISTINCT FROM \1", sql)
     sql = re.sub(r"\bIS (\?|:\w+)", r"IS NOT DISTINCT FROM \1", sql)
+    # an empty list: SQLite takes "x IN ()" (false) and "x NOT IN ()" (true)
+    sql = re.sub(r"[\w.]+\s+NOT IN \(\s*\)", "TRUE", sql)
+    sql = re.sub(r"[\w.]+\s+IN \(\s*\)", "FALSE", sql)
     sql = re.sub(r"\s+INDEXED BY \w+", "", sql)
     sql = re.sub(r"\bLIKE\b", "ILIKE", sql)
     sql = re.sub(r"\bAS REAL\)", "AS DOUBLE PRECISION)", sql)
@@ -185,8 +197,6 @@ class Connection:
                 self.raw.execute("SELECT pg_advisory_xact_lock(%s)", [WRITE_LOCK])
             except psycopg.errors.LockNotAvailable as exc:  # waited BUSY_TIMEOUT_MS, as SQLite does
                 self.raw.execute("ROLLBACK")
-                from db.store import DatabaseBusy
-
                 raise DatabaseBusy() from exc
             return Cursor(self.raw.cursor())
         if word.startswith("PRAGMA"):
@@ -221,7 +231,7 @@ class Table:
         self.last_pk = self._insert([row], **options)
         return self
 
-    def insert_all(self, rows, ignore: bool = False, batch_size: int = 100, **options) -> "Table":
+    def insert_all(self, rows, ignore: bool = False, **options) -> "Table":
         rows = list(rows)
         if rows:
             self.last_pk = self._insert(rows, ignore=ignore)
@@ -287,8 +297,6 @@ class Database:
     engine = "postgresql"
 
     def __init__(self, url: str):
-        from db.connection import BUSY_TIMEOUT_MS
-
         # lock_timeout: a writer waits for the write lock as long as SQLite's busy timeout, then "busy".
         raw = psycopg.connect(url, autocommit=True, options=f"-c lock_timeout={BUSY_TIMEOUT_MS}")
         # AVG and SUM of bigints are numeric on PostgreSQL: floats, as SQLite gives them.
@@ -347,13 +355,19 @@ class Database:
             f"SELECT setval(pg_get_serial_sequence('{table}', '{column}'),"
             f" GREATEST((SELECT MAX({column}) FROM {table}), 1))")
 
-    @contextmanager
-    def atomic(self):
-        with self.conn.raw.transaction():
-            yield
-
     def close(self) -> None:
         self.conn.close()
+
+
+@contextmanager
+def one_at_a_time(url: str):
+    """Processes starting together on a new store migrate and seed it one after another."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("SELECT pg_advisory_lock(%s)", [SEED_LOCK])
+        try:
+            yield
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(%s)", [SEED_LOCK])
 
 
 # --- migrations -------------------------------------------------------------------------------

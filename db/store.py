@@ -12,6 +12,9 @@ import sqlite_utils
 from db.errors import LinliError
 
 DEFAULT_PATH = "data/linli.db"
+# How long a writer waits for another's transaction before retrying (SQLite's busy timeout,
+# PostgreSQL's lock_timeout on the write lock).
+BUSY_TIMEOUT_MS = 5000
 # Retries on top of the busy timeout: a writer that still finds the file locked
 # after these waits gets a clear "busy" message instead of sqlite's raw error.
 LOCK_RETRIES = 4

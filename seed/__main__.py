@@ -5,15 +5,22 @@ import os
 import sys
 
 from db.connection import connect
-from db.store import db_path
+from db import postgres
+from db.store import location
 from seed.demo import is_empty, seed_demo
 from seed.synthetic import SIZES, seed_synthetic
+
+
+def where_shown(target: str) -> str:
+    """The store as printed: a URL without its password."""
+    return postgres.safe_url(target) if postgres.is_url(target) else target
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m seed", description="Linli demo data")
     parser.add_argument("--demo", action="store_true", help="seed the Chizhou demo city")
-    parser.add_argument("--db", help="database path (default: LINLI_DB_PATH or data/linli.db)")
+    parser.add_argument("--db", help="database path or postgresql:// URL (default: LINLI_DATABASE_URL, else"
+                                     " LINLI_DB_PATH, else data/linli.db)")
     parser.add_argument("--synthetic", action="store_true", help="seed a synthetic city for benchmarks")
     parser.add_argument("--size", default="city", choices=sorted(SIZES), help="synthetic size (default city)")
     for name in SIZES["city"]:
@@ -22,20 +29,21 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if args.demo == args.synthetic:
         parser.error("pass exactly one of --demo or --synthetic")
-    if args.db:  # the data key lives beside the database it encrypts (as for python -m db)
-        os.environ["LINLI_DB_PATH"] = args.db
-    db = connect(args.db or db_path())
+    target = args.db or location()
+    if not postgres.is_url(target):  # the data key lives beside the database it encrypts (as for python -m db)
+        os.environ["LINLI_DB_PATH"] = target
+    db = connect(target)
     if not is_empty(db):
         print("The database already holds data; seed data is only added to an empty database.",
               file=sys.stderr)
         return 1
     if args.demo:
         seed_demo(db, args.seed)
-        print(f"Seeded the demo city into {args.db or db_path()}.")
+        print(f"Seeded the demo city into {where_shown(target)}.")
         return 0
     size = {k: getattr(args, k) or v for k, v in SIZES[args.size].items()}
     result = seed_synthetic(db, size, args.seed)
-    print(f"Seeded a synthetic city into {args.db or db_path()}: {result}")
+    print(f"Seeded a synthetic city into {where_shown(target)}: {result}")
     return 0
 
 

@@ -22,6 +22,7 @@ import sqlite3  # noqa: E402
 import tempfile  # noqa: E402
 
 import seed.demo  # noqa: E402
+from seed.demo import is_empty as _is_empty  # noqa: E402
 from db import clock  # noqa: E402
 from db.connection import connect  # noqa: E402
 from db.store import is_postgres as db_is_postgres, where  # noqa: E402
@@ -41,6 +42,10 @@ os.environ.setdefault("LINLI_COOKIE_KEY", "test-cookie-key-" + "s" * 32)
 
 
 def seed_demo(db, seed: int = 2026) -> None:
+    if db_is_postgres(db):  # its tests' databases are copies of a seeded template already
+        if _is_empty(db):
+            _seed_for_real(db, seed)
+        return
     if clock._frozen is not None or os.environ.get("LINLI_NOW"):
         return _seed_for_real(db, seed)
     key = (seed, clock.today())
@@ -62,13 +67,13 @@ DEMO_PASSWORD = seed.demo.DEMO_PASSWORD
 @pytest.fixture
 def engine(request) -> str:
     """The store's engine for this test: SQLite, or PostgreSQL where a module is marked
-    `both_engines` (then every test using `db` or `empty_db` runs once on each).
+    `both_engines` (then every test using `db`, `empty_db` or `app_env` runs once on each).
     LINLI_TEST_ENGINE=postgresql runs every other test on PostgreSQL too (to see how far it goes)."""
     return getattr(request, "param", os.environ.get("LINLI_TEST_ENGINE", "sqlite"))
 
 
 def pytest_generate_tests(metafunc):
-    if metafunc.definition.get_closest_marker("both_engines") and {"db", "empty_db"} & set(metafunc.fixturenames):
+    if metafunc.definition.get_closest_marker("both_engines") and {"db", "empty_db", "app_env"} & set(metafunc.fixturenames):
         metafunc.parametrize("engine", ["sqlite", "postgresql"], indirect=True)
 
 
@@ -180,10 +185,17 @@ def stored_bytes(db) -> bytes:
 
 
 @pytest.fixture
-def app_env(tmp_path, monkeypatch):
-    """Point the app at a temporary database (seeded on first run) and return its path."""
+def app_env(tmp_path, monkeypatch, engine, request):
+    """Point the app at a temporary database (seeded on first run) and return its path. On
+    PostgreSQL the app gets LINLI_DATABASE_URL: a new database holding the demo city."""
     path = tmp_path / "app.db"
     monkeypatch.setenv("LINLI_DB_PATH", str(path))
+    if engine == "postgresql":  # the URL stands for the path: connect() takes either
+        url = _postgres_db(request, seeded=True).url
+        monkeypatch.setenv("LINLI_DATABASE_URL", url)
+        monkeypatch.setenv("LINLI_COOKIE_KEY", "test-cookie-key-" + "x" * 32)
+        monkeypatch.setenv("LINLI_DEMO", "1")
+        return url
     monkeypatch.setenv("LINLI_DEMO", "1")
     monkeypatch.setenv("LINLI_COOKIE_KEY", "test-cookie-key-" + "x" * 32)
     return path

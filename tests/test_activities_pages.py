@@ -8,6 +8,9 @@ from db.activities import activity, publish, sign_up
 from db.users import actor_for
 from db.connection import connect
 from tests.conftest import login, new_app, texts
+import pytest
+
+pytestmark = pytest.mark.both_engines
 
 
 def _db(app_env):

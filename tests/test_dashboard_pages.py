@@ -6,6 +6,8 @@ import pytest
 
 from tests.conftest import login, new_app
 
+pytestmark = pytest.mark.both_engines
+
 
 def open_dashboard(who: str = "leader", **link):
     """The dashboard as `who` opens it from a link carrying `link` as its query."""

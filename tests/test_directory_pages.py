@@ -8,6 +8,9 @@ from db.connection import connect
 from db.outlets import create_outlet, pause, set_status
 from tests.conftest import login, new_app
 from tests.test_directory_db import coordinator, outlet
+import pytest
+
+pytestmark = pytest.mark.both_engines
 
 TUESDAY_NOON = datetime(2026, 3, 3, 12, 0)  # an ordinary working day (hand-checked: no holiday)
 

@@ -2,6 +2,9 @@
 
 from db.connection import connect
 from tests.conftest import login, new_app
+import pytest
+
+pytestmark = pytest.mark.both_engines
 
 
 def test_coordinator_posts_for_a_resident(app_env):

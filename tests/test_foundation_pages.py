@@ -5,6 +5,8 @@ import pytest
 from components.navigation import PAGES, pages_for
 from tests.conftest import ROOT, login, new_app, texts
 
+pytestmark = pytest.mark.both_engines
+
 ROLE_ACCOUNTS = {"volunteer": "volunteer", "coordinator": "coordinator", "leader": "leader", "admin": "admin"}
 
 

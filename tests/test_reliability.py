@@ -225,9 +225,17 @@ def test_a_full_disk_is_a_message_and_nothing_half_written(db):
     assert db["audit_log"].count - before[1] == written  # every need written has its audit row
 
 
-def test_a_damaged_database_file_is_a_message_in_the_app(app_env):
+def test_a_damaged_database_file_is_a_message_in_the_app(app_env, engine, monkeypatch):
     from tests.conftest import new_app
 
+    if engine == "postgresql":  # its failure is a server out of reach: a message, and no URL or password shown
+        url = "postgresql://linli:s3cret-pw@127.0.0.1:9/nowhere?connect_timeout=2"
+        monkeypatch.setenv("LINLI_DATABASE_URL", url)
+        at = new_app().run()
+        assert not at.exception
+        assert any("连不上数据库服务器" in e.value for e in at.error)
+        assert "s3cret-pw" not in str(at) and "127.0.0.1" not in str(at)
+        return
     app_env.write_bytes(b"SQLite format 3\x00" + b"\xff" * 4000)  # a header, then garbage
     at = new_app().run()
     assert not at.exception

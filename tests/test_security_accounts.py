@@ -61,29 +61,47 @@ def test_guessing_from_many_addresses_makes_the_account_wait_for_a_while(db, mon
     assert not is_locked(db, "leader") and check_login(db, "leader", DEMO_PASSWORD, "198.51.100.10")
 
 
+GUESS = """
+import sys, time
+from pathlib import Path
+sys.path.insert(0, {root!r})
+from db.connection import connect
+from db.users import check_login
+db = connect({path!r}, migrate=False)
+Path({go!r} + "." + sys.argv[1]).touch()  # ready
+while not Path({go!r}).exists():  # all ten ready, then all at once
+    time.sleep(0.005)
+check_login(db, "admin", "guess-guess", "203.0.113.99")
+"""
+
+
 def test_parallel_attempts_check_no_more_passwords_than_the_limit(tmp_path):
     """Ten processes submit at once from one address: at most MAX_FAILED_LOGINS passwords are
-    checked (each attempt is reserved in the database before bcrypt runs)."""
-    import multiprocessing as mp
+    checked (each attempt is reserved in the database before bcrypt runs). Each is a plain
+    interpreter importing db/ only: a multiprocessing pool re-imports this test module (Streamlit,
+    pandas) in every child, and after an AppTest run in the same worker its spawned children never
+    got going (the pool hung)."""
+    import subprocess
+    import sys
 
     from db.connection import connect
+    from tests.conftest import ROOT
 
-    path = tmp_path / "c.db"
-    seed_demo(connect(path))
-    # spawn, not fork: forked workers (1 s instead of 20) once checked only 4 of 5 in CI — left as
-    # it was until that is understood.
-    with mp.get_context("spawn").Pool(10) as pool:
-        pool.map(_guess, [str(path)] * 10)
+    path, go = tmp_path / "c.db", tmp_path / "go"
+    seeded = connect(path)
+    seed_demo(seeded)
+    seeded.close()
+    script = GUESS.format(root=str(ROOT), path=str(path), go=str(go))
+    guessers = [subprocess.Popen([sys.executable, "-c", script, str(n)]) for n in range(10)]
+    deadline = time.time() + 60
+    while len(list(tmp_path.glob("go.*"))) < 10 and time.time() < deadline:
+        time.sleep(0.02)
+    go.write_text("go")
+    assert all(p.wait(60) == 0 for p in guessers)
     db = connect(path)
     checked = db["audit_log"].count_where("table_name = 'users' AND action IN ('login_failed', 'locked')")
     refused = db["audit_log"].count_where("table_name = 'users' AND action = 'login_refused'")
     assert checked == MAX_FAILED_LOGINS and refused == 10 - MAX_FAILED_LOGINS
-
-
-def _guess(path):
-    from db.connection import connect
-
-    return check_login(connect(path, migrate=False), "admin", "guess-guess", "203.0.113.99")
 
 
 def test_an_admin_unlocks_and_resets_from_the_command_line(db, db_file):

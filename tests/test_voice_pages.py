@@ -11,6 +11,9 @@ from db.connection import connect
 from db.users import actor_for
 from components.usertext import plain
 from tests.conftest import login, new_app, texts
+import pytest
+
+pytestmark = pytest.mark.both_engines
 
 HTML = "<b>粗</b> **星** [点我](javascript:alert(1))"
 

@@ -6,6 +6,8 @@ from db.connection import connect
 from db.identity import make_id
 from tests.conftest import login, new_app
 
+pytestmark = pytest.mark.both_engines
+
 
 def signup_form(at, name, id_number, phone):
     at.switch_page("app_pages/volunteer_signup.py").run()
