@@ -2,6 +2,8 @@
 
 from datetime import date
 
+import pytest
+
 from db.connection import connect
 from db.identity import make_id
 from tests.conftest import login, new_app
