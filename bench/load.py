@@ -238,7 +238,7 @@ async def run(url: str, clients: int, seconds: int, writers: int = 0) -> dict:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__.splitlines()[0])
-    parser.add_argument("--db", help="database to serve (default: a fresh demo database)")
+    parser.add_argument("--db", help="database file or postgresql:// URL to serve (default: a fresh demo database)")
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--writers", type=int, default=4,
@@ -249,8 +249,13 @@ def main(argv=None) -> int:
     import urllib.request
 
     with tempfile.TemporaryDirectory() as tmp:
-        store = Path(args.db) if args.db else Path(tmp) / "load.db"
-        os.environ["LINLI_DB_PATH"] = str(store)  # its keys are beside it, for this process too
+        from db import postgres
+
+        if args.db and postgres.is_url(args.db):  # the servers inherit it (keys: secrets.toml or LINLI_*_KEY)
+            store = os.environ["LINLI_DATABASE_URL"] = args.db
+        else:
+            store = Path(args.db) if args.db else Path(tmp) / "load.db"
+            os.environ["LINLI_DB_PATH"] = str(store)  # its keys are beside it, for this process too
         first = Server(Path(tmp) / "app0", db_path=store)
         servers, proxy = [first], None
         try:
