@@ -105,8 +105,8 @@ def centre_sessions(db: Database, centre_id: int, start: date, end: date) -> lis
     out = []
     progs = programmes(db, centre_id)
     counts = {(r["programme_id"], r["session_date"]): r for r in db.query(
-        "SELECT programme_id, session_date, SUM(status = 'booked') AS booked, SUM(status = 'waitlist') AS waiting,"
-        " SUM(attended = 1) AS attended FROM daycare_bookings b JOIN daycare_programmes p ON p.id = b.programme_id"
+        "SELECT programme_id, session_date, SUM(CASE WHEN status = 'booked' THEN 1 ELSE 0 END) AS booked, SUM(CASE WHEN status = 'waitlist' THEN 1 ELSE 0 END) AS waiting,"
+        " SUM(CASE WHEN attended = 1 THEN 1 ELSE 0 END) AS attended FROM daycare_bookings b JOIN daycare_programmes p ON p.id = b.programme_id"
         " WHERE p.centre_id = ? AND session_date BETWEEN ? AND ? GROUP BY programme_id, session_date",
         [centre_id, start.isoformat(), end.isoformat()])}
     for p in progs:

@@ -24,9 +24,9 @@ def funnel(db: Database, period: tuple[str, str], district: str | None = None, c
     clause, params = _where(period, district, community_id, category)
     row = next(db.query(
         "SELECT COUNT(*) AS posted,"
-        " SUM(r.claimed_at IS NOT NULL) AS claimed,"
-        " SUM(r.status IN ('done', 'confirmed')) AS done,"
-        " SUM(r.status = 'confirmed') AS confirmed"
+        " SUM(CASE WHEN r.claimed_at IS NOT NULL THEN 1 ELSE 0 END) AS claimed,"
+        " SUM(CASE WHEN r.status IN ('done', 'confirmed') THEN 1 ELSE 0 END) AS done,"
+        " SUM(CASE WHEN r.status = 'confirmed' THEN 1 ELSE 0 END) AS confirmed"
         f" FROM service_requests r JOIN communities c ON c.id = r.community_id WHERE {clause}", params))
     row = {k: v or 0 for k, v in row.items()}
     row["fulfilment_rate"] = row["confirmed"] / row["posted"] if row["posted"] else None
@@ -55,8 +55,8 @@ def by_group(db: Database, period: tuple[str, str], group: str, district: str | 
     column = {"community": "c.name", "category": "r.category", "district": "c.district"}[group]
     clause, params = _where(period, district, community_id, category)
     rows = list(db.query(
-        f"SELECT {column} AS key, COUNT(*) AS posted, SUM(r.claimed_at IS NOT NULL) AS claimed,"
-        " SUM(r.status IN ('done', 'confirmed')) AS done, SUM(r.status = 'confirmed') AS confirmed"
+        f"SELECT {column} AS key, COUNT(*) AS posted, SUM(CASE WHEN r.claimed_at IS NOT NULL THEN 1 ELSE 0 END) AS claimed,"
+        " SUM(CASE WHEN r.status IN ('done', 'confirmed') THEN 1 ELSE 0 END) AS done, SUM(CASE WHEN r.status = 'confirmed' THEN 1 ELSE 0 END) AS confirmed"
         f" FROM service_requests r JOIN communities c ON c.id = r.community_id WHERE {clause}"
         f" GROUP BY {column} ORDER BY posted DESC", params))
     waits: dict[str, list[float]] = {}

@@ -98,7 +98,7 @@ def figures(db: Database, start: date, end: date, cells: list[dict] | None = Non
         reach.setdefault(c["community_id"], []).append(c["within"] > 0)
     for i, got in reach.items():
         out[i]["coverage"] = sum(got) / len(got) if got else None
-    for r in db.query("SELECT community_id, COUNT(*) AS n, SUM(last_verified >= ?) AS fresh FROM outlets"
+    for r in db.query("SELECT community_id, COUNT(*) AS n, SUM(CASE WHEN last_verified >= ? THEN 1 ELSE 0 END) AS fresh FROM outlets"
                       " WHERE status != 'closed' GROUP BY community_id", [stale_before(end)]):
         out[r["community_id"]]["freshness"] = (r["fresh"] or 0) / r["n"]
     home = {c["id"]: c["community_id"] for c in centres(db)}
