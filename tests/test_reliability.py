@@ -240,3 +240,31 @@ def test_a_damaged_database_file_is_a_message_in_the_app(app_env, engine, monkey
     at = new_app().run()
     assert not at.exception
     assert any("数据库文件已损坏" in e.value for e in at.error)
+
+
+def test_a_writer_held_up_too_long_is_told_busy_and_writes_nothing(db, monkeypatch):
+    """Another process holds the write lock (SQLite's BEGIN IMMEDIATE, PostgreSQL's advisory lock) for
+    longer than the busy timeout: the second writer gets "busy, try again" and nothing of its write
+    lands; the first writer's lock is untouched."""
+    from db import store
+    from db.exchange import post_need
+    from db.models import Actor
+
+    monkeypatch.setattr(store, "LOCK_RETRIES", 0)
+    other = connect(where(db), migrate=False)
+    coordinator = Actor("coordinator", "coordinator", community_id=1, user_id=3)
+    before = db["service_requests"].count
+    waiting = connect(where(db), migrate=False)
+    if db_is_postgres(waiting):
+        waiting.conn.raw.execute("SET lock_timeout = 300")
+    else:
+        waiting.execute("PRAGMA busy_timeout = 300")
+    with store.write(other):
+        started = time.monotonic()
+        with pytest.raises(store.DatabaseBusy):
+            post_need(waiting, coordinator, {"title": "等不到", "category": "medicine", "community_id": 1,
+                                             "expires_at": clock.now() + timedelta(days=1)})
+        assert time.monotonic() - started < 5
+        other.execute("INSERT INTO audit_log (at, actor, action, table_name) VALUES ('now', 'other', 'held', 'x')")
+    assert db["service_requests"].count == before
+    assert db.execute("SELECT COUNT(*) FROM audit_log WHERE actor = 'other'").fetchone()[0] == 1
